@@ -1,0 +1,84 @@
+using System.Numerics;
+using System.Text.Json;
+
+namespace PartialWave.Modeling;
+
+/// <summary>
+/// A reference-value file in the format of the shared reference models: <c>parameter_defaults</c>
+/// (name → number or [re, im]) and <c>points</c> (each with <c>symbols</c> and the exact <c>value</c>).
+/// </summary>
+public sealed class ReferencePoints
+{
+    /// <summary>One point: the symbol values (parameters at their defaults added) and SymPy's value.</summary>
+    public sealed record Point(int Index, IReadOnlyDictionary<string, Complex> Symbols, Complex Expected);
+
+    /// <summary>Parameter defaults by name.</summary>
+    public IReadOnlyDictionary<string, Complex> ParameterDefaults { get; }
+
+    /// <summary>The points, with parameter defaults merged in.</summary>
+    public IReadOnlyList<Point> Points { get; }
+
+    private ReferencePoints(IReadOnlyDictionary<string, Complex> defaults, IReadOnlyList<Point> points)
+    {
+        ParameterDefaults = defaults;
+        Points = points;
+    }
+
+    /// <summary>Reads a number or a [re, im] pair.</summary>
+    public static Complex ReadComplex(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Number => new Complex(e.GetDouble(), 0),
+        JsonValueKind.Array when e.GetArrayLength() == 2 => new Complex(ReadReal(e[0]), ReadReal(e[1])),
+        JsonValueKind.True => Complex.One,
+        JsonValueKind.False => Complex.Zero,
+        _ => throw new FormatException($"expected a number or [re, im], found {e.ValueKind}"),
+    };
+
+    private static double ReadReal(JsonElement e) => e.ValueKind == JsonValueKind.Number ? e.GetDouble()
+        : throw new FormatException($"expected a number, found {e.ValueKind}");
+
+    /// <summary>Reads a name → value object.</summary>
+    public static Dictionary<string, Complex> ReadValues(JsonElement obj)
+    {
+        var d = new Dictionary<string, Complex>(StringComparer.Ordinal);
+        foreach (var p in obj.EnumerateObject()) d[p.Name] = ReadComplex(p.Value);
+        return d;
+    }
+
+    /// <summary>Loads a reference file.</summary>
+    /// <exception cref="FormatException">The file is not in the expected shape (the message says where).</exception>
+    public static ReferencePoints Load(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        var defaults = root.TryGetProperty("parameter_defaults", out var pd) ? ReadValues(pd) : new Dictionary<string, Complex>();
+        if (!root.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
+            throw new FormatException($"{path}: no 'points' list");
+        var points = new List<Point>();
+        int i = 0;
+        foreach (var p in pts.EnumerateArray())
+        {
+            try
+            {
+                var symbols = new Dictionary<string, Complex>(defaults, StringComparer.Ordinal);
+                foreach (var (k, v) in ReadValues(p.GetProperty("symbols"))) symbols[k] = v;
+                points.Add(new Point(i, symbols, ReadComplex(p.GetProperty("value"))));
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or FormatException or InvalidOperationException)
+            {
+                throw new FormatException($"{path}: point {i}: {ex.Message}", ex);
+            }
+            i++;
+        }
+        return new ReferencePoints(defaults, points);
+    }
+
+    /// <summary>|value - expected| / |expected| (absolute when expected is zero; 0 when both are NaN).</summary>
+    public static double RelativeDeviation(Complex value, Complex expected)
+    {
+        if (double.IsNaN(value.Real) && double.IsNaN(expected.Real)) return 0;
+        double diff = Complex.Abs(value - expected);
+        double scale = Complex.Abs(expected);
+        return scale > 0 ? diff / scale : diff;
+    }
+}

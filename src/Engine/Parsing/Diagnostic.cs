@@ -1,0 +1,104 @@
+namespace PartialWave.Parsing;
+
+/// <summary>
+/// A problem in user input: a stable code, a message that says what was expected, and the 1-based
+/// line and column where it was found. User errors are values of this type, never exceptions.
+/// </summary>
+/// <param name="Code">Stable code, e.g. <c>PWA0001</c>.</param>
+/// <param name="Message">What is wrong and what was expected.</param>
+/// <param name="File">The file (or a description such as "&lt;input&gt;").</param>
+/// <param name="Line">1-based line.</param>
+/// <param name="Column">1-based column (in UTF-16 characters).</param>
+public sealed record Diagnostic(string Code, string Message, string File, int Line, int Column)
+{
+    /// <summary>The standard form <c>file:line:col: error CODE: message</c>.</summary>
+    public override string ToString() => $"{File}:{Line}:{Column}: error {Code}: {Message}";
+}
+
+/// <summary>The diagnostic codes of the readers.</summary>
+public static class DiagnosticCodes
+{
+    /// <summary>A character or token that cannot start or continue anything here.</summary>
+    public const string UnexpectedToken = "PWA0001";
+    /// <summary>A parenthesis, bracket or bar without its partner.</summary>
+    public const string Unbalanced = "PWA0002";
+    /// <summary>A string literal that is not terminated or has an unknown escape.</summary>
+    public const string BadString = "PWA0003";
+    /// <summary>A constructor or name SymPy's srepr would not produce.</summary>
+    public const string UnknownConstructor = "PWA0004";
+    /// <summary>A function that is not supported.</summary>
+    public const string UnknownFunction = "PWA0005";
+    /// <summary>Too few or too many arguments.</summary>
+    public const string WrongArity = "PWA0006";
+    /// <summary>An argument of the wrong type (a string where an expression is needed, ...).</summary>
+    public const string WrongArgument = "PWA0007";
+    /// <summary>A malformed number.</summary>
+    public const string BadNumber = "PWA0008";
+    /// <summary>Nesting deeper than the reader allows.</summary>
+    public const string TooDeep = "PWA0009";
+    /// <summary>The input ended where more was expected.</summary>
+    public const string UnexpectedEnd = "PWA0010";
+    /// <summary>A file could not be read.</summary>
+    public const string FileError = "PWA0011";
+}
+
+/// <summary>The outcome of reading: a value, or the diagnostics that explain why there is none.</summary>
+/// <typeparam name="T">The value type.</typeparam>
+public sealed class ParseResult<T> where T : class
+{
+    /// <summary>The value; null when reading failed.</summary>
+    public T? Value { get; }
+    /// <summary>Problems found (empty on success).</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+    /// <summary>True when a value was read.</summary>
+    public bool Success => Value is not null;
+
+    internal ParseResult(T? value, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        Value = value;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>The value, or an exception listing the diagnostics (for callers that treat bad input as a bug).</summary>
+    public T GetValueOrThrow() =>
+        Value ?? throw new FormatException(string.Join(Environment.NewLine, Diagnostics.Select(d => d.ToString())));
+}
+
+/// <summary>Internal unwinding from deep inside a reader; always caught and turned into a Diagnostic.</summary>
+internal sealed class ParseFailure(string code, string message, int offset) : Exception(message)
+{
+    public string Code { get; } = code;
+    public int Offset { get; } = offset;
+}
+
+/// <summary>Offsets to 1-based line and column.</summary>
+internal static class SourcePosition
+{
+    public static (int Line, int Column) Locate(string text, int offset)
+    {
+        offset = Math.Clamp(offset, 0, text.Length);
+        int line = 1, lineStart = 0;
+        for (int i = 0; i < offset; i++)
+        {
+            if (text[i] == '\n') { line++; lineStart = i + 1; }
+        }
+        return (line, offset - lineStart + 1);
+    }
+
+    public static Diagnostic ToDiagnostic(ParseFailure f, string text, string file, int lineOffset = 0)
+    {
+        var (line, col) = Locate(text, f.Offset);
+        return new Diagnostic(f.Code, f.Message, file, line + lineOffset, col);
+    }
+
+    /// <summary>A short printable description of what stands at an offset.</summary>
+    public static string Describe(string text, int offset)
+    {
+        if (offset >= text.Length) return "the end of the input";
+        char c = text[offset];
+        if (char.IsControl(c) || char.IsSurrogate(c)) return $"character U+{(int)c:X4}";
+        int end = offset;
+        while (end < text.Length && end - offset < 20 && (char.IsLetterOrDigit(text[end]) || text[end] == '_')) end++;
+        return end > offset ? $"'{text[offset..end]}'" : $"'{c}'";
+    }
+}
