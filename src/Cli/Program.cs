@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using PartialWave.Cli;
+
+return Pwa.Run(args, Console.Out, Console.Error);

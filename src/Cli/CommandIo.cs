@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Numerics;
+using PartialWave.Parsing;
+using Spectre.Console;
+
+namespace PartialWave.Cli;
+
+/// <summary>Where a command writes: plain text to stdout, diagnostics to stderr, tables through Spectre.Console.</summary>
+internal sealed class CommandIo(TextWriter stdout, TextWriter stderr)
+{
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Err { get; } = stderr;
+
+    /// <summary>A Spectre console over stdout; no colours or cursor codes when the output is not a terminal.</summary>
+    public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(stdout),
+        Ansi = ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    }).WithWideProfile();
+
+    public int Fail(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics) Err.WriteLine(d.ToString());
+        return (int)ExitCode.BadInput;
+    }
+
+    public int Fail(string file, string message)
+    {
+        Err.WriteLine($"{file}: error: {message}");
+        return (int)ExitCode.BadInput;
+    }
+
+    public static string Format(double v) => v.ToString("G17", CultureInfo.InvariantCulture);
+
+    public static string Format(Complex z) =>
+        z.Imaginary == 0 ? Format(z.Real)
+        : $"{Format(z.Real)} {(z.Imaginary < 0 || double.IsNegative(z.Imaginary) ? "-" : "+")} {Format(Math.Abs(z.Imaginary))}i";
+}
+
+internal static class ConsoleExtensions
+{
+    // Redirected output would be wrapped at 80 columns; a table of 17-digit values needs more.
+    public static IAnsiConsole WithWideProfile(this IAnsiConsole console)
+    {
+        if (console.Profile.Width < 160) console.Profile.Width = 160;
+        return console;
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace PartialWave.Cli;
+
+/// <summary>Exit codes of every command.</summary>
+internal enum ExitCode
+{
+    /// <summary>Done.</summary>
+    Success = 0,
+    /// <summary>A check found deviations above the tolerance.</summary>
+    CheckFailed = 1,
+    /// <summary>The input could not be used (file, syntax, missing symbols, arguments).</summary>
+    BadInput = 2,
+}
+
+/// <summary>The <c>pwa</c> command line: builds the commands and runs one.</summary>
+internal static class Pwa
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var io = new CommandIo(stdout, stderr);
+        var root = new RootCommand(
+            "pwa: PartialWave, amplitude analysis for particle physics.\n" +
+            "Reads symbolic models (SymPy srepr exports, infix expressions), evaluates them exactly, and checks them against reference values.\n\n" +
+            "Example:\n  pwa info model.srepr\n  pwa check model.srepr model.json\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv");
+        root.Subcommands.Add(InfoCommand.Create(io));
+        root.Subcommands.Add(CheckCommand.Create(io));
+        root.Subcommands.Add(EvalCommand.Create(io));
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) stderr.WriteLine($"pwa: {e.Message}");
+            stderr.WriteLine("Run 'pwa --help' (or 'pwa COMMAND --help') for usage.");
+            return (int)ExitCode.BadInput;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}
