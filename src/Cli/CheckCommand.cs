@@ -52,7 +52,7 @@ internal static class CheckCommand
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
         ReferencePoints reference;
         try { reference = ReferencePoints.Load(referencePath); }
-        catch (JsonException ex) { return io.Fail(referencePath, $"{ex.LineNumber + 1}:{ex.BytePositionInLine + 1}: invalid JSON: {ex.Message}"); }
+        catch (JsonException ex) { return io.Fail(referencePath, ex); }
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
         {
             return io.Fail(referencePath, ex.Message);
@@ -93,16 +93,17 @@ internal static class CheckCommand
                 symbols = e.TryGetProperty("symbols", out var s) ? ReferencePoints.ReadValues(s) : [];
                 expected = ReferencePoints.ReadComplex(e.GetProperty("value"));
             }
-            catch (JsonException ex) { return io.Fail(path, $"{lineNo}:{ex.BytePositionInLine + 1}: invalid JSON: {ex.Message}"); }
+            catch (JsonException ex) { return io.Fail(path, ex, lineNo - 1); }
             catch (Exception ex) when (ex is KeyNotFoundException or FormatException or InvalidOperationException)
             {
-                return io.Fail(path, $"{lineNo}:1: expected an object with name, srepr, symbols and value: {ex.Message}");
+                return io.Fail(path, lineNo, 1, DiagnosticCodes.InvalidJson, $"expected an object with name, srepr, symbols and value: {ex.Message}");
             }
             var parsed = SreprReader.Parse(srepr, $"{path}:{lineNo} (srepr)");
             if (!parsed.Success) return io.Fail(parsed.Diagnostics);
             var evaluator = new ReferenceEvaluator(parsed.Value!);
             var missing = evaluator.SymbolNames.Where(x => !symbols.ContainsKey(x)).ToList();
-            if (missing.Count > 0) return io.Fail(path, $"{lineNo}:1: '{name}' gives no value for the symbol(s): {string.Join(", ", missing)}");
+            if (missing.Count > 0)
+                return io.Fail(path, lineNo, 1, DiagnosticCodes.MissingSymbol, $"'{name}' gives no value for the symbol(s): {string.Join(", ", missing)}");
             var v = evaluator.Evaluate(symbols);
             rows.Add(new Row(name, v, expected, ReferencePoints.RelativeDeviation(v, expected)));
         }
@@ -122,7 +123,7 @@ internal static class CheckCommand
         io.Console.Write(table);
         int failed = rows.Count(r => !(r.Deviation <= tolerance));
         double worst = rows.Count == 0 ? 0 : rows.Max(r => double.IsNaN(r.Deviation) ? double.PositiveInfinity : r.Deviation);
-        io.Out.WriteLine($"{rows.Count} {labelHeader}s, largest relative deviation {worst.ToString("E2", CultureInfo.InvariantCulture)}, tolerance {tolerance.ToString("G3", CultureInfo.InvariantCulture)}: " +
+        io.Out.WriteLine($"{rows.Count} {labelHeader}{(rows.Count == 1 ? "" : "s")}, largest relative deviation {worst.ToString("E2", CultureInfo.InvariantCulture)}, tolerance {tolerance.ToString("G3", CultureInfo.InvariantCulture)}: " +
                          (failed == 0 ? "OK" : $"{failed} FAILED"));
         return failed == 0 ? (int)ExitCode.Success : (int)ExitCode.CheckFailed;
     }

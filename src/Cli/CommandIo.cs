@@ -26,10 +26,28 @@ internal sealed class CommandIo(TextWriter stdout, TextWriter stderr)
         return (int)ExitCode.BadInput;
     }
 
+    /// <summary>A problem with no position (command-line arguments, a file as a whole).</summary>
     public int Fail(string file, string message)
     {
         Err.WriteLine($"{file}: error: {message}");
         return (int)ExitCode.BadInput;
+    }
+
+    /// <summary>A problem at a place in a file, in the standard <c>file:line:col: error CODE: message</c> form.</summary>
+    public int Fail(string file, int line, int column, string code, string message) =>
+        Fail([new Diagnostic(code, message, file, line, column)]);
+
+    /// <summary>An invalid JSON document, at the place the JSON reader stopped.</summary>
+    public int Fail(string file, System.Text.Json.JsonException ex, int lineOffset = 0) =>
+        Fail(file, (int)(ex.LineNumber ?? 0) + 1 + lineOffset, (int)(ex.BytePositionInLine ?? 0) + 1, DiagnosticCodes.InvalidJson,
+             $"invalid JSON: {ex.Message.Split(" LineNumber:")[0].TrimEnd('.', ' ')}");
+
+    /// <summary>Where a JSON property name first appears in a text (1:1 when it cannot be found).</summary>
+    public static (int Line, int Column) FindJsonKey(string text, string name)
+    {
+        int at = text.IndexOf(System.Text.Json.JsonSerializer.Serialize(name), StringComparison.Ordinal);
+        if (at < 0) at = text.IndexOf('"' + name + '"', StringComparison.Ordinal);
+        return at < 0 ? (1, 1) : SourcePosition.Locate(text, at);
     }
 
     public static string Format(double v) => v.ToString("G17", CultureInfo.InvariantCulture);

@@ -26,26 +26,33 @@ internal static class EvalCommand
         return cmd;
     }
 
-    internal static bool TryReadParameters(CommandIo io, string path, out Dictionary<string, Complex> values, out int exit)
+    internal static bool TryReadParameters(CommandIo io, string path, out Dictionary<string, Complex> values, out string text, out int exit)
     {
         values = [];
         exit = 0;
+        text = "";
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            text = File.ReadAllText(path);
+            using var doc = JsonDocument.Parse(text);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
-                exit = io.Fail(path, "1:1: expected a JSON object mapping names to numbers or [re, im]");
+                exit = io.Fail(path, 1, 1, DiagnosticCodes.InvalidJson, "expected a JSON object mapping names to numbers or [re, im]");
                 return false;
             }
             foreach (var p in doc.RootElement.EnumerateObject())
             {
                 try { values[p.Name] = ReferencePoints.ReadComplex(p.Value); }
-                catch (FormatException ex) { exit = io.Fail(path, $"parameter '{p.Name}': {ex.Message}"); return false; }
+                catch (FormatException ex)
+                {
+                    var (line, col) = CommandIo.FindJsonKey(text, p.Name);
+                    exit = io.Fail(path, line, col, DiagnosticCodes.InvalidJson, $"parameter '{p.Name}': {ex.Message}");
+                    return false;
+                }
             }
             return true;
         }
-        catch (JsonException ex) { exit = io.Fail(path, $"{ex.LineNumber + 1}:{ex.BytePositionInLine + 1}: invalid JSON: {ex.Message}"); }
+        catch (JsonException ex) { exit = io.Fail(path, ex); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { exit = io.Fail(path, $"cannot read the file: {ex.Message}"); }
         return false;
     }
@@ -57,10 +64,16 @@ internal static class EvalCommand
         var evaluator = new ReferenceEvaluator(parsed.Value!);
 
         var parameters = new Dictionary<string, Complex>();
-        if (paramsPath is not null && !TryReadParameters(io, paramsPath, out parameters, out var exit)) return exit;
+        var paramsText = "";
+        if (paramsPath is not null && !TryReadParameters(io, paramsPath, out parameters, out paramsText, out var exit)) return exit;
         var modelSymbols = new HashSet<string>(evaluator.SymbolNames, StringComparer.Ordinal);
         var unknown = parameters.Keys.Where(k => !modelSymbols.Contains(k)).ToList();
-        if (unknown.Count > 0) return io.Fail(paramsPath!, $"unknown symbol(s), not in the model: {string.Join(", ", unknown.Select(u => $"'{u}'"))}");
+        if (unknown.Count > 0)
+        {
+            var (line, col) = CommandIo.FindJsonKey(paramsText, unknown[0]);
+            return io.Fail(paramsPath!, line, col, DiagnosticCodes.UnknownSymbol,
+                $"unknown symbol(s), not in the model: {string.Join(", ", unknown.Select(u => $"'{u}'"))}");
+        }
 
         var read = CsvEvents.Read(dataPath);
         if (!read.Success) return io.Fail(read.Diagnostics);
@@ -76,7 +89,12 @@ internal static class EvalCommand
         var names = evaluator.SymbolNames;
         var values = new Complex[names.Count];
         for (int k = 0; k < names.Count; k++) if (parameters.TryGetValue(names[k], out var pv)) values[k] = pv;
-        TextWriter writer = outPath is null ? io.Out : new StreamWriter(outPath);
+        TextWriter writer;
+        try { writer = outPath is null ? io.Out : new StreamWriter(outPath); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return io.Fail(outPath!, $"cannot write the output file: {ex.Message}");
+        }
         try
         {
             writer.WriteLine("re,im");

@@ -24,6 +24,21 @@ public static class CsvEvents
         }
     }
 
+    // Line (relative to the record's first line) and 1-based column where field `index` starts in a raw record.
+    private static (int Line, int Column) FieldPosition(ReadOnlySpan<char> raw, int index)
+    {
+        int field = 0, line = 0, lineStart = 0;
+        bool quoted = false;
+        for (int k = 0; k < raw.Length && field < index; k++)
+        {
+            char c = raw[k];
+            if (c == '"') quoted = !quoted;
+            else if (c == '\n') { line++; lineStart = k + 1; }
+            else if (c == ',' && !quoted && ++field == index) return (line, k + 2 - lineStart);
+        }
+        return (line, 1);
+    }
+
     private static ParseResult<EventSample> Fail(string file, int line, int col, string code, string message) =>
         new(null, [new Diagnostic(code, message, file, line, col)]);
 
@@ -53,26 +68,31 @@ public static class CsvEvents
             }
             var columns = new List<double>[n];
             for (int i = 0; i < n; i++) columns[i] = new List<double>();
-            int line = 1;
+            int line = 2; // physical line where the current record starts (the header is line 1)
             try
             {
                 while (csv.Read())
                 {
-                    line++;
+                    var raw = csv.GetRawRecordSpan();
                     if (csv.RowFieldCount != n)
                         return Fail(file, line, 1, DiagnosticCodes.UnexpectedToken, $"row has {csv.RowFieldCount} fields, the header has {n}");
                     for (int i = 0; i < n; i++)
                     {
                         var cell = csv.GetFieldSpan(i);
                         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                            return Fail(file, line, i + 1, DiagnosticCodes.BadNumber, $"not a number: '{cell}' in column '{names[i]}'");
+                        {
+                            var (dl, col) = FieldPosition(raw, i);
+                            return Fail(file, line + dl, col, DiagnosticCodes.BadNumber, $"not a number: '{cell}' in column '{names[i]}'");
+                        }
                         columns[i].Add(v);
                     }
+                    // Quoted fields may span lines; count them so later records keep their real line numbers.
+                    line += Math.Max(1, raw.Count('\n'));
                 }
             }
             catch (CsvFormatException ex)
             {
-                return Fail(file, line + 1, 1, DiagnosticCodes.UnexpectedToken, $"malformed CSV: {ex.Message}");
+                return Fail(file, line, 1, DiagnosticCodes.UnexpectedToken, $"malformed CSV: {ex.Message}");
             }
             return new ParseResult<EventSample>(new EventSample(names.Select((name, i) => new KeyValuePair<string, double[]>(name, columns[i].ToArray()))), []);
         }

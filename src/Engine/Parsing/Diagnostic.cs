@@ -38,8 +38,14 @@ public static class DiagnosticCodes
     public const string TooDeep = "PWA0009";
     /// <summary>The input ended where more was expected.</summary>
     public const string UnexpectedEnd = "PWA0010";
-    /// <summary>A file could not be read.</summary>
+    /// <summary>A file could not be read or written.</summary>
     public const string FileError = "PWA0011";
+    /// <summary>A JSON input that is not valid JSON or not in the expected shape.</summary>
+    public const string InvalidJson = "PWA0012";
+    /// <summary>A value given for a symbol the model does not have.</summary>
+    public const string UnknownSymbol = "PWA0013";
+    /// <summary>A symbol of the model with no value.</summary>
+    public const string MissingSymbol = "PWA0014";
 }
 
 /// <summary>The outcome of reading: a value, or the diagnostics that explain why there is none.</summary>
@@ -72,8 +78,9 @@ internal sealed class ParseFailure(string code, string message, int offset) : Ex
 }
 
 /// <summary>Offsets to 1-based line and column.</summary>
-internal static class SourcePosition
+public static class SourcePosition
 {
+    /// <summary>1-based line and column of a character offset.</summary>
     public static (int Line, int Column) Locate(string text, int offset)
     {
         offset = Math.Clamp(offset, 0, text.Length);
@@ -85,14 +92,14 @@ internal static class SourcePosition
         return (line, offset - lineStart + 1);
     }
 
-    public static Diagnostic ToDiagnostic(ParseFailure f, string text, string file, int lineOffset = 0)
+    internal static Diagnostic ToDiagnostic(ParseFailure f, string text, string file, int lineOffset = 0)
     {
         var (line, col) = Locate(text, f.Offset);
         return new Diagnostic(f.Code, f.Message, file, line + lineOffset, col);
     }
 
     /// <summary>A short printable description of what stands at an offset.</summary>
-    public static string Describe(string text, int offset)
+    internal static string Describe(string text, int offset)
     {
         if (offset >= text.Length) return "the end of the input";
         char c = text[offset];

@@ -16,7 +16,11 @@ public static class Differentiation
             depends[e] = dep;
         }
         foreach (var e in root.Distinct())
+        {
+            // Conditions are not differentiated: Piecewise differentiates its values branch by branch.
+            if (e.IsBoolean || e.Kind == ExprKind.ExprCondPair) continue;
             memo[e] = depends[e] ? Rule(e, a => memo.TryGetValue(a, out var r) ? r : a.Differentiate(variable)) : Expr.Zero;
+        }
         return memo[root];
     }
 

@@ -42,11 +42,12 @@ public abstract partial class Expr
     }
 
     /// <summary>A float (SymPy precision 53 = double).</summary>
-    public static Expr Float(double value, int precision = 53) => InternTable.Intern(new FloatNumber(value, precision));
+    // +0.0 turns -0.0 into 0.0: SymPy has no signed zero, and one zero keeps structurally equal things one object.
+    public static Expr Float(double value, int precision = 53) => InternTable.Intern(new FloatNumber(value + 0.0, precision));
 
     /// <summary>A complex floating constant; a zero imaginary part gives a Float.</summary>
     public static Expr Complex(Complex value) =>
-        value.Imaginary == 0 ? Float(value.Real) : InternTable.Intern(new ComplexNumber(new Complex(value.Real, value.Imaginary)));
+        value.Imaginary == 0 ? Float(value.Real) : InternTable.Intern(new ComplexNumber(new Complex(value.Real + 0.0, value.Imaginary + 0.0)));
 
     /// <summary>A symbol with the given assumptions (closed under implication).</summary>
     public static Symbol Symbol(string name, Assumptions assumptions = Assumptions.None) =>

@@ -55,7 +55,7 @@ public static class InfixPrinter
             ExprKind.Add => PAdd,
             ExprKind.Mul => IsNegativeTerm(e) ? PNeg : PMul,
             ExprKind.Pow => e.ArgArray[1] is RationalNumber { Numerator.IsOne: true, Denominator: var d } && d == 2 ? PAtom
-                : e.ArgArray[1] is RationalNumber { IsNegative: true } ? PMul : PPow,
+                : e.ArgArray[1] is RationalNumber { IsNegative: true } && !e.ArgArray[0].IsNumber ? PMul : PPow,
             ExprKind.Or => POr,
             ExprKind.And => PAnd,
             ExprKind.Not => PNot,
@@ -124,7 +124,8 @@ public static class InfixPrinter
                     sb.Append("sqrt("); Write(sb, b, 0); sb.Append(')');
                     return;
                 }
-                if (x is RationalNumber { IsNegative: true })
+                // 0^-n stays a power: as 1/0^n it would fold to 1/0 and read back as 0^-1.
+                if (x is RationalNumber { IsNegative: true } && !b.IsNumber)
                 {
                     sb.Append("1/"); Write(sb, Expr.Pow(b, Expr.Mul(Expr.MinusOne, x)), PPow);
                     return;
@@ -165,6 +166,11 @@ public static class InfixPrinter
             Write(sb, args[1], PRel + 1);
             return;
         }
+        if (e.Kind == ExprKind.Abs)
+        {
+            sb.Append('|'); Write(sb, args[0], 0); sb.Append('|');
+            return;
+        }
         var info = Functions.Of(e.Kind)!;
         sb.Append(info.Name).Append('(');
         for (int i = 0; i < args.Length; i++)
@@ -191,7 +197,7 @@ public static class InfixPrinter
                 if (!r.Numerator.IsOne) num.Add(Expr.Integer(r.Numerator));
                 den.Add(Expr.Integer(r.Denominator));
             }
-            else if (f.Kind == ExprKind.Pow && f.ArgArray[1] is RationalNumber { IsNegative: true } x)
+            else if (f.Kind == ExprKind.Pow && f.ArgArray[1] is RationalNumber { IsNegative: true } x && !f.ArgArray[0].IsNumber)
                 den.Add(Expr.Pow(f.ArgArray[0], Expr.Mul(Expr.MinusOne, x)));
             else num.Add(f);
         }
@@ -201,18 +207,12 @@ public static class InfixPrinter
             if (i > 0) sb.Append('*');
             Write(sb, num[i], PMul);
         }
-        if (den.Count == 0) return;
-        sb.Append('/');
-        if (den.Count == 1) Write(sb, den[0], PMul + 1);
-        else
+        // One '/' per denominator factor: a/b/c is a*b^-1*c^-1, while a/(b*c) is a*(b*c)^-1 — two
+        // different trees, and the printed form must read back to the one it came from.
+        foreach (var d in den)
         {
-            sb.Append('(');
-            for (int i = 0; i < den.Count; i++)
-            {
-                if (i > 0) sb.Append('*');
-                Write(sb, den[i], PMul);
-            }
-            sb.Append(')');
+            sb.Append('/');
+            Write(sb, d, PMul + 1);
         }
     }
 }
