@@ -75,6 +75,20 @@ internal sealed class ParseFailure(string code, string message, int offset) : Ex
 {
     public string Code { get; } = code;
     public int Offset { get; } = offset;
+
+    /// <summary>The input ended (or went on with something else) before the partner of an opening bracket.</summary>
+    public static ParseFailure Unclosed(string text, int open, string what, int at)
+    {
+        var (line, col) = SourcePosition.Locate(text, open);
+        return new ParseFailure(DiagnosticCodes.Unbalanced, $"missing {what} opened at {line}:{col}", at);
+    }
+
+    /// <summary>A call with too few or too many arguments.</summary>
+    public static ParseFailure WrongArity(string name, int min, int max, int count, int at)
+    {
+        string expected = min == max ? $"{min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}";
+        return new ParseFailure(DiagnosticCodes.WrongArity, $"{name} takes {expected} argument(s), got {count}", at);
+    }
 }
 
 /// <summary>Offsets to 1-based line and column.</summary>

@@ -238,11 +238,7 @@ public sealed class InfixReader
             if (!Accept(")"))
             {
                 SkipSpace();
-                if (_pos >= _text.Length)
-                {
-                    var (l, col) = SourcePosition.Locate(_text, at);
-                    throw new ParseFailure(DiagnosticCodes.Unbalanced, $"missing ')' to close the '(' at {l}:{col}", _pos);
-                }
+                if (_pos >= _text.Length) throw ParseFailure.Unclosed(_text, at, "')' to close the '('", _pos);
                 throw Expected("')'");
             }
             _depth--;
@@ -359,11 +355,7 @@ public sealed class InfixReader
                 if (Accept(",")) continue;
                 if (Accept(")")) break;
                 SkipSpace();
-                if (_pos >= _text.Length)
-                {
-                    var (l, col) = SourcePosition.Locate(_text, start);
-                    throw new ParseFailure(DiagnosticCodes.Unbalanced, $"missing ')' to close '{name}(' at {l}:{col}", _pos);
-                }
+                if (_pos >= _text.Length) throw ParseFailure.Unclosed(_text, start, $"')' to close the '{name}('", _pos);
                 throw Expected($"',' or ')' in the arguments of {name}");
             }
         }
@@ -375,7 +367,7 @@ public sealed class InfixReader
         else if (Aliases.TryGetValue(name, out var alias)) { kind = alias; var ai = Functions.Of(alias)!; min = ai.MinArgs; max = ai.MaxArgs; }
         else if (name is "Eq" or "Ne" or "Lt" or "Le" or "Gt" or "Ge")
         {
-            if (args.Count != 2) throw new ParseFailure(DiagnosticCodes.WrongArity, $"{name} takes 2 arguments, got {args.Count}", start);
+            if (args.Count != 2) throw ParseFailure.WrongArity(name, 2, 2, args.Count, start);
             var rk = name switch
             {
                 "Eq" => ExprKind.Equality, "Ne" => ExprKind.Unequality, "Lt" => ExprKind.StrictLessThan,
@@ -386,11 +378,7 @@ public sealed class InfixReader
         else
             throw new ParseFailure(DiagnosticCodes.UnknownFunction,
                 $"unknown function '{name}' (known: sqrt, {string.Join(", ", Functions.List.Select(f => f.Name))}, Piecewise)", start);
-        if (args.Count < min || args.Count > max)
-        {
-            string expected = min == max ? $"{min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}";
-            throw new ParseFailure(DiagnosticCodes.WrongArity, $"{name} takes {expected} argument(s), got {args.Count}", start);
-        }
+        if (args.Count < min || args.Count > max) throw ParseFailure.WrongArity(name, min, max, args.Count, start);
         var xs = args.Select(a => Value(a.E, a.At, $"as an argument of {name}")).ToArray();
         return kind == ExprKind.Pow ? Expr.Sqrt(xs[0]) : Expr.Call(kind, xs);
     }

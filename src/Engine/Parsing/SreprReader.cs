@@ -208,6 +208,12 @@ public sealed class SreprReader
         if (_pos >= _text.Length) throw Expected("an expression");
         char c = _text[_pos];
         if (c is '\'' or '"') return ReadString();
+        if (c == '-' && string.CompareOrdinal(_text, _pos, "-oo", 0, 3) == 0
+            && (_pos + 3 >= _text.Length || !(char.IsAsciiLetterOrDigit(_text[_pos + 3]) || _text[_pos + 3] == '_')))
+        {
+            _pos += 3;
+            return new Value(VKind.Expr, _pos - 3, Expr.Float(double.NegativeInfinity)); // SymPy prints -oo bare
+        }
         if (char.IsAsciiDigit(c) || ((c is '-' or '+') && _pos + 1 < _text.Length && (char.IsAsciiDigit(_text[_pos + 1]) || _text[_pos + 1] == '.')))
             return ReadNumber();
         if (!(char.IsAsciiLetter(c) || c == '_')) throw Expected("a constructor such as Add(...) or Symbol('x')");
@@ -247,11 +253,7 @@ public sealed class SreprReader
                 if (TryConsume(',')) { SkipSpace(); if (TryConsume(')')) break; continue; }
                 if (TryConsume(')')) break;
                 SkipSpace();
-                if (_pos >= _text.Length)
-                {
-                    var (l, col) = SourcePosition.Locate(_text, open);
-                    throw new ParseFailure(DiagnosticCodes.Unbalanced, $"input ends before the ')' that closes '{name}(' at {l}:{col}", _pos);
-                }
+                if (_pos >= _text.Length) throw ParseFailure.Unclosed(_text, open, $"')' to close the '{name}('", _pos);
                 throw Expected($"',' or ')' in the arguments of {name}");
             }
         }
@@ -284,9 +286,7 @@ public sealed class SreprReader
 
     private void Arity(string name, int start, List<Value> args, int min, int max)
     {
-        if (args.Count >= min && args.Count <= max) return;
-        string expected = min == max ? $"{min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}";
-        throw new ParseFailure(DiagnosticCodes.WrongArity, $"{name} takes {expected} argument(s), got {args.Count}", start);
+        if (args.Count < min || args.Count > max) throw ParseFailure.WrongArity(name, min, max, args.Count, start);
     }
 
     private void NoKeywords(string name, List<(string Name, Value Value, int Offset)> kwargs)

@@ -43,11 +43,13 @@ public abstract partial class Expr
 
     /// <summary>A float (SymPy precision 53 = double).</summary>
     // +0.0 turns -0.0 into 0.0: SymPy has no signed zero, and one zero keeps structurally equal things one object.
-    public static Expr Float(double value, int precision = 53) => InternTable.Intern(new FloatNumber(value + 0.0, precision));
+    // NaN is one value (SymPy's nan), whatever its payload bits.
+    public static Expr Float(double value, int precision = 53) =>
+        InternTable.Intern(new FloatNumber(double.IsNaN(value) ? double.NaN : value + 0.0, precision));
 
     /// <summary>A complex floating constant; a zero imaginary part gives a Float.</summary>
     public static Expr Complex(Complex value) =>
-        value.Imaginary == 0 ? Float(value.Real) : InternTable.Intern(new ComplexNumber(new Complex(value.Real + 0.0, value.Imaginary + 0.0)));
+        value.Imaginary == 0 || double.IsNaN(value.Real) || double.IsNaN(value.Imaginary) ? Float(value.Real + value.Imaginary * 0) : InternTable.Intern(new ComplexNumber(new Complex(value.Real + 0.0, value.Imaginary + 0.0)));
 
     /// <summary>A symbol with the given assumptions (closed under implication).</summary>
     public static Symbol Symbol(string name, Assumptions assumptions = Assumptions.None) =>
@@ -135,7 +137,7 @@ public abstract partial class Expr
             RequireValue(a, "Mul");
             if (a.Kind == ExprKind.Mul) { foreach (var c in a.ArgArray) Collect(c); return; }
             if (a is RationalNumber r) { p *= r.Numerator; q *= r.Denominator; return; }
-            if (a.IsNumber) { level = Math.Max(level, NumberLevel(a)); inexact *= NumberValue(a); anyInexact = true; return; }
+            if (a.IsNumber) { level = Math.Max(level, NumberLevel(a)); inexact = ScalarMath.Multiply(inexact, NumberValue(a)); anyInexact = true; return; }
             factors.Add(a);
         }
         foreach (var a in args) Collect(a);
@@ -143,8 +145,9 @@ public abstract partial class Expr
         {
             // A float times I is a complex constant: 2.5*I reads back as the number it prints as.
             int units = factors.RemoveAll(f => f.Kind == ExprKind.ImaginaryUnit);
-            for (int k = 0; k < units; k++) { inexact *= System.Numerics.Complex.ImaginaryOne; level = 2; }
-            var v = inexact * NumberValue(Rational(p, q));
+            // Multiplying by I is a rotation, (a, b) -> (-b, a); done exactly so that oo*I stays (0, oo), not (nan, oo).
+            for (int k = 0; k < units; k++) { inexact = new Complex(-inexact.Imaginary, inexact.Real); level = 2; }
+            var v = ScalarMath.Multiply(inexact, NumberValue(Rational(p, q)));
             if (p.IsZero && IsFinite(v) && factors.TrueForAll(IsFiniteExpr)) return Zero;
             factors.Add(MakeNumber(level, v));
         }
@@ -220,7 +223,9 @@ public abstract partial class Expr
         if (kind is ExprKind.Max or ExprKind.Min)
         {
             var flat = new List<Expr>();
-            foreach (var a in args) if (a.Kind == kind) flat.AddRange(a.ArgArray); else if (!flat.Contains(a)) flat.Add(a);
+            foreach (var a in args)
+                foreach (var x in a.Kind == kind ? a.ArgArray : [a])
+                    if (!flat.Contains(x)) flat.Add(x);
             if (flat.Count == 1) return flat[0];
             var arr = flat.ToArray();
             Array.Sort(arr, CanonicalOrder.Instance);

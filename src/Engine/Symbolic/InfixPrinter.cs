@@ -212,7 +212,7 @@ public static class InfixPrinter
         foreach (var d in den)
         {
             sb.Append('/');
-            Write(sb, d, PMul + 1);
+            Write(sb, d, PPow); // a/(-2*x), not a/-2*x
         }
     }
 }

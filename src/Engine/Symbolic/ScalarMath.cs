@@ -19,6 +19,12 @@ public static class ScalarMath
     /// <summary>True when the imaginary part is exactly zero.</summary>
     public static bool IsReal(Complex z) => z.Imaginary == 0.0;
 
+    /// <summary>Product that stays real when both factors are real (so -1 * oo is -oo, not (-oo, nan)).</summary>
+    public static Complex Multiply(Complex a, Complex b) =>
+        IsReal(b) ? new Complex(a.Real * b.Real, IsReal(a) ? 0 : a.Imaginary * b.Real)
+        : IsReal(a) ? new Complex(a.Real * b.Real, a.Real * b.Imaginary)
+        : a * b;
+
     /// <summary>Principal power b^e.</summary>
     public static Complex Pow(Complex b, Complex e)
     {

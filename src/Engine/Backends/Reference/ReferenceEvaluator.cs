@@ -121,7 +121,7 @@ public sealed class ReferenceEvaluator
             case ExprKind.Mul:
             {
                 Complex p = values[slots[0]];
-                for (int j = 1; j < slots.Length; j++) p *= values[slots[j]];
+                for (int j = 1; j < slots.Length; j++) p = ScalarMath.Multiply(p, values[slots[j]]);
                 return p;
             }
             case ExprKind.Pow: return ScalarMath.Pow(values[slots[0]], values[slots[1]]);
