@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using PartialWave.Symbolic;
 
@@ -36,6 +37,8 @@ public sealed class SreprReader
             reader.SkipSpace();
             var v = reader.ParseValue();
             reader.SkipSpace();
+            if (reader._pos < text.Length && text[reader._pos] == ')')
+                throw new ParseFailure(DiagnosticCodes.Unbalanced, "unbalanced ')': no constructor call is open here", reader._pos);
             if (reader._pos < text.Length)
                 throw new ParseFailure(DiagnosticCodes.UnexpectedToken,
                     $"expected the end of the expression, found {SourcePosition.Describe(text, reader._pos)}", reader._pos);
@@ -220,8 +223,8 @@ public sealed class SreprReader
         int start = _pos;
         var name = ReadIdentifier();
         if (!TryConsume('(')) return Bare(name, start);
-        if (++_depth > MaxDepth)
-            throw new ParseFailure(DiagnosticCodes.TooDeep, $"constructors nest deeper than {MaxDepth} levels", start);
+        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new ParseFailure(DiagnosticCodes.TooDeep, $"constructors nest deeper than {MaxDepth} levels (or than this thread's stack allows)", start);
         var args = new List<Value>();
         var kwargs = new List<(string Name, Value Value, int Offset)>();
         int open = _pos - 1;
@@ -366,6 +369,7 @@ public sealed class SreprReader
             {
                 Arity(name, start, args, 1, 1);
                 var symName = StringArg(args[0], name);
+                if (symName.Length == 0) throw new ParseFailure(DiagnosticCodes.WrongArgument, "a symbol needs a non-empty name", args[0].Offset);
                 var facts = new List<KeyValuePair<string, bool>>(kwargs.Count);
                 foreach (var (k, v, off) in kwargs)
                 {

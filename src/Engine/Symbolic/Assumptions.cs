@@ -47,12 +47,17 @@ public static class AssumptionSet
     };
 
     /// <summary>Builds the closed set from SymPy keyword assumptions (name → True/False).</summary>
+    /// <exception cref="ArgumentException">The keywords contradict each other (SymPy raises there too).</exception>
     public static Assumptions FromKeywords(IEnumerable<KeyValuePair<string, bool>> keywords)
     {
         var a = Assumptions.None;
+        var denied = Assumptions.None;
+        var seen = new Dictionary<string, bool>(StringComparer.Ordinal);
         bool notNegative = false, notPositive = false;
         foreach (var (name, value) in keywords)
         {
+            if (!seen.TryAdd(name, value)) throw new ArgumentException($"assumption '{name}' is given twice");
+            if (name == "commutative" && !value) throw new ArgumentException("non-commutative symbols are not supported");
             if (value)
             {
                 a |= name switch
@@ -73,9 +78,14 @@ public static class AssumptionSet
             {
                 switch (name)
                 {
-                    case "negative": case "extended_negative": notNegative = true; break;
-                    case "positive": case "extended_positive": notPositive = true; break;
+                    case "negative": case "extended_negative": notNegative = true; denied |= Assumptions.Negative; break;
+                    case "positive": case "extended_positive": notPositive = true; denied |= Assumptions.Positive; break;
                     case "zero": a |= Assumptions.Nonzero; break;
+                    case "real": denied |= Assumptions.Real; break;
+                    case "integer": denied |= Assumptions.Integer; break;
+                    case "nonnegative": denied |= Assumptions.Nonnegative; break;
+                    case "nonpositive": denied |= Assumptions.Nonpositive; break;
+                    case "nonzero": denied |= Assumptions.Nonzero; break;
                 }
             }
         }
@@ -85,11 +95,20 @@ public static class AssumptionSet
             if (notNegative) a |= Assumptions.Nonnegative;
             if (notPositive) a |= Assumptions.Nonpositive;
         }
-        return Close(a);
+        a = Close(a);
+        if ((a & denied) != 0 || (a & (Assumptions.Positive | Assumptions.Nonpositive)) == (Assumptions.Positive | Assumptions.Nonpositive)
+            || (a & (Assumptions.Negative | Assumptions.Nonnegative)) == (Assumptions.Negative | Assumptions.Nonnegative))
+            throw new ArgumentException("the assumptions contradict each other");
+        return a;
     }
 
-    /// <summary>The fewest SymPy keywords that reproduce the set.</summary>
-    public static IEnumerable<string> ToKeywords(Assumptions a)
+    /// <summary>The fewest SymPy keyword arguments (<c>positive=True</c>, ...) that reproduce the set.</summary>
+    public static IEnumerable<string> ToKeywordArguments(Assumptions a)
+    {
+        foreach (var k in Keywords(a)) yield return k == "zero" ? "zero=False" : k + "=True";
+    }
+
+    private static IEnumerable<string> Keywords(Assumptions a)
     {
         if ((a & Assumptions.Integer) != 0) yield return "integer";
         if ((a & Assumptions.Positive) != 0) yield return "positive";
@@ -98,7 +117,7 @@ public static class AssumptionSet
         {
             if ((a & Assumptions.Nonnegative) != 0) yield return "nonnegative";
             if ((a & Assumptions.Nonpositive) != 0) yield return "nonpositive";
-            if ((a & Assumptions.Nonzero) != 0) yield return "nonzero";
+            if ((a & Assumptions.Nonzero) != 0) yield return (a & Assumptions.Real) != 0 ? "nonzero" : "zero";
             if ((a & (Assumptions.Nonnegative | Assumptions.Nonpositive | Assumptions.Nonzero | Assumptions.Integer)) == 0
                 && (a & Assumptions.Real) != 0) yield return "real";
         }

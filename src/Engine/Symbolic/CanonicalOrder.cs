@@ -61,7 +61,7 @@ internal sealed class CanonicalOrder : IComparer<Expr>
                 c = string.CompareOrdinal(sx.Name, sy.Name);
                 if (c != 0) return c;
                 c = sx.Assumptions.CompareTo(sy.Assumptions);
-                return c != 0 ? c : (sx.Indexed is null).CompareTo(sy.Indexed is null);
+                return c != 0 ? c : string.CompareOrdinal(sx.Indexed?.ToString(), sy.Indexed?.ToString());
         }
         c = x.ArgArray.Length.CompareTo(y.ArgArray.Length);
         if (c != 0) return c;

@@ -190,7 +190,7 @@ public sealed class Symbol : Expr
     public IndexedParts? Indexed { get; }
 
     internal Symbol(string name, Assumptions assumptions, IndexedParts? indexed)
-        : base(ExprKind.Symbol, [], Mix(Mix(HashString(name), (ulong)assumptions), indexed is null ? 0UL : 1UL))
+        : base(ExprKind.Symbol, [], Mix(Mix(HashString(name), (ulong)assumptions), indexed is null ? 0UL : HashString(indexed.ToString())))
     {
         Name = name; Assumptions = assumptions; Indexed = indexed;
     }
@@ -198,14 +198,27 @@ public sealed class Symbol : Expr
     /// <summary>True when assumed real.</summary>
     public bool IsReal => (Assumptions & Assumptions.Real) != 0;
 
+    // Two Indexed symbols that print alike but were built from different parts (Str('0') vs Integer(0)) stay two
+    // nodes, so srepr writes back what was read; evaluation binds both by name.
     internal override bool ShallowEquals(Expr other) =>
-        other is Symbol s && s.Name == Name && s.Assumptions == Assumptions && (s.Indexed is null) == (Indexed is null);
+        other is Symbol s && s.Name == Name && s.Assumptions == Assumptions && Equals(s.Indexed, Indexed);
 }
 
 /// <summary>The parts of a SymPy <c>Indexed</c> symbol, for printing it back.</summary>
 /// <param name="BaseSrepr">srepr of the IndexedBase's label symbol.</param>
 /// <param name="IndexSrepr">srepr of each index (Str, Integer, Rational, Symbol).</param>
-public sealed record IndexedParts(string BaseSrepr, IReadOnlyList<string> IndexSrepr);
+public sealed record IndexedParts(string BaseSrepr, IReadOnlyList<string> IndexSrepr)
+{
+    /// <inheritdoc/>
+    public bool Equals(IndexedParts? other) =>
+        other is not null && BaseSrepr == other.BaseSrepr && IndexSrepr.SequenceEqual(other.IndexSrepr);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(BaseSrepr, IndexSrepr.Count);
+
+    /// <inheritdoc/>
+    public override string ToString() => BaseSrepr + "[" + string.Join(", ", IndexSrepr) + "]";
+}
 
 /// <summary>Every node with children, and the constants π, e, I, true, false.</summary>
 public sealed class Compound : Expr

@@ -53,7 +53,8 @@ public abstract partial class Expr
 
     /// <summary>A symbol with the given assumptions (closed under implication).</summary>
     public static Symbol Symbol(string name, Assumptions assumptions = Assumptions.None) =>
-        InternTable.Intern(new Symbol(name, AssumptionSet.Close(assumptions), null));
+        string.IsNullOrEmpty(name) ? throw new ArgumentException("A symbol needs a non-empty name.", nameof(name))
+        : InternTable.Intern(new Symbol(name, AssumptionSet.Close(assumptions), null));
 
     /// <summary>A SymPy Indexed symbol, named as SymPy prints it.</summary>
     public static Symbol IndexedSymbol(string name, IndexedParts parts) =>

@@ -36,9 +36,10 @@ public static class SreprPrinter
         return sb.Append('\'').ToString();
     }
 
+    // SymPy prints its nan and infinities bare; a non-default precision has to be spelled out to survive.
     private static string FloatLiteral(double v, int precision) =>
-        double.IsNaN(v) ? "nan" : double.IsPositiveInfinity(v) ? "oo" : double.IsNegativeInfinity(v) ? "-oo"
-        : $"Float({Quote(v.ToString("R", CultureInfo.InvariantCulture))}, precision={precision})";
+        !double.IsFinite(v) && precision == 53 ? (double.IsNaN(v) ? "nan" : v > 0 ? "oo" : "-oo")
+        : $"Float({Quote(double.IsNaN(v) ? "nan" : double.IsPositiveInfinity(v) ? "inf" : double.IsNegativeInfinity(v) ? "-inf" : v.ToString("R", CultureInfo.InvariantCulture))}, precision={precision})";
 
     private static void Write(StringBuilder sb, Expr e)
     {
@@ -63,7 +64,7 @@ public static class SreprPrinter
                 return;
             case Symbol s:
                 sb.Append("Symbol(").Append(Quote(s.Name));
-                foreach (var k in AssumptionSet.ToKeywords(s.Assumptions)) sb.Append(", ").Append(k).Append("=True");
+                foreach (var k in AssumptionSet.ToKeywordArguments(s.Assumptions)) sb.Append(", ").Append(k);
                 sb.Append(')');
                 return;
         }
