@@ -43,7 +43,7 @@ public class ErrorTests
     [Theory]
     [InlineData("x * (y + 1", 1, 11, "at 1:5")]
     [InlineData("x + y)", 1, 6, "unbalanced ')'")]
-    [InlineData("sin(x", 1, 6, "'sin(' at 1:1")]
+    [InlineData("sin(x", 1, 6, "'sin(' opened at 1:1")]
     [InlineData("(a +\n  b", 2, 4, "at 1:1")]
     [InlineData("|x + 1", 1, 7, "'|' at 1:1")]
     public void UnbalancedParenthesis_NamesLineAndColumn(string text, int line, int col, string mention)
