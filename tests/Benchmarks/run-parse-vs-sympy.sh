@@ -23,8 +23,16 @@ import json, sys, glob, os
 out = sys.argv[1]
 report = glob.glob(os.path.join(out, "bdn", "results", "*ParseBenchmarks-report-brief.json"))[0]
 ours = {}
+models = "jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full".split()
+def full_name(shown):
+    # BenchmarkDotNet shortens long parameter values as 'head(...)tail [length]'.
+    if "(...)" not in shown:
+        return shown
+    head, tail = shown.split("(...)")
+    tail = tail.split(" [")[0]
+    return next(m for m in models if m.startswith(head) and m.endswith(tail))
 for b in json.load(open(report))["Benchmarks"]:
-    model = b["Parameters"].split("=")[1]
+    model = full_name(b["Parameters"].split("=", 1)[1])
     ours[model] = b["Statistics"]["Median"] / 1e9
 rows = ["| model | PartialWave parse (median) | SymPy eval of srepr | ratio |", "|---|---|---|---|"]
 for line in open(os.path.join(out, "sympy.jsonl")):
