@@ -1,0 +1,49 @@
+using PartialWave.Compilation;
+
+namespace PartialWave.Backends.Cpu;
+
+/// <summary>
+/// A real-only kernel compiled to segments. Column table layout (one pointer per slot, offset per chunk):
+/// inputs, then outputs, then scratch columns for values crossing segments.
+/// </summary>
+internal sealed unsafe class CompiledKernel
+{
+    public CompiledKernel(KernelIR ir, int splitSize)
+    {
+        if (!ir.IsRealOnly) throw new ArgumentException("the CPU backend compiles real-only IR", nameof(ir));
+        IR = ir;
+        Segments = Splitting.Plan(ir, splitSize);
+        var cross = Segments.SelectMany(s => s.Exports).Distinct().OrderBy(v => v).ToList();
+        var crossIndex = cross.Select((v, k) => (v, k)).ToDictionary(t => t.v, t => t.k);
+        InputCount = ir.Inputs.Count;
+        OutputCount = ir.Outputs.Count;
+        ScratchCount = cross.Count;
+        int Cross(int v) => InputCount + OutputCount + crossIndex[v];
+        var segmentOf = new int[ir.Instructions.Count];
+        for (int s = 0; s < Segments.Count; s++)
+            for (int i = Segments[s].First; i < Segments[s].End; i++) segmentOf[i] = s;
+        Kernels = new SegmentKernel[Segments.Count];
+        for (int s = 0; s < Segments.Count; s++)
+        {
+            // Each output is stored by the segment that computes it; outputs that are sources by the last one.
+            var outs = ir.Outputs.Select((o, k) => (o.Value, Slot: InputCount + k))
+                .Where(o => ir.Instructions[o.Value].IsSource ? s == Segments.Count - 1 : segmentOf[o.Value] == s)
+                .ToList();
+            Kernels[s] = IlEmitter.Emit(ir, Segments[s], input => input, Cross, outs, $"pwa_segment_{s}");
+        }
+    }
+
+    public KernelIR IR { get; }
+    public IReadOnlyList<Segment> Segments { get; }
+    public SegmentKernel[] Kernels { get; }
+    public int InputCount { get; }
+    public int OutputCount { get; }
+    public int ScratchCount { get; }
+    public int SlotCount => InputCount + OutputCount + ScratchCount;
+
+    /// <summary>Runs every segment on one chunk whose column pointers are in <paramref name="table"/>.</summary>
+    public void Run(double** table, double* parameters, int length)
+    {
+        foreach (var k in Kernels) k(table, parameters, length);
+    }
+}

@@ -1,0 +1,294 @@
+using System.Numerics;
+using PartialWave.Compilation;
+using PartialWave.Data;
+
+namespace PartialWave.Backends.Cpu;
+
+/// <summary>
+/// The CPU backend: generated SIMD kernels run over fixed chunks of events on all cores. Chunks have a fixed
+/// size whatever the thread count, and sums are taken per chunk in event order and then over chunks in chunk
+/// order (compensated), so every value and every sum is bit-identical for any number of threads. Event data
+/// and hoisted columns are copied into aligned native buffers once per sample and reused by every call.
+/// </summary>
+internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
+{
+    /// <summary>Events per chunk (fixed: results must not depend on how chunks meet threads).</summary>
+    public const int ChunkSize = 256;
+
+    private readonly KernelIR _mainIR;
+    private readonly CompiledKernel? _data;
+    private readonly CompiledKernel _main;
+    private readonly int _splitSize;
+    private readonly int[] _paramSlotToVector; // IR parameter slot -> index in RealParameterVector()
+    private readonly NativeBuffer _params;
+    private CompiledKernel? _gradient, _log, _logGradient;
+    private Binding? _binding;
+
+    public CpuFunction(KernelIR? data, KernelIR main, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
+        : base(inputs, parameters)
+    {
+        _mainIR = main;
+        _splitSize = options.SplitSize;
+        Threads = Math.Max(1, options.MaxThreads);
+        _data = data is null ? null : new CompiledKernel(data, _splitSize);
+        _main = new CompiledKernel(main, _splitSize);
+        _paramSlotToVector = main.Parameters.Select(p =>
+        {
+            int k = GradientParameters.ToList().IndexOf(p);
+            return k >= 0 ? k : throw new InvalidOperationException($"kernel parameter {p} is not a function parameter");
+        }).ToArray();
+        _params = new NativeBuffer(Math.Max(1, main.Parameters.Count));
+        WriteParameters();
+        IsComplexValued = main.Outputs.Any(o => o.Name == "value.re");
+    }
+
+    public int Threads { get; set; }
+    public override bool IsComplexValued { get; }
+    public override bool IsGradientSupported => !IsComplexValued;
+
+    /// <summary>Operations per event of the parameter-dependent kernel (after CSE, hoisting, complex expansion).</summary>
+    public int OperationsPerEvent => _main.IR.OperationCount;
+    /// <summary>Operations per event of the data kernel (run once per sample).</summary>
+    public int HoistedOperations => _data?.IR.OperationCount ?? 0;
+    /// <summary>Number of generated methods of the parameter kernel.</summary>
+    public int SegmentCount => _main.Segments.Count;
+    /// <summary>Operations per event of the value-and-gradient kernel (compiled on first use).</summary>
+    public int GradientOperationsPerEvent => GradientKernel().IR.OperationCount;
+
+    protected override void OnParameterChanged(int index) => WriteParameters();
+
+    private void WriteParameters()
+    {
+        var v = RealParameterVector();
+        for (int s = 0; s < _paramSlotToVector.Length; s++) _params.Pointer[s] = v[_paramSlotToVector[s]];
+    }
+
+    // ---------------- binding ----------------
+
+    private sealed class Binding(EventSample sample, int padded, NativeBuffer[] columns) : IDisposable
+    {
+        public EventSample Sample { get; } = sample;
+        public int Padded { get; } = padded;
+        public NativeBuffer[] Columns { get; } = columns; // main kernel inputs: data columns, then cached columns
+
+        public void Dispose()
+        {
+            foreach (var c in Columns) c.Dispose();
+        }
+    }
+
+    private Binding Bind(EventSample sample)
+    {
+        if (_binding is not null && ReferenceEquals(_binding.Sample, sample)) return _binding;
+        _binding?.Dispose();
+        _binding = null;
+        var missing = Inputs.Where(n => !sample.Contains(n)).ToList();
+        if (missing.Count > 0) throw new ArgumentException($"the sample has no column(s) {string.Join(", ", missing)}");
+        int n = sample.Count;
+        int padded = Math.Max(ChunkSize, (n + ChunkSize - 1) / ChunkSize * ChunkSize);
+        var columns = new NativeBuffer[_mainIR.Inputs.Count];
+        var byName = new Dictionary<string, NativeBuffer>(StringComparer.Ordinal);
+        NativeBuffer DataColumn(string name)
+        {
+            if (byName.TryGetValue(name, out var b)) return b;
+            b = new NativeBuffer(padded);
+            sample[name].CopyTo(b.Span);
+            return byName[name] = b;
+        }
+        for (int k = 0; k < columns.Length; k++)
+        {
+            var name = _mainIR.Inputs[k];
+            if (!name.StartsWith(Hoisting.CachePrefix, StringComparison.Ordinal)) columns[k] = DataColumn(name);
+        }
+        if (_data is not null)
+        {
+            var dataInputs = _data.IR.Inputs.Select(DataColumn).ToArray();
+            var cache = _data.IR.Outputs.Select(_ => new NativeBuffer(padded)).ToArray();
+            Run(_data, padded, dataInputs, cache, null, null);
+            for (int k = 0; k < columns.Length; k++)
+            {
+                var name = _mainIR.Inputs[k];
+                if (name.StartsWith(Hoisting.CachePrefix, StringComparison.Ordinal))
+                    columns[k] = cache[_data.IR.Outputs.Select(o => o.Name).ToList().IndexOf(name)];
+            }
+            foreach (var c in cache) if (!columns.Contains(c)) c.Dispose();
+        }
+        foreach (var b in byName.Values) if (!columns.Contains(b)) b.Dispose();
+        return _binding = new Binding(sample, padded, columns);
+    }
+
+    // ---------------- execution ----------------
+
+    private sealed class Worker : IDisposable
+    {
+        public readonly NativeBuffer Table, Scratch, Outputs;
+
+        public Worker(CompiledKernel k)
+        {
+            Table = new NativeBuffer(k.SlotCount);
+            Scratch = new NativeBuffer((long)Math.Max(1, k.ScratchCount) * ChunkSize);
+            Outputs = new NativeBuffer((long)Math.Max(1, k.OutputCount) * ChunkSize);
+        }
+
+        public void Dispose()
+        {
+            Table.Dispose(); Scratch.Dispose(); Outputs.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs a kernel over all chunks. Outputs go to <paramref name="fullOutputs"/> (padded columns) or, when null,
+    /// to a worker's chunk buffer that <paramref name="afterChunk"/> reads (chunk index, output column pointers).
+    /// </summary>
+    private void Run(CompiledKernel k, int padded, NativeBuffer[] inputs, NativeBuffer[]? fullOutputs,
+        double* parameters, Action<int, IntPtr>? afterChunk)
+    {
+        int chunks = padded / ChunkSize;
+        double* ps = parameters == null ? _params.Pointer : parameters;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
+        Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) =>
+        {
+            var table = (double**)w.Table.Pointer;
+            long start = (long)c * ChunkSize;
+            for (int s = 0; s < k.InputCount; s++) table[s] = inputs[s].Pointer + start;
+            for (int j = 0; j < k.OutputCount; j++)
+                table[k.InputCount + j] = fullOutputs is null ? w.Outputs.Pointer + (long)j * ChunkSize : fullOutputs[j].Pointer + start;
+            for (int x = 0; x < k.ScratchCount; x++) table[k.InputCount + k.OutputCount + x] = w.Scratch.Pointer + (long)x * ChunkSize;
+            k.Run(table, ps, ChunkSize);
+            afterChunk?.Invoke(c, (IntPtr)w.Outputs.Pointer);
+            return w;
+        }, w => w.Dispose());
+    }
+
+    public override void Evaluate(EventSample sample, Span<double> re, Span<double> im = default)
+    {
+        CheckSample(sample, re.Length, "the value span");
+        if (IsComplexValued && im.Length < sample.Count)
+            throw new ArgumentException("this function is complex-valued: give a span for the imaginary parts");
+        var b = Bind(sample);
+        int n = sample.Count;
+        fixed (double* pre = re, pim = im)
+        {
+            IntPtr reP = (IntPtr)pre, imP = (IntPtr)pim;
+            bool writeIm = im.Length >= n;
+            Run(_main, b.Padded, b.Columns, null, null, (c, outs) =>
+            {
+                int start = c * ChunkSize, count = Math.Min(ChunkSize, n - start);
+                if (count <= 0) return;
+                var o = (double*)outs;
+                new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
+                if (!writeIm) return;
+                if (IsComplexValued) new Span<double>(o + ChunkSize, count).CopyTo(new Span<double>((double*)imP + start, count));
+                else new Span<double>((double*)imP + start, count).Clear();
+            });
+        }
+    }
+
+    private CompiledKernel GradientKernel()
+    {
+        if (!IsGradientSupported) throw new NotSupportedException("gradients need a real-valued function");
+        return _gradient ??= new CompiledKernel(DeadCodeElimination.Run(ReverseMode.Differentiate(_mainIR, ["value"])), _splitSize);
+    }
+
+    private CompiledKernel LogKernel(bool gradient)
+    {
+        if (IsComplexValued) throw new NotSupportedException("SumLog needs a real-valued function");
+        ref var slot = ref gradient ? ref _logGradient : ref _log;
+        if (slot is not null) return slot;
+        var b = new IrBuilder(_mainIR.Inputs, _mainIR.Parameters);
+        var map = new int[_mainIR.Instructions.Count];
+        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(_mainIR.Instructions[i], map);
+        b.AddOutput("value", b.Emit(IrOp.Log, map[_mainIR.Outputs.Single(o => o.Name == "value").Value]));
+        var ir = b.Build();
+        if (gradient) ir = ReverseMode.Differentiate(ir, ["value"]);
+        return slot = new CompiledKernel(DeadCodeElimination.Run(ir), _splitSize);
+    }
+
+    public override void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient)
+    {
+        CheckSample(sample, value.Length, "the value span");
+        var k = GradientKernel();
+        var names = k.IR.Outputs.Select(o => o.Name).ToList();
+        var columns = GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray();
+        if (gradient.Length != GradientParameters.Count || gradient.Any(g => g.Length < sample.Count))
+            throw new ArgumentException($"expected {GradientParameters.Count} gradient arrays of at least {sample.Count} values");
+        var b = Bind(sample);
+        int n = sample.Count;
+        var handles = gradient.Select(g => System.Runtime.InteropServices.GCHandle.Alloc(g, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
+        try
+        {
+            fixed (double* pv = value)
+            {
+                IntPtr vp = (IntPtr)pv;
+                var gp = handles.Select(h => h.AddrOfPinnedObject()).ToArray();
+                Run(k, b.Padded, b.Columns, null, null, (c, outs) =>
+                {
+                    int start = c * ChunkSize, count = Math.Min(ChunkSize, n - start);
+                    if (count <= 0) return;
+                    var o = (double*)outs;
+                    new Span<double>(o, count).CopyTo(new Span<double>((double*)vp + start, count));
+                    for (int g = 0; g < columns.Length; g++)
+                        new Span<double>(o + (long)columns[g] * ChunkSize, count).CopyTo(new Span<double>((double*)gp[g] + start, count));
+                });
+            }
+        }
+        finally
+        {
+            foreach (var h in handles) h.Free();
+        }
+    }
+
+    public override LogSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false)
+    {
+        CheckSample(sample, int.MaxValue, "");
+        if (weights.Length != 0 && weights.Length != sample.Count)
+            throw new ArgumentException($"{weights.Length} weights for {sample.Count} events");
+        var k = LogKernel(withGradient);
+        var names = k.IR.Outputs.Select(o => o.Name).ToList();
+        var columns = withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray() : [];
+        int valueColumn = names.IndexOf("value");
+        var b = Bind(sample);
+        int n = sample.Count, chunks = b.Padded / ChunkSize, g = columns.Length;
+        var partial = new double[chunks * (1 + g)];
+        fixed (double* pw = weights)
+        {
+            IntPtr wp = (IntPtr)pw;
+            bool weighted = weights.Length > 0;
+            Run(k, b.Padded, b.Columns, null, null, (c, outs) =>
+            {
+                int start = c * ChunkSize, count = Math.Min(ChunkSize, n - start);
+                if (count <= 0) return;
+                var o = (double*)outs;
+                var w = (double*)wp + start;
+                int row = c * (1 + g);
+                partial[row] = ChunkSum(o + (long)valueColumn * ChunkSize, weighted ? w : null, count);
+                for (int j = 0; j < g; j++) partial[row + 1 + j] = ChunkSum(o + (long)columns[j] * ChunkSize, weighted ? w : null, count);
+            });
+        }
+        var byColumn = new double[chunks];
+        double Total(int j)
+        {
+            for (int c = 0; c < chunks; c++) byColumn[c] = partial[c * (1 + g) + j];
+            return CompensatedSum(byColumn);
+        }
+        double value = Total(0);
+        double[]? gradient = withGradient ? Enumerable.Range(0, g).Select(j => Total(1 + j)).ToArray() : null;
+        return new LogSum(value, gradient);
+    }
+
+    // Sum of one chunk in event order (the order is part of the result: it must not depend on threads).
+    private static double ChunkSum(double* values, double* weights, int count)
+    {
+        double s = 0;
+        if (weights == null) for (int i = 0; i < count; i++) s += values[i];
+        else for (int i = 0; i < count; i++) s += weights[i] * values[i];
+        return s;
+    }
+
+    public void Dispose()
+    {
+        _binding?.Dispose();
+        _binding = null;
+        _params.Dispose();
+    }
+}

@@ -1,0 +1,181 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using System.Runtime.Intrinsics;
+using PartialWave.Compilation;
+
+namespace PartialWave.Backends.Cpu;
+
+/// <summary>A generated segment: processes <c>length</c> events (a multiple of 4) of one chunk.</summary>
+/// <param name="table">Column pointers, already offset to the chunk's first event.</param>
+/// <param name="parameters">Real parameter values.</param>
+/// <param name="length">Events to process.</param>
+internal unsafe delegate void SegmentKernel(double** table, double* parameters, int length);
+
+/// <summary>
+/// Emits one DynamicMethod per segment: a loop over the chunk, four events per iteration (Vector256), every IR
+/// value a local (locals reused once a value is dead), operations calls into <see cref="VOps"/> that the JIT
+/// inlines. Sources are read afresh in each segment; values crossing segments go through scratch columns.
+/// </summary>
+internal static unsafe class IlEmitter
+{
+    private static readonly MethodInfo Create = typeof(Vector256).GetMethod(nameof(Vector256.Create), [typeof(double)])!;
+    private static readonly MethodInfo Load = typeof(Vector256).GetMethods()
+        .Single(m => m.Name == nameof(Vector256.Load) && m.IsGenericMethodDefinition && m.GetParameters()[0].ParameterType.IsPointer)
+        .MakeGenericMethod(typeof(double));
+    private static readonly MethodInfo Store = typeof(Vector256).GetMethods()
+        .Single(m => m.Name == nameof(Vector256.Store) && m.IsGenericMethodDefinition && m.GetParameters().Length == 2 && m.GetParameters()[1].ParameterType.IsPointer)
+        .MakeGenericMethod(typeof(double));
+
+    /// <param name="ir">A real-only kernel.</param>
+    /// <param name="segment">The piece to emit.</param>
+    /// <param name="columnOf">Column slot of an input (by input index).</param>
+    /// <param name="crossSlot">Column slot of a value crossing segments.</param>
+    /// <param name="outputs">(value, column slot) of each output this segment stores.</param>
+    /// <param name="name">Method name (for stack traces and profilers).</param>
+    public static SegmentKernel Emit(KernelIR ir, Segment segment, Func<int, int> columnOf, Func<int, int> crossSlot,
+        IReadOnlyList<(int Value, int Slot)> outputs, string name)
+    {
+        var method = new DynamicMethod(name, typeof(void), [typeof(double**), typeof(double*), typeof(int)], typeof(IlEmitter).Module, skipVisibility: true);
+        var il = method.GetILGenerator();
+        var code = ir.Instructions;
+        var vec = typeof(Vector256<double>);
+
+        // Which values this segment reads, and the last instruction that reads each (for local reuse).
+        var lastUse = new Dictionary<int, int>();
+        var sources = new SortedSet<int>();
+        for (int i = segment.First; i < segment.End; i++)
+        {
+            var ins = code[i];
+            if (ins.IsSource) continue;
+            for (int k = 0; k < ins.Arity; k++)
+            {
+                int v = ins.Operand(k);
+                lastUse[v] = i;
+                if (code[v].IsSource) sources.Add(v);
+            }
+        }
+        var exports = new HashSet<int>(segment.Exports);
+        var outputSlots = outputs.ToLookup(o => o.Value, o => o.Slot);
+        foreach (var o in outputs) if (code[o.Value].IsSource) sources.Add(o.Value);
+
+        // Column pointers, loop-invariant parameters and constants: loaded once, before the loop.
+        var pointers = new Dictionary<int, LocalBuilder>();
+        LocalBuilder Pointer(int slot)
+        {
+            if (pointers.TryGetValue(slot, out var p)) return p;
+            p = il.DeclareLocal(typeof(double*));
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4, slot * sizeof(double*));
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Ldind_I);
+            il.Emit(OpCodes.Stloc, p);
+            pointers[slot] = p;
+            return p;
+        }
+        var invariant = new Dictionary<int, LocalBuilder>();
+        foreach (var v in sources)
+        {
+            var ins = code[v];
+            if (ins.Op == IrOp.Input) { Pointer(columnOf(ins.A)); continue; }
+            var local = il.DeclareLocal(vec);
+            if (ins.Op == IrOp.Param)
+            {
+                il.Emit(OpCodes.Ldarg_1);
+                il.Emit(OpCodes.Ldc_I4, ins.A * sizeof(double));
+                il.Emit(OpCodes.Conv_I);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Ldind_R8);
+            }
+            else il.Emit(OpCodes.Ldc_R8, ins.X);
+            il.Emit(OpCodes.Call, Create);
+            il.Emit(OpCodes.Stloc, invariant[v] = local);
+        }
+        foreach (var v in segment.Imports) Pointer(crossSlot(v));
+        foreach (var v in segment.Exports) Pointer(crossSlot(v));
+        foreach (var o in outputs) Pointer(o.Slot);
+
+        var index = il.DeclareLocal(typeof(int));
+        il.Emit(OpCodes.Ldc_I4_0);
+        il.Emit(OpCodes.Stloc, index);
+        var body = il.DefineLabel();
+        var check = il.DefineLabel();
+        il.Emit(OpCodes.Br, check);
+        il.MarkLabel(body);
+
+        void Address(LocalBuilder pointer)
+        {
+            il.Emit(OpCodes.Ldloc, pointer);
+            il.Emit(OpCodes.Ldloc, index);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Ldc_I4_8);
+            il.Emit(OpCodes.Mul);
+            il.Emit(OpCodes.Add);
+        }
+
+        var free = new Stack<LocalBuilder>();
+        var locals = new Dictionary<int, LocalBuilder>();
+        LocalBuilder Take() => free.Count > 0 ? free.Pop() : il.DeclareLocal(vec);
+        void Release(int v)
+        {
+            if (locals.Remove(v, out var l)) free.Push(l);
+        }
+        void StoreOutputs(int v, LocalBuilder value)
+        {
+            foreach (var slot in outputSlots[v])
+            {
+                il.Emit(OpCodes.Ldloc, value);
+                Address(pointers[slot]);
+                il.Emit(OpCodes.Call, Store);
+            }
+        }
+
+        // Per iteration: event columns and imported values into locals.
+        foreach (var v in sources.Where(v => code[v].Op == IrOp.Input).Concat(segment.Imports))
+        {
+            var l = Take();
+            Address(code[v].Op == IrOp.Input ? pointers[columnOf(code[v].A)] : pointers[crossSlot(v)]);
+            il.Emit(OpCodes.Call, Load);
+            il.Emit(OpCodes.Stloc, l);
+            locals[v] = l;
+        }
+        LocalBuilder ValueOf(int v) => invariant.TryGetValue(v, out var l) ? l : locals[v];
+        foreach (var v in sources) if (outputSlots.Contains(v)) StoreOutputs(v, ValueOf(v));
+
+        for (int k = segment.First; k < segment.End; k++)
+        {
+            var ins = code[k];
+            if (ins.IsSource) continue;
+            for (int a = 0; a < ins.Arity; a++) il.Emit(OpCodes.Ldloc, ValueOf(ins.Operand(a)));
+            il.Emit(OpCodes.Call, VOps.MethodFor(ins.Op));
+            // Operands read for the last time here are dead: their locals can hold this result.
+            for (int a = 0; a < ins.Arity; a++)
+            {
+                int v = ins.Operand(a);
+                if (lastUse[v] == k && !invariant.ContainsKey(v)) Release(v);
+            }
+            var result = Take();
+            il.Emit(OpCodes.Stloc, result);
+            locals[k] = result;
+            if (exports.Contains(k))
+            {
+                il.Emit(OpCodes.Ldloc, result);
+                Address(pointers[crossSlot(k)]);
+                il.Emit(OpCodes.Call, Store);
+            }
+            StoreOutputs(k, result);
+            if (!lastUse.ContainsKey(k)) Release(k);
+        }
+
+        il.Emit(OpCodes.Ldloc, index);
+        il.Emit(OpCodes.Ldc_I4_4);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stloc, index);
+        il.MarkLabel(check);
+        il.Emit(OpCodes.Ldloc, index);
+        il.Emit(OpCodes.Ldarg_2);
+        il.Emit(OpCodes.Blt, body);
+        il.Emit(OpCodes.Ret);
+        return (SegmentKernel)method.CreateDelegate(typeof(SegmentKernel));
+    }
+}

@@ -1,0 +1,114 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using PartialWave.Compilation;
+
+namespace PartialWave.Backends.Cpu;
+
+/// <summary>
+/// One static method per real IR operation on Vector256&lt;double&gt;, with the IR's scalar semantics lane by
+/// lane (see <see cref="IrInterpreter"/>). Generated kernels call these; the JIT inlines them.
+/// </summary>
+internal static class VOps
+{
+    private static readonly Vector256<double> One = Vector256.Create(1.0);
+    private static readonly Vector256<double> Half = Vector256.Create(0.5);
+    private static readonly Vector256<double> NaN = Vector256.Create(double.NaN);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Sub(Vector256<double> a, Vector256<double> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Mul(Vector256<double> a, Vector256<double> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Div(Vector256<double> a, Vector256<double> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Neg(Vector256<double> a) => -a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Unsign(Vector256<double> a) => a + Vector256<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Sqrt(Vector256<double> a) => Vector256.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Exp(Vector256<double> a) => Vector256.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Log(Vector256<double> a) => Vector256.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Sin(Vector256<double> a) => Vector256.Sin(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Cos(Vector256<double> a) => Vector256.Cos(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Tan(Vector256<double> a) => VectorMath.Tan(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Asin(Vector256<double> a) => VectorMath.Asin(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Acos(Vector256<double> a) => VectorMath.Acos(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Atan(Vector256<double> a) => VectorMath.Atan(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Atan2(Vector256<double> y, Vector256<double> x) => VectorMath.Atan2(y, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Sinh(Vector256<double> a) => VectorMath.Sinh(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Cosh(Vector256<double> a) => VectorMath.Cosh(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Tanh(Vector256<double> a) => VectorMath.Tanh(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Pow(Vector256<double> a, Vector256<double> b) => VectorMath.Pow(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Gamma(Vector256<double> a) => VectorMath.Gamma(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Abs(Vector256<double> a) => Vector256.Abs(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Sign(Vector256<double> a) => VectorMath.Sign(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Floor(Vector256<double> a) => Vector256.Floor(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Ceiling(Vector256<double> a) => Vector256.Ceiling(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Hypot(Vector256<double> a, Vector256<double> b) => Vector256.Hypot(a, b);
+
+    // IEEE maximum/minimum with NaN propagation, as Math.Max/Min.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Min(Vector256<double> a, Vector256<double> b) => Vector256.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Mod(Vector256<double> a, Vector256<double> b)
+    {
+        // Python's modulo: a - b floor(a/b), corrected into [0, b) (or (b, 0]) against rounding.
+        var m = a - b * Vector256.Floor(a / b);
+        var wrongSide = Vector256.ConditionalSelect(Vector256.GreaterThan(b, Vector256<double>.Zero),
+            Vector256.GreaterThanOrEqual(m, b) | Vector256.LessThan(m, Vector256<double>.Zero),
+            Vector256.LessThanOrEqual(m, b) | Vector256.GreaterThan(m, Vector256<double>.Zero));
+        m = Vector256.ConditionalSelect(wrongSide, m - b * Vector256.Floor(m / b), m);
+        return Vector256.ConditionalSelect(Vector256.Equals(b, Vector256<double>.Zero), NaN, m);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Heaviside(Vector256<double> a)
+    {
+        var r = Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256<double>.Zero), One,
+            Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<double>.Zero), Vector256<double>.Zero, Half));
+        return Vector256.ConditionalSelect(Vector256.Equals(a, a), r, NaN);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Truth(Vector256<double> mask) => mask & One;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Defined(Vector256<double> a, Vector256<double> b, Vector256<double> r) =>
+        Vector256.ConditionalSelect(Vector256.Equals(a, a) & Vector256.Equals(b, b), r, NaN);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Lt(Vector256<double> a, Vector256<double> b) => Defined(a, b, Truth(Vector256.LessThan(a, b)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Le(Vector256<double> a, Vector256<double> b) => Defined(a, b, Truth(Vector256.LessThanOrEqual(a, b)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Gt(Vector256<double> a, Vector256<double> b) => Defined(a, b, Truth(Vector256.GreaterThan(a, b)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Ge(Vector256<double> a, Vector256<double> b) => Defined(a, b, Truth(Vector256.GreaterThanOrEqual(a, b)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Eq(Vector256<double> a, Vector256<double> b) => Truth(Vector256.Equals(a, b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Ne(Vector256<double> a, Vector256<double> b) => One - Truth(Vector256.Equals(a, b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> IsNaN(Vector256<double> a) => One - Truth(Vector256.Equals(a, a));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> And(Vector256<double> a, Vector256<double> b)
+    {
+        var anyFalse = Vector256.Equals(a, Vector256<double>.Zero) | Vector256.Equals(b, Vector256<double>.Zero);
+        return Vector256.ConditionalSelect(anyFalse, Vector256<double>.Zero, Defined(a, b, One));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Or(Vector256<double> a, Vector256<double> b)
+    {
+        var trueA = Vector256.Equals(a, a) & ~Vector256.Equals(a, Vector256<double>.Zero);
+        var trueB = Vector256.Equals(b, b) & ~Vector256.Equals(b, Vector256<double>.Zero);
+        return Vector256.ConditionalSelect(trueA | trueB, One, Defined(a, b, Vector256<double>.Zero));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Not(Vector256<double> a) =>
+        Vector256.ConditionalSelect(Vector256.Equals(a, a), Truth(Vector256.Equals(a, Vector256<double>.Zero)), NaN);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Select(Vector256<double> c, Vector256<double> a, Vector256<double> b) =>
+        Vector256.ConditionalSelect(Vector256.Equals(c, c),
+            Vector256.ConditionalSelect(Vector256.Equals(c, Vector256<double>.Zero), b, a), NaN);
+
+    /// <summary>The VOps method implementing a real operation.</summary>
+    public static MethodInfo MethodFor(IrOp op) =>
+        typeof(VOps).GetMethod(op.ToString(), BindingFlags.Public | BindingFlags.Static)
+        ?? throw new NotSupportedException($"no vector implementation of {op}");
+}

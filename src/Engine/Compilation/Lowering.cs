@@ -1,0 +1,303 @@
+using System.Numerics;
+using PartialWave.Symbolic;
+
+namespace PartialWave.Compilation;
+
+/// <summary>How a symbol enters a kernel.</summary>
+public enum SymbolRole
+{
+    /// <summary>An event column (a real double per event).</summary>
+    Input,
+    /// <summary>A real parameter, changeable without recompiling.</summary>
+    RealParameter,
+    /// <summary>A complex parameter (two real slots: name.re, name.im).</summary>
+    ComplexParameter,
+}
+
+/// <summary>Thrown when an expression uses something the compiled backends do not support; the message says what.</summary>
+public sealed class UnsupportedExpressionException(string message) : Exception(message);
+
+/// <summary>
+/// Lowers an expression DAG to typed IR (real and complex values), using domain analysis to take real fast paths
+/// only where they are exact. One IR value per distinct subexpression; value numbering catches the rest.
+/// </summary>
+internal sealed class Lowering
+{
+    private readonly IrBuilder _b;
+    private readonly DomainAnalysis _domains;
+    private readonly Dictionary<Expr, int> _values = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> _symbolValues = new(StringComparer.Ordinal);
+
+    private Lowering(IrBuilder builder, DomainAnalysis domains)
+    {
+        _b = builder;
+        _domains = domains;
+    }
+
+    /// <summary>Lowers <paramref name="root"/>; symbols take the roles given (every free symbol needs one).</summary>
+    public static KernelIR Lower(Expr root, IReadOnlyDictionary<string, SymbolRole> roles)
+    {
+        var missing = root.FreeSymbolNames().Where(n => !roles.ContainsKey(n)).ToList();
+        if (missing.Count > 0)
+            throw new ArgumentException("symbol(s) neither input nor parameter: " + string.Join(", ", missing));
+        var inputs = roles.Where(r => r.Value == SymbolRole.Input).Select(r => r.Key).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var parameters = new List<string>();
+        foreach (var (name, role) in roles.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (role == SymbolRole.RealParameter) parameters.Add(name);
+            else if (role == SymbolRole.ComplexParameter) { parameters.Add(name + ".re"); parameters.Add(name + ".im"); }
+        }
+        var builder = new IrBuilder(inputs, parameters);
+        var domains = new DomainAnalysis(s => roles[s.Name] == SymbolRole.ComplexParameter ? Domain.Complex : Domain.OfRealSymbol(s.Assumptions));
+        var lowering = new Lowering(builder, domains);
+        for (int i = 0; i < inputs.Count; i++) lowering._symbolValues[inputs[i]] = builder.Input(i);
+        foreach (var (name, role) in roles)
+        {
+            if (role == SymbolRole.RealParameter) lowering._symbolValues[name] = builder.Param(parameters.IndexOf(name));
+            else if (role == SymbolRole.ComplexParameter)
+                lowering._symbolValues[name] = builder.Emit(IrOp.CMake, builder.Param(parameters.IndexOf(name + ".re")), builder.Param(parameters.IndexOf(name + ".im")));
+        }
+        foreach (var e in root.Distinct())
+        {
+            if (e.IsBoolean || e.Kind == ExprKind.ExprCondPair) continue; // conditions are lowered where they are used
+            lowering._values[e] = lowering.Node(e);
+        }
+        int result = lowering._values[root];
+        if (builder.TypeOf(result) == IrType.Real) builder.AddOutput("value", result);
+        else builder.AddOutput("value", result);
+        return builder.Build();
+    }
+
+    private int V(Expr e) => _values[e];
+    private bool IsReal(int v) => _b.TypeOf(v) == IrType.Real;
+    private int C(int v) => _b.ToComplex(v);
+    private int Const(double x) => _b.Const(x);
+    private int Op(IrOp op, int a, int b = -1, int c = -1) => _b.Emit(op, a, b, c);
+    private int Re(int v) => IsReal(v) ? v : Op(IrOp.CRe, v);
+    private int Im(int v) => IsReal(v) ? Const(0) : Op(IrOp.CIm, v);
+
+    // A complex value that is real for the given lanes is kept; where its imaginary part is not zero, the
+    // real-only operation is undefined (SymPy raises there): NaN.
+    private int RealOrUndefined(int v, Func<int, int> realOp)
+    {
+        if (IsReal(v)) return realOp(v);
+        var isReal = Op(IrOp.Eq, Op(IrOp.CIm, v), Const(0));
+        return Op(IrOp.Select, isReal, realOp(Op(IrOp.CRe, v)), Const(double.NaN));
+    }
+
+    private int Node(Expr e)
+    {
+        switch (e)
+        {
+            case RationalNumber r: return Const(r.ToDouble());
+            case FloatNumber f: return Const(f.Value);
+            case ComplexNumber z: return _b.CConst(z.Value);
+            case Symbol s: return _symbolValues[s.Name];
+        }
+        var args = e.Args;
+        switch (e.Kind)
+        {
+            case ExprKind.Pi: return Const(Math.PI);
+            case ExprKind.E: return Const(Math.E);
+            case ExprKind.ImaginaryUnit: return _b.CConst(Complex.ImaginaryOne);
+            case ExprKind.Add: return Sum(args.Select(V).ToList());
+            case ExprKind.Mul: return Product(args.Select(V).ToList());
+            case ExprKind.Pow: return Power(args[0], args[1]);
+            case ExprKind.Piecewise: return Piecewise(args);
+        }
+        var x = V(args[0]);
+        bool real = IsReal(x);
+        switch (e.Kind)
+        {
+            case ExprKind.Exp: return real ? Op(IrOp.Exp, x) : Op(IrOp.CExp, x);
+            case ExprKind.Log:
+                return _domains.Of(args[0]).Positive ? Op(IrOp.Log, x) : real ? Op(IrOp.LogRC, x) : Op(IrOp.CLog, x);
+            case ExprKind.Sin: return real ? Op(IrOp.Sin, x) : Op(IrOp.CSin, x);
+            case ExprKind.Cos: return real ? Op(IrOp.Cos, x) : Op(IrOp.CCos, x);
+            case ExprKind.Tan: return real ? Op(IrOp.Tan, x) : Op(IrOp.CDiv, Op(IrOp.CSin, x), Op(IrOp.CCos, x));
+            case ExprKind.Sinh: return real ? Op(IrOp.Sinh, x) : Op(IrOp.CSinh, x);
+            case ExprKind.Cosh: return real ? Op(IrOp.Cosh, x) : Op(IrOp.CCosh, x);
+            case ExprKind.Tanh: return real ? Op(IrOp.Tanh, x) : Op(IrOp.CDiv, Op(IrOp.CSinh, x), Op(IrOp.CCosh, x));
+            case ExprKind.Asin: return real ? Op(IrOp.AsinRC, x) : ComplexAsin(x);
+            case ExprKind.Acos:
+                return real ? Op(IrOp.AcosRC, x) : Op(IrOp.CSub, _b.CConst(Math.PI / 2), ComplexAsin(x));
+            case ExprKind.Atan:
+            {
+                if (real) return Op(IrOp.Atan, x);
+                // atan(z) = i/2 (log(1 - iz) - log(1 + iz))
+                var iz = Op(IrOp.CMul, _b.CConst(Complex.ImaginaryOne), x);
+                var one = _b.CConst(Complex.One);
+                var diff = Op(IrOp.CSub, Op(IrOp.CLog, Op(IrOp.CSub, one, iz)), Op(IrOp.CLog, Op(IrOp.CAdd, one, iz)));
+                return Op(IrOp.CMul, _b.CConst(new Complex(0, 0.5)), diff);
+            }
+            case ExprKind.Atan2:
+            {
+                var y = x; var xx = V(args[1]);
+                if (IsReal(y) && IsReal(xx)) return Op(IrOp.Atan2, y, xx);
+                var bothReal = Op(IrOp.And, Op(IrOp.Eq, Im(y), Const(0)), Op(IrOp.Eq, Im(xx), Const(0)));
+                return Op(IrOp.Select, bothReal, Op(IrOp.Atan2, Re(y), Re(xx)), Const(double.NaN));
+            }
+            case ExprKind.Abs: return real ? Op(IrOp.Abs, x) : Op(IrOp.CAbs, x);
+            case ExprKind.Conjugate: return real ? x : Op(IrOp.CConj, x);
+            case ExprKind.Re: return Re(x);
+            case ExprKind.Im: return Im(x);
+            case ExprKind.Arg:
+                return real ? Op(IrOp.Select, Op(IrOp.Eq, x, Const(0)), Const(double.NaN), Op(IrOp.Atan2, Const(0), x)) : Op(IrOp.CArg, x);
+            case ExprKind.Sign: return real ? Op(IrOp.Sign, x) : Op(IrOp.CSign, x);
+            case ExprKind.Floor: return real ? Op(IrOp.Floor, x) : Op(IrOp.CFloor, x);
+            case ExprKind.Ceiling: return real ? Op(IrOp.Ceiling, x) : Op(IrOp.CCeiling, x);
+            case ExprKind.Heaviside:
+            {
+                if (args.Count == 1) return RealOrUndefined(x, v => Op(IrOp.Heaviside, v));
+                var h0 = V(args[1]);
+                return RealOrUndefined(x, v => Op(IrOp.Select, Op(IrOp.Eq, v, Const(0)), Re(h0), Op(IrOp.Heaviside, v)));
+            }
+            case ExprKind.Gamma:
+                if (!real) throw new UnsupportedExpressionException("gamma of a complex argument is not supported by the compiled backends");
+                return Op(IrOp.Gamma, x);
+            case ExprKind.Polygamma:
+                throw new UnsupportedExpressionException("polygamma is not supported by the compiled backends yet");
+            case ExprKind.Mod:
+                return Binary(x, V(args[1]), (a, b) => Op(IrOp.Mod, a, b));
+            case ExprKind.KroneckerDelta:
+                return Equal(x, V(args[1]));
+            case ExprKind.Max or ExprKind.Min:
+            {
+                var op = e.Kind == ExprKind.Max ? IrOp.Max : IrOp.Min;
+                int acc = -1;
+                foreach (var a in args)
+                {
+                    var v = RealOrUndefined(V(a), t => t);
+                    acc = acc < 0 ? v : Op(op, acc, v);
+                }
+                return acc;
+            }
+        }
+        throw new UnsupportedExpressionException($"{e.Kind} is not supported by the compiled backends");
+    }
+
+    private int Binary(int a, int b, Func<int, int, int> realOp)
+    {
+        if (IsReal(a) && IsReal(b)) return realOp(a, b);
+        var bothReal = Op(IrOp.And, Op(IrOp.Eq, Im(a), Const(0)), Op(IrOp.Eq, Im(b), Const(0)));
+        return Op(IrOp.Select, bothReal, realOp(Re(a), Re(b)), Const(double.NaN));
+    }
+
+    private int Equal(int a, int b) =>
+        IsReal(a) && IsReal(b) ? Op(IrOp.Eq, a, b) : Op(IrOp.And, Op(IrOp.Eq, Re(a), Re(b)), Op(IrOp.Eq, Im(a), Im(b)));
+
+    private int ComplexAsin(int z)
+    {
+        // asin(z) = -i log(iz + sqrt(1 - z^2))
+        var one = _b.CConst(Complex.One);
+        var root = Op(IrOp.CSqrt, Op(IrOp.CSub, one, Op(IrOp.CMul, z, z)));
+        var log = Op(IrOp.CLog, Op(IrOp.CAdd, Op(IrOp.CMul, _b.CConst(Complex.ImaginaryOne), z), root));
+        return Op(IrOp.CMul, _b.CConst(-Complex.ImaginaryOne), log);
+    }
+
+    private int Sum(List<int> terms)
+    {
+        int real = -1, complex = -1;
+        foreach (var t in terms)
+        {
+            if (IsReal(t)) real = real < 0 ? t : Op(IrOp.Add, real, t);
+            else complex = complex < 0 ? t : Op(IrOp.CAdd, complex, t);
+        }
+        if (complex < 0) return real;
+        return real < 0 ? complex : Op(IrOp.CAdd, complex, C(real));
+    }
+
+    private int Product(List<int> factors)
+    {
+        int real = -1, complex = -1;
+        foreach (var f in factors)
+        {
+            if (IsReal(f)) real = real < 0 ? f : Op(IrOp.Mul, real, f);
+            else complex = complex < 0 ? f : Op(IrOp.CMul, complex, f);
+        }
+        if (complex < 0) return real;
+        return real < 0 ? complex : Op(IrOp.CMul, complex, C(real));
+    }
+
+    private int Power(Expr baseExpr, Expr exponent)
+    {
+        var db = _domains.Of(baseExpr);
+        if (baseExpr.Kind == ExprKind.E)
+        {
+            var x = V(exponent);
+            return IsReal(x) ? Op(IrOp.Exp, x) : Op(IrOp.CExp, x);
+        }
+        var b = V(baseExpr);
+        // |z|^(2k) = (re² + im²)^k: no square root for the most common form of an intensity.
+        if (baseExpr.Kind == ExprKind.Abs && exponent is RationalNumber { IsInteger: true } even && even.Numerator.IsEven
+            && BigInteger.Abs(even.Numerator) <= 64 && !IsReal(V(baseExpr.Args[0])))
+        {
+            var z = V(baseExpr.Args[0]);
+            var re = Op(IrOp.CRe, z); var im = Op(IrOp.CIm, z);
+            var norm = Op(IrOp.Add, Op(IrOp.Mul, re, re), Op(IrOp.Mul, im, im));
+            return _b.PowInt(norm, (long)(even.Numerator / 2), complex: false);
+        }
+        if (exponent is RationalNumber r)
+        {
+            if (r.IsInteger && BigInteger.Abs(r.Numerator) <= 64)
+                return _b.PowInt(b, (long)r.Numerator, !IsReal(b));
+            if (r.Denominator == 2 && BigInteger.Abs(r.Numerator) == 1)
+            {
+                int root = IsReal(b) ? (db.Nonnegative ? Op(IrOp.Sqrt, b) : Op(IrOp.SqrtRC, b)) : Op(IrOp.CSqrt, b);
+                if (r.Numerator.Sign > 0) return root;
+                return IsReal(root) ? Op(IrOp.Div, Const(1), root) : Op(IrOp.CDiv, _b.CConst(Complex.One), root);
+            }
+        }
+        var e = V(exponent);
+        if (IsReal(b) && IsReal(e))
+        {
+            if (db.Nonnegative) return Op(IrOp.Pow, b, e);
+            // Real base of unknown sign: b^e = exp(e log b) with the principal complex log.
+            return Op(IrOp.CExp, Op(IrOp.CMul, C(e), Op(IrOp.LogRC, b)));
+        }
+        var logb = IsReal(b) ? (db.Positive ? C(Op(IrOp.Log, b)) : Op(IrOp.LogRC, b)) : Op(IrOp.CLog, b);
+        return Op(IrOp.CExp, Op(IrOp.CMul, C(e), logb));
+    }
+
+    private int Piecewise(IReadOnlyList<Expr> pairs)
+    {
+        var values = pairs.Select(p => V(p.Args[0])).ToList();
+        bool allReal = values.All(IsReal);
+        int result = allReal ? Const(double.NaN) : _b.CConst(new Complex(double.NaN, double.NaN));
+        for (int k = pairs.Count - 1; k >= 0; k--)
+        {
+            var cond = Condition(pairs[k].Args[1]);
+            var v = allReal ? values[k] : C(values[k]);
+            result = Op(allReal ? IrOp.Select : IrOp.CSelect, cond, v, result);
+        }
+        return result;
+    }
+
+    private int Condition(Expr c)
+    {
+        switch (c.Kind)
+        {
+            case ExprKind.True: return Const(1);
+            case ExprKind.False: return Const(0);
+            case ExprKind.And or ExprKind.Or:
+            {
+                var op = c.Kind == ExprKind.And ? IrOp.And : IrOp.Or;
+                int acc = -1;
+                foreach (var a in c.Args) { var v = Condition(a); acc = acc < 0 ? v : Op(op, acc, v); }
+                return acc;
+            }
+            case ExprKind.Not: return Op(IrOp.Not, Condition(c.Args[0]));
+            case ExprKind.Equality: return Equal(V(c.Args[0]), V(c.Args[1]));
+            case ExprKind.Unequality: return Op(IrOp.Not, Equal(V(c.Args[0]), V(c.Args[1])));
+        }
+        var op2 = c.Kind switch
+        {
+            ExprKind.StrictLessThan => IrOp.Lt,
+            ExprKind.LessThan => IrOp.Le,
+            ExprKind.StrictGreaterThan => IrOp.Gt,
+            ExprKind.GreaterThan => IrOp.Ge,
+            _ => throw new UnsupportedExpressionException($"{c.Kind} is not a condition"),
+        };
+        return Binary(V(c.Args[0]), V(c.Args[1]), (a, b) => Op(op2, a, b));
+    }
+}

@@ -1,0 +1,112 @@
+namespace PartialWave.Compilation;
+
+/// <summary>
+/// Gradients by reverse-mode differentiation of the real IR: one backward sweep appends the adjoint of every
+/// instruction, reusing the forward values, so value and full gradient cost a small multiple of the value alone
+/// whatever the number of parameters. Adds outputs <c>d OUTPUT/d PARAM</c> for every parameter slot.
+/// </summary>
+internal static class ReverseMode
+{
+    public static string GradientName(string output, string parameter) => $"d {output}/d {parameter}";
+
+    public static KernelIR Differentiate(KernelIR ir, IReadOnlyList<string> outputs)
+    {
+        if (!ir.IsRealOnly) throw new InvalidOperationException("reverse mode runs on real-only IR");
+        var b = new IrBuilder(ir.Inputs, ir.Parameters);
+        var map = new int[ir.Instructions.Count];
+        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
+        foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
+        var paramIndex = new Dictionary<int, int>(); // parameter slot -> instruction
+        for (int i = 0; i < ir.Instructions.Count; i++)
+            if (ir.Instructions[i].Op == IrOp.Param) paramIndex[ir.Instructions[i].A] = i;
+
+        foreach (var name in outputs)
+        {
+            var output = ir.Outputs.First(o => o.Name == name);
+            var adj = new Dictionary<int, int> { [output.Value] = b.Const(1) };
+            for (int i = output.Value; i >= 0; i--)
+            {
+                if (!adj.TryGetValue(i, out var g)) continue;
+                var ins = ir.Instructions[i];
+                if (ins.IsSource) continue;
+                Propagate(b, ins, map, map[i], g, (operand, contribution) =>
+                {
+                    adj[operand] = adj.TryGetValue(operand, out var prev) ? b.Emit(IrOp.Add, prev, contribution) : contribution;
+                });
+            }
+            for (int p = 0; p < ir.Parameters.Count; p++)
+            {
+                int grad = paramIndex.TryGetValue(p, out var pi) && adj.TryGetValue(pi, out var gp) ? gp : b.Const(0);
+                b.AddOutput(GradientName(name, ir.Parameters[p]), grad);
+            }
+        }
+        return b.Build();
+    }
+
+    private static void Propagate(IrBuilder b, Instruction ins, int[] map, int v, int g, Action<int, int> add)
+    {
+        int a = ins.A >= 0 ? map[ins.A] : -1, c = ins.B >= 0 ? map[ins.B] : -1;
+        int K(double x) => b.Const(x);
+        int Op(IrOp op, int x, int y = -1, int z = -1) => b.Emit(op, x, y, z);
+        int Mul(int x, int y) => Op(IrOp.Mul, x, y);
+        int Div(int x, int y) => Op(IrOp.Div, x, y);
+        int Neg(int x) => Op(IrOp.Neg, x);
+        switch (ins.Op)
+        {
+            case IrOp.Add: add(ins.A, g); add(ins.B, g); return;
+            case IrOp.Sub: add(ins.A, g); add(ins.B, Neg(g)); return;
+            case IrOp.Mul: add(ins.A, Mul(g, c)); add(ins.B, Mul(g, a)); return;
+            case IrOp.Div: { var ga = Div(g, c); add(ins.A, ga); add(ins.B, Neg(Mul(ga, v))); return; }
+            case IrOp.Neg: add(ins.A, Neg(g)); return;
+            case IrOp.Unsign: add(ins.A, g); return;
+            case IrOp.Sqrt: add(ins.A, Div(Mul(g, K(0.5)), v)); return;
+            case IrOp.Exp: add(ins.A, Mul(g, v)); return;
+            case IrOp.Log: add(ins.A, Div(g, a)); return;
+            case IrOp.Sin: add(ins.A, Mul(g, Op(IrOp.Cos, a))); return;
+            case IrOp.Cos: add(ins.A, Neg(Mul(g, Op(IrOp.Sin, a)))); return;
+            case IrOp.Tan: add(ins.A, Mul(g, Op(IrOp.Add, K(1), Mul(v, v)))); return;
+            case IrOp.Asin: add(ins.A, Div(g, Op(IrOp.Sqrt, Op(IrOp.Sub, K(1), Mul(a, a))))); return;
+            case IrOp.Acos: add(ins.A, Neg(Div(g, Op(IrOp.Sqrt, Op(IrOp.Sub, K(1), Mul(a, a)))))); return;
+            case IrOp.Atan: add(ins.A, Div(g, Op(IrOp.Add, K(1), Mul(a, a)))); return;
+            case IrOp.Atan2:
+            {
+                var r2 = Op(IrOp.Add, Mul(a, a), Mul(c, c));
+                add(ins.A, Div(Mul(g, c), r2)); add(ins.B, Neg(Div(Mul(g, a), r2)));
+                return;
+            }
+            case IrOp.Sinh: add(ins.A, Mul(g, Op(IrOp.Cosh, a))); return;
+            case IrOp.Cosh: add(ins.A, Mul(g, Op(IrOp.Sinh, a))); return;
+            case IrOp.Tanh: add(ins.A, Mul(g, Op(IrOp.Sub, K(1), Mul(v, v)))); return;
+            case IrOp.Pow:
+                add(ins.A, Mul(g, Mul(c, Op(IrOp.Pow, a, Op(IrOp.Sub, c, K(1))))));
+                add(ins.B, Mul(g, Mul(v, Op(IrOp.Log, a))));
+                return;
+            case IrOp.Abs: add(ins.A, Mul(g, Op(IrOp.Sign, a))); return;
+            case IrOp.Hypot:
+            {
+                var zero = Op(IrOp.Eq, v, K(0));
+                add(ins.A, Op(IrOp.Select, zero, K(0), Div(Mul(g, a), v)));
+                add(ins.B, Op(IrOp.Select, zero, K(0), Div(Mul(g, c), v)));
+                return;
+            }
+            case IrOp.Min or IrOp.Max:
+            {
+                var first = Op(ins.Op == IrOp.Max ? IrOp.Ge : IrOp.Le, a, c);
+                add(ins.A, Op(IrOp.Select, first, g, K(0)));
+                add(ins.B, Op(IrOp.Select, first, K(0), g));
+                return;
+            }
+            case IrOp.Mod: add(ins.A, g); add(ins.B, Neg(Mul(g, Op(IrOp.Floor, Div(a, c))))); return;
+            case IrOp.Select:
+                add(ins.B, Op(IrOp.Select, a, g, K(0)));
+                add(ins.C, Op(IrOp.Select, a, K(0), g));
+                return;
+            case IrOp.Sign or IrOp.Floor or IrOp.Ceiling or IrOp.Heaviside or IrOp.Lt or IrOp.Le or IrOp.Gt or IrOp.Ge
+                or IrOp.Eq or IrOp.Ne or IrOp.And or IrOp.Or or IrOp.Not or IrOp.IsNaN:
+                return; // piecewise constant: zero almost everywhere
+            case IrOp.Gamma:
+                throw new UnsupportedExpressionException("the gradient of gamma (needs polygamma) is not supported by the compiled backends yet");
+        }
+        throw new InvalidOperationException($"reverse mode does not handle {ins.Op}");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Numerics;
+using PartialWave.Backends.Cpu;
+using PartialWave.Backends.Reference;
+using PartialWave.Compilation;
+using PartialWave.Symbolic;
+
+namespace PartialWave;
+
+/// <summary>Where a compiled function runs.</summary>
+public enum Backend
+{
+    /// <summary>The reference evaluator, one event at a time (slow, exact oracle).</summary>
+    Reference,
+    /// <summary>Generated SIMD kernels on all cores.</summary>
+    Cpu,
+}
+
+/// <summary>Options of <c>Lambdify.Compile</c>.</summary>
+public sealed record LambdifyOptions
+{
+    /// <summary>
+    /// Default split size: operations per generated method. Large enough that a method's loop overhead and
+    /// cross-segment traffic are small, small enough that the JIT optimises every method fully.
+    /// </summary>
+    public const int DefaultSplitSize = 512;
+
+    /// <summary>The backend.</summary>
+    public Backend Backend { get; init; } = Backend.Cpu;
+    /// <summary>Most operations per generated method.</summary>
+    public int SplitSize { get; init; } = DefaultSplitSize;
+    /// <summary>Compute parameter-independent terms once per sample.</summary>
+    public bool Hoisting { get; init; } = true;
+    /// <summary>Threads used (all cores by default); results do not depend on it.</summary>
+    public int MaxThreads { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>Statistics of a compilation.</summary>
+/// <param name="Seconds">Wall time of lowering, passes and code generation (first evaluation's JIT excluded).</param>
+/// <param name="OperationsPerEvent">Operations per event of the parameter-dependent kernel.</param>
+/// <param name="HoistedOperations">Operations per event run once per sample.</param>
+/// <param name="Segments">Generated methods of the parameter-dependent kernel.</param>
+public sealed record CompileStatistics(double Seconds, int OperationsPerEvent, int HoistedOperations, int Segments);
+
+/// <summary>
+/// Turns an expression into a fast parametrised function, as <c>sympy.lambdify</c> does for NumPy: choose which
+/// symbols are event columns and which are free parameters; every other symbol must have a fixed value, which is
+/// folded into the kernel.
+/// </summary>
+public static class Lambdify
+{
+    /// <summary>Compiles <paramref name="expression"/>.</summary>
+    /// <param name="expression">The model.</param>
+    /// <param name="inputs">Symbols read from event columns.</param>
+    /// <param name="parameters">Free parameters (changeable without recompiling) and their start values.</param>
+    /// <param name="fixedValues">Values folded into the kernel for the remaining symbols.</param>
+    /// <param name="options">Backend, split size, hoisting, threads.</param>
+    /// <exception cref="ArgumentException">A symbol has no role, or a role names a symbol twice.</exception>
+    /// <exception cref="UnsupportedExpressionException">The backend cannot compile a construct (the message says which).</exception>
+    public static IParametrizedFunction Compile(Expr expression, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyDictionary<string, Complex>? fixedValues = null, LambdifyOptions? options = null) =>
+        Compile(expression, inputs, parameters, fixedValues, options, out _);
+
+    /// <summary>Compiles <paramref name="expression"/> and reports compile statistics.</summary>
+    public static IParametrizedFunction Compile(Expr expression, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyDictionary<string, Complex>? fixedValues, LambdifyOptions? options, out CompileStatistics statistics)
+    {
+        options ??= new LambdifyOptions();
+        var sw = Stopwatch.StartNew();
+        var roles = new Dictionary<string, SymbolRole>(StringComparer.Ordinal);
+        foreach (var i in inputs)
+            if (!roles.TryAdd(i, SymbolRole.Input)) throw new ArgumentException($"'{i}' is listed twice");
+        foreach (var p in parameters)
+            if (!roles.TryAdd(p.Name, p.IsComplex ? SymbolRole.ComplexParameter : SymbolRole.RealParameter))
+                throw new ArgumentException($"'{p.Name}' is both an input and a parameter, or listed twice");
+        var fixedMap = new Dictionary<string, Expr>(StringComparer.Ordinal);
+        foreach (var (name, value) in fixedValues ?? new Dictionary<string, Complex>())
+        {
+            if (roles.ContainsKey(name)) throw new ArgumentException($"'{name}' is free and fixed at once");
+            fixedMap[name] = Expr.Complex(value);
+        }
+        var expr = fixedMap.Count > 0 ? expression.SubstituteByName(fixedMap) : expression;
+        var unknown = expr.FreeSymbolNames().Where(n => !roles.ContainsKey(n)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"symbol(s) with no role (input, parameter or fixed value): {string.Join(", ", unknown)}");
+        var sortedParameters = parameters.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        if (options.Backend == Backend.Reference)
+        {
+            statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, expr.DagSize(), 0, 1);
+            return new ReferenceFunction(expr, inputs, sortedParameters);
+        }
+        var real = DeadCodeElimination.Run(ComplexExpansion.Expand(Lowering.Lower(expr, roles)));
+        KernelIR? data = null;
+        var main = real;
+        if (options.Hoisting) (data, main) = Hoisting.Run(real);
+        var f = new CpuFunction(data, main, inputs, sortedParameters, options);
+        statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, f.OperationsPerEvent, f.HoistedOperations, f.SegmentCount);
+        return f;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Numerics;
+using PartialWave.Data;
+
+namespace PartialWave;
+
+/// <summary>A parameter of a compiled function: its symbol name, current value, and whether it is complex.</summary>
+/// <param name="Name">Symbol name.</param>
+/// <param name="Value">Current value (imaginary part zero for real parameters).</param>
+/// <param name="IsComplex">True for complex parameters (two real degrees of freedom, NAME.re and NAME.im).</param>
+public sealed record ParameterSpec(string Name, Complex Value, bool IsComplex)
+{
+    /// <summary>A real parameter.</summary>
+    public static ParameterSpec Real(string name, double value) => new(name, value, false);
+    /// <summary>A complex parameter.</summary>
+    public static ParameterSpec ComplexValued(string name, Complex value) => new(name, value, true);
+}
+
+/// <summary>The weighted sum of logs of a function over a sample, and its gradient.</summary>
+/// <param name="Value">Σ wᵢ log f(xᵢ).</param>
+/// <param name="Gradient">∂/∂pₖ for each real parameter slot (<see cref="IParametrizedFunction.GradientParameters"/>), or null.</param>
+public sealed record LogSum(double Value, double[]? Gradient);
+
+/// <summary>
+/// A function of event data with parameters that can change without recompiling (after tensorwaves'
+/// ParametrizedFunction). Backends implement it; the estimators of the fitting stage use it.
+/// </summary>
+public interface IParametrizedFunction
+{
+    /// <summary>Names of the event columns the function reads.</summary>
+    IReadOnlyList<string> Inputs { get; }
+    /// <summary>The free parameters with their current values.</summary>
+    IReadOnlyList<ParameterSpec> Parameters { get; }
+    /// <summary>Real degrees of freedom, in gradient order: NAME for real parameters, NAME.re and NAME.im for complex ones.</summary>
+    IReadOnlyList<string> GradientParameters { get; }
+    /// <summary>True when the value is complex (evaluate into re and im).</summary>
+    bool IsComplexValued { get; }
+    /// <summary>True when gradients can be evaluated (real-valued functions).</summary>
+    bool IsGradientSupported { get; }
+    /// <summary>Sets one parameter.</summary>
+    void SetParameter(string name, Complex value);
+    /// <summary>Evaluates every event: real parts into <paramref name="re"/>, imaginary parts into <paramref name="im"/> (may be empty for real-valued functions).</summary>
+    void Evaluate(EventSample sample, Span<double> re, Span<double> im = default);
+    /// <summary>Evaluates values and, for each gradient parameter k, ∂f/∂pₖ into gradient[k] (each of sample length).</summary>
+    void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient);
+    /// <summary>Σ wᵢ log f(xᵢ) (weights 1 when empty) and optionally its gradient; bit-identical for any thread count.</summary>
+    LogSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+}
+
+/// <summary>Shared parameter bookkeeping of the backends.</summary>
+public abstract class ParametrizedFunction : IParametrizedFunction
+{
+    private readonly ParameterSpec[] _parameters;
+    private readonly Dictionary<string, int> _index;
+
+    /// <summary>Sets up the parameters.</summary>
+    protected ParametrizedFunction(IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters)
+    {
+        Inputs = inputs;
+        _parameters = parameters.ToArray();
+        _index = _parameters.Select((p, i) => (p.Name, i)).ToDictionary(t => t.Name, t => t.i, StringComparer.Ordinal);
+        GradientParameters = _parameters.SelectMany(p => p.IsComplex ? new[] { p.Name + ".re", p.Name + ".im" } : [p.Name]).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Inputs { get; }
+    /// <inheritdoc/>
+    public IReadOnlyList<ParameterSpec> Parameters => _parameters;
+    /// <inheritdoc/>
+    public IReadOnlyList<string> GradientParameters { get; }
+    /// <inheritdoc/>
+    public abstract bool IsComplexValued { get; }
+    /// <inheritdoc/>
+    public abstract bool IsGradientSupported { get; }
+
+    /// <inheritdoc/>
+    public void SetParameter(string name, Complex value)
+    {
+        if (!_index.TryGetValue(name, out var i))
+            throw new ArgumentException($"'{name}' is not a free parameter of this function (free: {string.Join(", ", _parameters.Select(p => p.Name))})", nameof(name));
+        if (!_parameters[i].IsComplex && value.Imaginary != 0)
+            throw new ArgumentException($"'{name}' is a real parameter; got the complex value {value}", nameof(value));
+        _parameters[i] = _parameters[i] with { Value = value };
+        OnParameterChanged(i);
+    }
+
+    /// <summary>Sets several parameters.</summary>
+    public void SetParameters(IReadOnlyDictionary<string, Complex> values)
+    {
+        foreach (var (k, v) in values) SetParameter(k, v);
+    }
+
+    /// <summary>The real parameter vector in <see cref="GradientParameters"/> order.</summary>
+    protected double[] RealParameterVector()
+    {
+        var v = new double[GradientParameters.Count];
+        int k = 0;
+        foreach (var p in _parameters)
+        {
+            v[k++] = p.Value.Real;
+            if (p.IsComplex) v[k++] = p.Value.Imaginary;
+        }
+        return v;
+    }
+
+    /// <summary>Called after parameter <paramref name="index"/> changed.</summary>
+    protected virtual void OnParameterChanged(int index) { }
+
+    /// <summary>Checks that a sample has every input column and that spans are long enough.</summary>
+    protected void CheckSample(EventSample sample, int spanLength, string what)
+    {
+        var missing = Inputs.Where(n => !sample.Contains(n)).ToList();
+        if (missing.Count > 0) throw new ArgumentException($"the sample has no column(s) {string.Join(", ", missing)}");
+        if (spanLength < sample.Count) throw new ArgumentException($"{what} holds {spanLength} values; the sample has {sample.Count} events");
+    }
+
+    /// <inheritdoc/>
+    public abstract void Evaluate(EventSample sample, Span<double> re, Span<double> im = default);
+    /// <inheritdoc/>
+    public abstract void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient);
+    /// <inheritdoc/>
+    public abstract LogSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+
+    /// <summary>Neumaier-compensated sum in a fixed order.</summary>
+    protected static double CompensatedSum(ReadOnlySpan<double> values)
+    {
+        double sum = 0, c = 0;
+        foreach (var v in values)
+        {
+            double t = sum + v;
+            c += Math.Abs(sum) >= Math.Abs(v) ? (sum - t) + v : (v - t) + sum;
+            sum = t;
+        }
+        return sum + c;
+    }
+}

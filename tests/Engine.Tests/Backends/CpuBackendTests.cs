@@ -1,0 +1,155 @@
+using System.Numerics;
+using System.Text.Json;
+using PartialWave.Compilation;
+using PartialWave.Data;
+using PartialWave.Modeling;
+using PartialWave.Parsing;
+using PartialWave.Symbolic;
+using Xunit.Abstractions;
+
+namespace PartialWave.Engine.Tests.Backends;
+
+public class CpuBackendTests(ITestOutputHelper output)
+{
+    /// <summary>A model with its reference points as a sample: parameters free at their defaults.</summary>
+    internal sealed record ModelCase(Expr Expression, List<ParameterSpec> Parameters, List<string> Inputs, EventSample Sample, Complex[] Expected);
+
+    internal static ModelCase LoadModel(string model, int repeat = 1)
+    {
+        var expr = SreprReader.ParseFile(SharedData.ReferenceModel(model + ".srepr")).GetValueOrThrow();
+        var reference = ReferencePoints.Load(SharedData.ReferenceModel(model + ".json"));
+        using var doc = JsonDocument.Parse(File.ReadAllText(SharedData.ReferenceModel(model + ".json")));
+        var complexNames = doc.RootElement.GetProperty("parameter_defaults").EnumerateObject()
+            .Where(p => p.Value.ValueKind == JsonValueKind.Array).Select(p => p.Name).ToHashSet();
+        var free = expr.FreeSymbolNames();
+        var parameters = reference.ParameterDefaults.Where(p => free.Contains(p.Key))
+            .Select(p => new ParameterSpec(p.Key, p.Value, complexNames.Contains(p.Key))).ToList();
+        var inputs = free.Where(n => !reference.ParameterDefaults.ContainsKey(n)).ToList();
+        var columns = inputs.Select(n => new KeyValuePair<string, double[]>(n,
+            Enumerable.Range(0, reference.Points.Count * repeat).Select(i => reference.Points[i % reference.Points.Count].Symbols[n].Real).ToArray()));
+        var expected = Enumerable.Range(0, reference.Points.Count * repeat).Select(i => reference.Points[i % reference.Points.Count].Expected).ToArray();
+        return new ModelCase(expr, parameters, inputs, new EventSample(columns), expected);
+    }
+
+    private static Complex[] Evaluate(IParametrizedFunction f, EventSample sample)
+    {
+        var re = new double[sample.Count];
+        var im = new double[sample.Count];
+        f.Evaluate(sample, re, im);
+        return re.Zip(im, (a, b) => new Complex(a, b)).ToArray();
+    }
+
+    public static TheoryData<string, int, bool> ModelVariants()
+    {
+        var data = new TheoryData<string, int, bool>();
+        foreach (var m in new[] { "jpsi_gamma_pi0pi0", "jpsi_gamma_pi0pi0_f0f2_canonical", "lc2pkpi_default_full" })
+            foreach (var split in new[] { 7, 64, LambdifyOptions.DefaultSplitSize, 1_000_000 })
+                foreach (var hoist in new[] { true, false })
+                    data.Add(m, split, hoist);
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ModelVariants))]
+    public void Reference_models_agree_with_sympy_for_every_split_size_and_hoisting(string model, int split, bool hoisting)
+    {
+        // Repeat the points so that several chunks and a partial last chunk are exercised.
+        var c = LoadModel(model, repeat: 30);
+        var f = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { SplitSize = split, Hoisting = hoisting }, out var stats);
+        output.WriteLine($"{model} split {split} hoisting {hoisting}: {stats}");
+        var values = Evaluate(f, c.Sample);
+        double worst = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double dev = ReferencePoints.RelativeDeviation(values[i], c.Expected[i]);
+            worst = Math.Max(worst, dev);
+            Assert.True(dev <= 1e-10, $"event {i}: {values[i]} vs {c.Expected[i]} ({dev:E2})");
+        }
+        output.WriteLine($"largest relative deviation {worst:E2}");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ReferenceModelTests.SmallLines), MemberType = typeof(ReferenceModelTests))]
+    public void Small_expressions_agree_with_sympy(string name)
+    {
+        Skip.If(name.StartsWith('('), "../shared/reference-models is absent; skipping.");
+        var line = ReferenceModelTests.SmallLine(name);
+        var expr = SreprReader.Parse(line.GetProperty("srepr").GetString()!).GetValueOrThrow();
+        var values = ReferencePoints.ReadValues(line.GetProperty("symbols"));
+        var expected = ReferencePoints.ReadComplex(line.GetProperty("value"));
+        var free = expr.FreeSymbolNames();
+        var inputs = free.Where(n => values[n].Imaginary == 0).ToList();
+        var parameters = free.Where(n => values[n].Imaginary != 0).Select(n => ParameterSpec.ComplexValued(n, values[n])).ToList();
+        var sample = new EventSample(inputs.Select(n => new KeyValuePair<string, double[]>(n, Enumerable.Repeat(values[n].Real, 5).ToArray())));
+        if (inputs.Count == 0) sample = new EventSample([new("_", new double[5])]);
+        var f = Lambdify.Compile(expr, inputs, parameters);
+        var v = Evaluate(f, sample);
+        foreach (var x in v)
+        {
+            double dev = ReferencePoints.RelativeDeviation(x, expected);
+            Assert.True(dev <= 1e-12, $"{name}: {x} vs {expected} ({dev:E2})");
+        }
+    }
+
+    [SkippableFact]
+    public void Results_and_sums_do_not_depend_on_the_thread_count()
+    {
+        var c = LoadModel("jpsi_gamma_pi0pi0", repeat: 300);
+        var one = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { MaxThreads = 1 });
+        var many = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { MaxThreads = 4 });
+        var a = Evaluate(one, c.Sample);
+        var b = Evaluate(many, c.Sample);
+        Assert.Equal(a, b);
+        var weights = Enumerable.Range(0, c.Sample.Count).Select(i => 0.5 + (i % 7) * 0.25).ToArray();
+        var s1 = one.SumLog(c.Sample, weights, withGradient: true);
+        var s2 = many.SumLog(c.Sample, weights, withGradient: true);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(s1.Value), BitConverter.DoubleToInt64Bits(s2.Value));
+        Assert.Equal(s1.Gradient!.Select(BitConverter.DoubleToInt64Bits), s2.Gradient!.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [SkippableFact]
+    public void Gradients_agree_with_the_reference_derivative_and_with_finite_differences()
+    {
+        var c = LoadModel("jpsi_gamma_pi0pi0");
+        var cpu = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters);
+        var reference = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { Backend = Backend.Reference });
+        int n = c.Sample.Count, g = cpu.GradientParameters.Count;
+        Assert.Equal(cpu.GradientParameters, reference.GradientParameters);
+        var v1 = new double[n]; var g1 = Enumerable.Range(0, g).Select(_ => new double[n]).ToArray();
+        var v2 = new double[n]; var g2 = Enumerable.Range(0, g).Select(_ => new double[n]).ToArray();
+        cpu.EvaluateWithGradient(c.Sample, v1, g1);
+        reference.EvaluateWithGradient(c.Sample, v2, g2);
+        for (int k = 0; k < g; k++)
+            for (int i = 0; i < n; i++)
+            {
+                double scale = Math.Max(Math.Abs(g2[k][i]), 1e-6 * Math.Abs(v2[i]));
+                Assert.True(Math.Abs(g1[k][i] - g2[k][i]) <= 1e-9 * scale, $"d/d {cpu.GradientParameters[k]} event {i}: {g1[k][i]} vs {g2[k][i]}");
+            }
+        // and the summed log-likelihood gradient against a central difference of SumLog
+        var s = cpu.SumLog(c.Sample, default, withGradient: true);
+        var names = cpu.GradientParameters;
+        for (int k = 0; k < g; k++)
+        {
+            var p = names[k];
+            string symbol = p.EndsWith(".re") || p.EndsWith(".im") ? p[..^3] : p;
+            var spec = cpu.Parameters.Single(q => q.Name == symbol);
+            var original = spec.Value;
+            Complex step = p.EndsWith(".im") ? new Complex(0, 1e-6) : new Complex(1e-6, 0);
+            cpu.SetParameter(symbol, original + step);
+            double up = cpu.SumLog(c.Sample).Value;
+            cpu.SetParameter(symbol, original - step);
+            double down = cpu.SumLog(c.Sample).Value;
+            cpu.SetParameter(symbol, original);
+            double fd = (up - down) / 2e-6;
+            Assert.True(Math.Abs(fd - s.Gradient![k]) <= 1e-5 * Math.Max(1, Math.Abs(fd)), $"{p}: analytic {s.Gradient[k]} vs difference {fd}");
+        }
+    }
+
+    [Fact]
+    public void Symbols_without_a_role_are_named()
+    {
+        var e = InfixReader.Parse("a*x + b").GetValueOrThrow();
+        var ex = Assert.Throws<ArgumentException>(() => Lambdify.Compile(e, ["x"], [ParameterSpec.Real("a", 1)]));
+        Assert.Contains("b", ex.Message);
+    }
+}
