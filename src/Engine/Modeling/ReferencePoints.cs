@@ -18,10 +18,14 @@ public sealed class ReferencePoints
     /// <summary>The points, with parameter defaults merged in.</summary>
     public IReadOnlyList<Point> Points { get; }
 
-    private ReferencePoints(IReadOnlyDictionary<string, Complex> defaults, IReadOnlyList<Point> points)
+    /// <summary>Parameters whose default is written as [re, im]: complex parameters, even where the default is real.</summary>
+    public IReadOnlySet<string> ComplexParameters { get; }
+
+    private ReferencePoints(IReadOnlyDictionary<string, Complex> defaults, IReadOnlyList<Point> points, IReadOnlySet<string> complexParameters)
     {
         ParameterDefaults = defaults;
         Points = points;
+        ComplexParameters = complexParameters;
     }
 
     /// <summary>Reads a number or a [re, im] pair.</summary>
@@ -52,6 +56,9 @@ public sealed class ReferencePoints
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
         var defaults = root.TryGetProperty("parameter_defaults", out var pd) ? ReadValues(pd) : new Dictionary<string, Complex>();
+        var complexParameters = root.TryGetProperty("parameter_defaults", out var pd2)
+            ? pd2.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
         if (!root.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
             throw new FormatException($"{path}: no 'points' list");
         var points = new List<Point>();
@@ -70,7 +77,7 @@ public sealed class ReferencePoints
             }
             i++;
         }
-        return new ReferencePoints(defaults, points);
+        return new ReferencePoints(defaults, points, complexParameters);
     }
 
     /// <summary>|value - expected| / |expected| (absolute when expected is zero; 0 when both are NaN).</summary>

@@ -645,14 +645,16 @@ public static class VectorMath
 
     /// <summary>
     /// Real gamma function Γ(x) of each lane (relative error about 1e-15): Lanczos for x ≥ 1/2, reflection
-    /// Γ(x) = π / (sin(πx) Γ(1 - x)) below. NaN at x = 0, at negative integers, at -∞ and for NaN (the convention of
+    /// Γ(x) = π / (sin(πx) Γ(1 - x)) below (with Γ(-x) for x &lt; -1/2). NaN at x = 0, at negative integers, at -∞ and for NaN (the convention of
     /// <c>ScalarMath.Gamma</c>); +∞ for x &gt; 171.62; results underflow gradually for very negative non-integers.
     /// </summary>
     public static Vector256<double> Gamma(Vector256<double> x)
     {
-        var half = C(0.5);
-        var reflect = Vector256.LessThan(x, half);
-        var z = Sel(reflect, C(1.0) - x, x);
+        // x >= 1/2: Lanczos at z = x. -1/2 <= x < 1/2: Γ(x) = π / (sin(πx) Γ(1 - x)).
+        // x < -1/2: Γ(x) = π / ((-x) sin(πx) Γ(-x)), since -x is exact where 1 - x would round.
+        var reflect = Vector256.LessThan(x, C(0.5));
+        var far = Vector256.LessThan(x, C(-0.5));
+        var z = Sel(far, -x, Sel(reflect, C(1.0) - x, x));
         z = MinKeepNaN(z, 4096.0);                          // beyond it Γ(z) is ∞ and its reflection 0
         var m = LanczosCore(z, out var k);
         var direct = Scale(m, k);
@@ -661,7 +663,8 @@ public static class VectorMath
         var n = Vector256.Round(x);
         var r = x - n;
         var sinPi = Vector256.Sin(r * C(Math.PI)) ^ (IsOddInteger(n) & C(-0.0));
-        var reflected = Scale(C(Math.PI) / (sinPi * m), -k);
+        var d = Sel(far, sinPi * z, sinPi);
+        var reflected = Scale(C(Math.PI) / (d * m), -k);
 
         var result = Sel(reflect, reflected, direct);
         result = Sel(Vector256.GreaterThan(x, C(171.7)), C(double.PositiveInfinity), result);

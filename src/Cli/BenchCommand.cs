@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Numerics;
+using System.Text.Json;
+using PartialWave.Data;
+using PartialWave.Modeling;
+using PartialWave.Parsing;
+using PartialWave.Symbolic;
+using Spectre.Console;
+
+namespace PartialWave.Cli;
+
+/// <summary>
+/// <c>pwa bench MODEL --reference REF.json [--events N] [--free NAMES|all] [--backend B] [--json]</c>: the
+/// counterpart of ../shared/peers/lambdify_anchor.py: the reference points repeated to N events, parameters at
+/// their defaults, the chosen ones free.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(CommandIo io)
+    {
+        var model = new Argument<FileInfo>("MODEL") { Description = "Model file (.srepr or .expr)." };
+        var reference = new Option<FileInfo>("--reference") { Description = "Reference file: its points are the events, its parameter_defaults the parameters.", Required = true };
+        var events = new Option<int>("--events") { Description = "Events per evaluation.", DefaultValueFactory = _ => 1_000_000 };
+        var free = new Option<string>("--free") { Description = "Comma-separated parameters left free (not folded into the kernel), or 'all'.", DefaultValueFactory = _ => "all" };
+        var backend = new Option<Backend>("--backend") { Description = "reference or cpu.", DefaultValueFactory = _ => Backend.Cpu };
+        var split = new Option<int>("--split") { Description = "Operations per generated method.", DefaultValueFactory = _ => LambdifyOptions.DefaultSplitSize };
+        var repeats = new Option<int>("--repeats") { Description = "Timed evaluations (the median is reported).", DefaultValueFactory = _ => 7 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (parse_seconds, compile_seconds, events_per_second, gradient_events_per_second, ops_per_event, ...)." };
+        var cmd = new Command("bench",
+            "Measure parse, compile and evaluation speed of a model on its reference points repeated to N events, parameters changed between calls as in a fit.\n\n" +
+            "Example:\n  pwa bench lc2pkpi_default_full.srepr --reference lc2pkpi_default_full.json --events 1000000 --json")
+        { model, reference, events, free, backend, split, repeats, json };
+        cmd.SetAction(r => Run(io, r.GetValue(model)!.FullName, r.GetValue(reference)!.FullName, r.GetValue(events), r.GetValue(free)!,
+            r.GetValue(backend), r.GetValue(split), r.GetValue(repeats), r.GetValue(json)));
+        return cmd;
+    }
+
+    private static double Median(List<double> xs)
+    {
+        xs.Sort();
+        return xs[xs.Count / 2];
+    }
+
+    private static int Run(CommandIo io, string modelPath, string referencePath, int n, string freeList, Backend backend, int split, int repeats, bool json)
+    {
+        if (n < 1) return io.Fail("pwa bench", "--events must be at least 1");
+        if (repeats < 1) return io.Fail("pwa bench", "--repeats must be at least 1");
+        var sw = Stopwatch.StartNew();
+        var parsed = ModelFile.Load(modelPath);
+        double parseSeconds = sw.Elapsed.TotalSeconds;
+        if (!parsed.Success) return io.Fail(parsed.Diagnostics);
+        var expr = parsed.Value!;
+        ReferencePoints reference;
+        try { reference = ReferencePoints.Load(referencePath); }
+        catch (JsonException ex) { return io.Fail(referencePath, ex); }
+        catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException) { return io.Fail(referencePath, ex.Message); }
+
+        var symbols = expr.FreeSymbolNames();
+        var defaults = reference.ParameterDefaults.Where(p => symbols.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        HashSet<string> freeNames;
+        if (freeList == "all") freeNames = defaults.Keys.ToHashSet();
+        else
+        {
+            freeNames = freeList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+            var unknown = freeNames.Where(f => !defaults.ContainsKey(f)).ToList();
+            if (unknown.Count > 0) return io.Fail("pwa bench", $"--free names parameters the reference does not have: {string.Join(", ", unknown)}");
+        }
+        var parameters = defaults.Where(p => freeNames.Contains(p.Key))
+            .Select(p => new ParameterSpec(p.Key, p.Value, reference.ComplexParameters.Contains(p.Key))).ToList();
+        var fixedValues = defaults.Where(p => !freeNames.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        var inputs = symbols.Where(s => !defaults.ContainsKey(s)).ToList();
+        var missing = inputs.Where(s => !reference.Points[0].Symbols.ContainsKey(s)).ToList();
+        if (missing.Count > 0) return io.Fail(referencePath, $"the points give no value for: {string.Join(", ", missing)}");
+
+        var rng = new Random(0);
+        var index = Enumerable.Range(0, n).Select(_ => rng.Next(reference.Points.Count)).ToArray();
+        var sample = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
+        var warm = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Take(Math.Min(n, 256)).Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
+
+        var options = new LambdifyOptions { Backend = backend, SplitSize = split };
+        sw.Restart();
+        var f = Lambdify.Compile(expr, inputs, parameters, fixedValues, options, out var stats);
+        var re = new double[n]; var im = new double[n];
+        f.Evaluate(warm, re.AsSpan(0, warm.Count), im.AsSpan(0, warm.Count)); // the generated code's JIT is part of compiling
+        double compileSeconds = sw.Elapsed.TotalSeconds;
+
+        sw.Restart();
+        f.Evaluate(sample, re, im);
+        double firstPass = sw.Elapsed.TotalSeconds;
+
+        // Steady state: every free parameter moves between calls, hoisted columns stay cached.
+        var times = new List<double>();
+        var step = 0;
+        void Perturb()
+        {
+            step++;
+            foreach (var p in parameters)
+                f.SetParameter(p.Name, p.Value * (1 + 1e-9 * (step % 2 == 0 ? 1 : -1)));
+        }
+        for (int k = 0; k < repeats; k++)
+        {
+            Perturb();
+            sw.Restart();
+            f.Evaluate(sample, re, im);
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+        double valueSeconds = Median(times);
+
+        double? gradientSeconds = null, logSeconds = null;
+        if (f.IsGradientSupported && backend == Backend.Cpu)
+        {
+            f.SumLog(sample, default, withGradient: true);
+            f.SumLog(sample);
+            var g = new List<double>(); var l = new List<double>();
+            for (int k = 0; k < repeats; k++)
+            {
+                Perturb();
+                sw.Restart();
+                f.SumLog(sample, default, withGradient: true);
+                g.Add(sw.Elapsed.TotalSeconds);
+                Perturb();
+                sw.Restart();
+                f.SumLog(sample);
+                l.Add(sw.Elapsed.TotalSeconds);
+            }
+            gradientSeconds = Median(g);
+            logSeconds = Median(l);
+        }
+
+        var result = new Dictionary<string, object?>
+        {
+            ["model"] = Path.GetFileName(modelPath),
+            ["backend"] = backend.ToString().ToLowerInvariant(),
+            ["events"] = n,
+            ["free_parameters"] = parameters.Count,
+            ["parse_seconds"] = parseSeconds,
+            ["compile_seconds"] = compileSeconds,
+            ["first_pass_seconds"] = firstPass,
+            ["events_per_second"] = n / valueSeconds,
+            ["first_pass_events_per_second"] = n / firstPass,
+            ["sumlog_events_per_second"] = logSeconds is null ? null : n / logSeconds,
+            ["gradient_events_per_second"] = gradientSeconds is null ? null : n / gradientSeconds,
+            ["gradient_over_value_time"] = gradientSeconds is null ? null : gradientSeconds / logSeconds,
+            ["ops_per_event"] = stats.OperationsPerEvent,
+            ["hoisted_ops_per_event"] = stats.HoistedOperations,
+            ["segments"] = stats.Segments,
+            ["ops_per_second"] = stats.OperationsPerEvent * (n / valueSeconds),
+            ["threads"] = Environment.ProcessorCount,
+        };
+        if (json)
+        {
+            io.Out.WriteLine(JsonSerializer.Serialize(result));
+            return 0;
+        }
+        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned()).Title(Markup.Escape(Path.GetFileName(modelPath)));
+        foreach (var (k, v) in result)
+            table.AddRow(k.Replace('_', ' '), v switch
+            {
+                double d when k.EndsWith("per_second") => d.ToString("N0"),
+                double d => d.ToString("G4"),
+                null => "—",
+                _ => Markup.Escape(v.ToString()!),
+            });
+        io.Console.Write(table);
+        return 0;
+    }
+}
