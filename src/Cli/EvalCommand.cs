@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using System.Text.Json;
 using PartialWave.Backends.Reference;
+using PartialWave.Compilation;
 using PartialWave.Data;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
@@ -17,12 +18,19 @@ internal static class EvalCommand
         var data = new Option<FileInfo>("--data") { Description = "Events: CSV with a header of symbol names (RFC 4180 quoting), one event a row.", Required = true };
         var parameters = new Option<FileInfo?>("--params") { Description = "JSON object mapping parameter names to numbers or [re, im]." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the values here (CSV with columns re,im) instead of standard output." };
+        var backend = new Option<Backend>("--backend") { Description = "cpu (compiled SIMD kernels, default) or reference (the exact scalar evaluator).", DefaultValueFactory = _ => Backend.Cpu };
+        var split = new Option<int>("--split") { Description = "Operations per generated method (cpu backend).", DefaultValueFactory = _ => LambdifyOptions.DefaultSplitSize };
         var cmd = new Command("eval",
             "Evaluate a model on every event of a CSV file. Symbols take their values from the data columns or from --params; " +
             "every free symbol needs one. Output: CSV with columns re,im, 17 significant digits.\n\n" +
             "Example:\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv")
-        { model, data, parameters, output };
-        cmd.SetAction(r => Run(io, r.GetValue(model)!.FullName, r.GetValue(data)!.FullName, r.GetValue(parameters)?.FullName, r.GetValue(output)?.FullName));
+        { model, data, parameters, output, backend, split };
+        cmd.SetAction(r =>
+        {
+            if (r.GetValue(split) < 1) return io.Fail("pwa eval", "--split must be at least 1");
+            return Run(io, r.GetValue(model)!.FullName, r.GetValue(data)!.FullName, r.GetValue(parameters)?.FullName, r.GetValue(output)?.FullName,
+                r.GetValue(backend), r.GetValue(split));
+        });
         return cmd;
     }
 
@@ -57,7 +65,7 @@ internal static class EvalCommand
         return false;
     }
 
-    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath)
+    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, Backend backend, int split)
     {
         var parsed = ModelFile.Load(modelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
@@ -86,9 +94,20 @@ internal static class EvalCommand
         var unused = sample.ColumnNames.Where(c => !modelSymbols.Contains(c)).ToList();
         if (unused.Count > 0) io.Err.WriteLine($"{dataPath}: note: column(s) not used by the model: {string.Join(", ", unused)}");
 
-        var names = evaluator.SymbolNames;
-        var values = new Complex[names.Count];
-        for (int k = 0; k < names.Count; k++) if (parameters.TryGetValue(names[k], out var pv)) values[k] = pv;
+        var inputs = evaluator.SymbolNames.Where(sample.Contains).ToList();
+        IParametrizedFunction function;
+        try
+        {
+            function = Lambdify.Compile(parsed.Value!, inputs, [], parameters.Where(p => modelSymbols.Contains(p.Key)).ToDictionary(),
+                new LambdifyOptions { Backend = backend, SplitSize = split });
+        }
+        catch (UnsupportedExpressionException ex)
+        {
+            return io.Fail(modelPath, $"{ex.Message}; evaluate it with --backend reference");
+        }
+        var re = new double[sample.Count];
+        var im = new double[sample.Count];
+        function.Evaluate(sample, re, im);
         TextWriter writer;
         try { writer = outPath is null ? io.Out : new StreamWriter(outPath); }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -100,12 +119,9 @@ internal static class EvalCommand
             writer.WriteLine("re,im");
             for (int i = 0; i < sample.Count; i++)
             {
-                for (int k = 0; k < names.Count; k++)
-                    if (sample.Contains(names[k])) values[k] = new Complex(sample[names[k]][i], 0);
-                var v = evaluator.Evaluate(values);
-                writer.Write(CommandIo.Format(v.Real));
+                writer.Write(CommandIo.Format(re[i]));
                 writer.Write(',');
-                writer.WriteLine(CommandIo.Format(v.Imaginary));
+                writer.WriteLine(CommandIo.Format(im[i]));
             }
         }
         finally

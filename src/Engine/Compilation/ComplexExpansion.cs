@@ -191,8 +191,12 @@ internal sealed class ComplexExpansion
     private (int, int) LogReal(int x) =>
         (Op(IrOp.Log, Op(IrOp.Abs, x)), Op(IrOp.Select, Op(IrOp.Lt, x, K(0)), K(Math.PI), K(0)));
 
-    private (int, int) SqrtReal(int x) =>
-        (Op(IrOp.Sqrt, Op(IrOp.Max, x, K(0))), Op(IrOp.Sqrt, Op(IrOp.Max, Op(IrOp.Neg, x), K(0))));
+    // sqrt of a real of unknown sign: one square root of |x|, routed to the real or the imaginary part.
+    private (int, int) SqrtReal(int x)
+    {
+        var root = Op(IrOp.Sqrt, Op(IrOp.Abs, x));
+        return (Op(IrOp.IfNotNegative, x, root), Op(IrOp.IfNegative, x, root));
+    }
 
     // Principal sqrt without cancellation: for x ≥ 0, t = sqrt((|z| + x)/2), sqrt z = t + i y/(2t);
     // for x < 0, t = sqrt((|z| - x)/2), sqrt z = |y|/(2t) + i copysign(t, y).

@@ -61,6 +61,6 @@ internal static class Hoisting
             else map[i] = main.Copy(ir.Instructions[i], map);
         }
         foreach (var o in ir.Outputs) main.AddOutput(o.Name, map[o.Value]);
-        return new Result(DeadCodeElimination.Run(data.Build()), main.Build());
+        return new Result(Optimization.Run(data.Build()), Optimization.Run(main.Build()));
     }
 }

@@ -76,6 +76,8 @@ public static class IrInterpreter
             IrOp.Not => double.IsNaN(a) ? double.NaN : Truth(a == 0),
             IrOp.Select => Select(a, b, c),
             IrOp.IsNaN => Truth(double.IsNaN(a)),
+            IrOp.IfNegative => a < 0 ? b : 0,
+            IrOp.IfNotNegative => a < 0 ? 0 : b,
             IrOp.CMake => new Complex(a, b),
             IrOp.CRe => v[0].Real,
             IrOp.CIm => v[0].Imaginary,

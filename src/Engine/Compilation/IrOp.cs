@@ -39,6 +39,10 @@ public enum IrOp : byte
     Select,
     /// <summary>1 where the argument is NaN, else 0 (used to build undefined results).</summary>
     IsNaN,
+    /// <summary>IfNegative(x, v) = v where x &lt; 0, else 0.</summary>
+    IfNegative,
+    /// <summary>IfNotNegative(x, v) = v where x is not &lt; 0 (NaN included), else 0.</summary>
+    IfNotNegative,
 
     // complex (typed IR only)
     /// <summary>Complex from real and imaginary parts.</summary>

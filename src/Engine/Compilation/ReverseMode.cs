@@ -20,6 +20,14 @@ internal static class ReverseMode
         for (int i = 0; i < ir.Instructions.Count; i++)
             if (ir.Instructions[i].Op == IrOp.Param) paramIndex[ir.Instructions[i].A] = i;
 
+        // Adjoints only flow into values that depend on some parameter: the rest have no gradient to carry.
+        var onParams = new bool[ir.Instructions.Count];
+        for (int i = 0; i < onParams.Length; i++)
+        {
+            var ins = ir.Instructions[i];
+            onParams[i] = ins.Op == IrOp.Param;
+            for (int k = 0; k < ins.Arity; k++) onParams[i] |= onParams[ins.Operand(k)];
+        }
         foreach (var name in outputs)
         {
             var output = ir.Outputs.First(o => o.Name == name);
@@ -31,6 +39,7 @@ internal static class ReverseMode
                 if (ins.IsSource) continue;
                 Propagate(b, ins, map, map[i], g, (operand, contribution) =>
                 {
+                    if (!onParams[operand]) return;
                     adj[operand] = adj.TryGetValue(operand, out var prev) ? b.Emit(IrOp.Add, prev, contribution) : contribution;
                 });
             }
@@ -100,6 +109,9 @@ internal static class ReverseMode
             case IrOp.Select:
                 add(ins.B, Op(IrOp.Select, a, g, K(0)));
                 add(ins.C, Op(IrOp.Select, a, K(0), g));
+                return;
+            case IrOp.IfNegative or IrOp.IfNotNegative:
+                add(ins.B, Op(ins.Op, a, g));
                 return;
             case IrOp.Sign or IrOp.Floor or IrOp.Ceiling or IrOp.Heaviside or IrOp.Lt or IrOp.Le or IrOp.Gt or IrOp.Ge
                 or IrOp.Eq or IrOp.Ne or IrOp.And or IrOp.Or or IrOp.Not or IrOp.IsNaN:

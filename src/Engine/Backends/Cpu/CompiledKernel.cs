@@ -31,6 +31,20 @@ internal sealed unsafe class CompiledKernel
                 .ToList();
             Kernels[s] = IlEmitter.Emit(ir, Segments[s], input => input, Cross, outs, $"pwa_segment_{s}");
         }
+        JitAll();
+    }
+
+    // A DynamicMethod is compiled on its first call. Calling every segment once with no events, on all cores
+    // at once, moves that cost here and spreads it over the cores instead of paying it serially later.
+    private void JitAll()
+    {
+        using var dummy = new NativeBuffer(64);
+        using var table = new NativeBuffer(Math.Max(1, SlotCount));
+        using var parameters = new NativeBuffer(Math.Max(1, IR.Parameters.Count));
+        var t = (double**)table.Pointer;
+        for (int s = 0; s < SlotCount; s++) t[s] = dummy.Pointer;
+        IntPtr tp = (IntPtr)t, pp = (IntPtr)parameters.Pointer;
+        Parallel.ForEach(Kernels, k => k((double**)tp, (double*)pp, 0));
     }
 
     public KernelIR IR { get; }

@@ -187,7 +187,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private CompiledKernel GradientKernel()
     {
         if (!IsGradientSupported) throw new NotSupportedException("gradients need a real-valued function");
-        return _gradient ??= new CompiledKernel(DeadCodeElimination.Run(ReverseMode.Differentiate(_mainIR, ["value"])), _splitSize);
+        return _gradient ??= new CompiledKernel(Optimization.Run(ReverseMode.Differentiate(_mainIR, ["value"])), _splitSize);
     }
 
     private CompiledKernel LogKernel(bool gradient)
@@ -201,7 +201,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         b.AddOutput("value", b.Emit(IrOp.Log, map[_mainIR.Outputs.Single(o => o.Name == "value").Value]));
         var ir = b.Build();
         if (gradient) ir = ReverseMode.Differentiate(ir, ["value"]);
-        return slot = new CompiledKernel(DeadCodeElimination.Run(ir), _splitSize);
+        return slot = new CompiledKernel(Optimization.Run(ir), _splitSize);
     }
 
     public override void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient)

@@ -103,12 +103,48 @@ internal static class VOps
         Vector256.ConditionalSelect(Vector256.Equals(a, a), Truth(Vector256.Equals(a, Vector256<double>.Zero)), NaN);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> IfNegative(Vector256<double> x, Vector256<double> v) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), v, Vector256<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> IfNotNegative(Vector256<double> x, Vector256<double> v) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), Vector256<double>.Zero, v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Select(Vector256<double> c, Vector256<double> a, Vector256<double> b) =>
         Vector256.ConditionalSelect(Vector256.Equals(c, c),
             Vector256.ConditionalSelect(Vector256.Equals(c, Vector256<double>.Zero), b, a), NaN);
 
-    /// <summary>The VOps method implementing a real operation.</summary>
+    private static readonly Dictionary<IrOp, MethodInfo> Methods = BuildMethods();
+
+    // Operations that are JIT intrinsics are called directly: the JIT expands them without an inlining step,
+    // which keeps the compile time of large kernels down. The rest go through the wrappers above.
+    private static Dictionary<IrOp, MethodInfo> BuildMethods()
+    {
+        var table = new Dictionary<IrOp, MethodInfo>();
+        MethodInfo Intrinsic(string name, int arity) => typeof(Vector256).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Single(m => m.Name == name && m.IsGenericMethodDefinition && m.GetParameters().Length == arity
+                         && m.GetParameters().All(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(Vector256<>)))
+            .MakeGenericMethod(typeof(double));
+        table[IrOp.Add] = Intrinsic(nameof(Vector256.Add), 2);
+        table[IrOp.Sub] = Intrinsic(nameof(Vector256.Subtract), 2);
+        table[IrOp.Mul] = Intrinsic(nameof(Vector256.Multiply), 2);
+        table[IrOp.Div] = Intrinsic(nameof(Vector256.Divide), 2);
+        table[IrOp.Neg] = Intrinsic(nameof(Vector256.Negate), 1);
+        table[IrOp.Sqrt] = Intrinsic(nameof(Vector256.Sqrt), 1);
+        table[IrOp.Abs] = Intrinsic(nameof(Vector256.Abs), 1);
+        table[IrOp.Min] = Intrinsic(nameof(Vector256.Min), 2);
+        table[IrOp.Max] = Intrinsic(nameof(Vector256.Max), 2);
+        foreach (var op in Enum.GetValues<IrOp>())
+        {
+            if (table.ContainsKey(op)) continue;
+            var m = typeof(VOps).GetMethod(op.ToString(), BindingFlags.Public | BindingFlags.Static);
+            if (m is not null) table[op] = m;
+        }
+        return table;
+    }
+
+    /// <summary>The method implementing a real operation.</summary>
     public static MethodInfo MethodFor(IrOp op) =>
-        typeof(VOps).GetMethod(op.ToString(), BindingFlags.Public | BindingFlags.Static)
-        ?? throw new NotSupportedException($"no vector implementation of {op}");
+        Methods.TryGetValue(op, out var m) ? m : throw new NotSupportedException($"no vector implementation of {op}");
 }

@@ -102,6 +102,10 @@ public static class VectorMath
         return v * Pow2(k1) * Pow2(k2);
     }
 
+    /// <summary>All-ones lanes where two masks agree (masks are NaN patterns as doubles, so no float compare).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> MaskEquals(Vector256<double> a, Vector256<double> b) => ~(a ^ b);
+
     /// <summary>min(x, limit) that keeps NaN lanes NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> MinKeepNaN(Vector256<double> x, double limit) =>
@@ -283,14 +287,19 @@ public static class VectorMath
     {
         var ax = Vector256.Abs(x);
         var ay = Vector256.Abs(y);
-        var z = AtanNonNegative(ay / ax);
+        // z = atan(min/max) in [0, pi/4]; 0/0 and inf/inf are NaN here and fixed below.
+        var steep = Vector256.GreaterThan(ay, ax);
+        var z = AtanNonNegative(Sel(steep, ax, ay) / Sel(steep, ay, ax));
         var zero = Vector256<double>.Zero;
         var inf = C(double.PositiveInfinity);
         z = Sel(Vector256.Equals(ay, zero) & Vector256.Equals(ax, zero), zero, z);
         z = Sel(Vector256.Equals(ay, inf) & Vector256.Equals(ax, inf), C(PiO4Hi), z);
-        // x < 0 or x = -0: pi - z, keeping the tail of pi.
-        var r = Sel(NegativeMask(x), C(PiHi) - (z - C(PiLo)), z);
-        return r ^ SignBits(y);
+
+        // |y| <= |x|: z (x >= +0) or pi - z (x <= -0); |y| > |x|: pi/2 - z (x >= +0) or pi/2 + z (x <= -0).
+        var xNegative = NegativeMask(x);
+        var flat = Sel(xNegative, C(PiHi) - (z - C(PiLo)), z);
+        var upright = Sel(xNegative, C(PiO2Hi) + (z + C(PiO2Lo)), C(PiO2Hi) - (z - C(PiO2Lo)));
+        return Sel(steep, upright, flat) ^ SignBits(y);
     }
 
     /// <summary>All-ones lanes where the sign bit of x is set.</summary>
@@ -383,7 +392,7 @@ public static class VectorMath
         var result = TanKernel(rh, rl, IsOddInteger(n)) ^ SignBits(x);
 
         var huge = Vector256.GreaterThan(a, C(TanLimit)) & Vector256.LessThan(a, C(double.PositiveInfinity));
-        if (huge != Vector256<double>.Zero)
+        if (Vector256.ExtractMostSignificantBits(huge) != 0)
             result = TanScalarFallback(x, huge, result);
         return result;
     }
@@ -478,12 +487,12 @@ public static class VectorMath
         var xZero = Vector256.Equals(ax, zero);
         var xInf = Vector256.Equals(ax, inf);
         var yNeg = Vector256.LessThan(y, zero);
-        var special = Sel(Vector256.Equals(xZero, yNeg), inf, zero) ^ ((xNeg & yOdd) & C(-0.0));
+        var special = Sel(MaskEquals(xZero, yNeg), inf, zero) ^ ((xNeg & yOdd) & C(-0.0));
         result = Sel(xZero | xInf, special, result);
 
         // y = +-inf: 1 when |x| = 1, infinity when (|x| < 1) == (y < 0), else zero.
         var yInfinite = Vector256.Equals(Vector256.Abs(y), inf);
-        var infExp = Sel(Vector256.Equals(Vector256.LessThan(ax, one), yNeg), inf, zero);
+        var infExp = Sel(MaskEquals(Vector256.LessThan(ax, one), yNeg), inf, zero);
         infExp = Sel(Vector256.Equals(ax, one), one, infExp);
         result = Sel(yInfinite, infExp, result);
 
@@ -510,17 +519,21 @@ public static class VectorMath
         return Fma(p, z, C(1.0));
     }
 
-    /// <summary>e^a as an unscaled double-double (eh + el) for 0 ≤ a ≤ 30, plus 1/e^a to the same accuracy.</summary>
+    /// <summary>
+    /// e^a for a ≥ 0 as vh·2^k (vh + vl accurate to about 2^-60), plus, for a ≤ 30 (ignored above), the unscaled
+    /// double-double e^a = eh + el and its reciprocal inv + invL.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ExpPair(Vector256<double> a, out Vector256<double> el, out Vector256<double> inv, out Vector256<double> invL)
+    private static Vector256<double> ExpBoth(Vector256<double> a, out Vector256<double> vl, out Vector256<double> k,
+        out Vector256<double> eh, out Vector256<double> el, out Vector256<double> inv, out Vector256<double> invL)
     {
-        var vh = ExpCore(a, Vector256<double>.Zero, out var vl, out var k);
-        var p = Pow2(k);
-        var eh = vh * p;
+        var vh = ExpCore(a, Vector256<double>.Zero, out vl, out k);
+        var p = Pow2(MinKeepNaN(k, 64.0));
+        eh = vh * p;
         el = vl * p;
         inv = C(1.0) / eh;
         invL = inv * Fma(-inv, el, Fma(-inv, eh, C(1.0)));
-        return eh;
+        return vh;
     }
 
     /// <summary>Hyperbolic sine of each lane, as <see cref="Math.Sinh"/> (odd, keeps -0, ±∞ beyond ±710.48).</summary>
@@ -541,13 +554,9 @@ public static class VectorMath
         p = Fma(p, z, C(1.0 / 6.0));
         var small = Fma(a * z, p, a);
 
-        // 1 <= |x| < 22: (e^a - e^-a)/2
-        var am = MinKeepNaN(a, 30.0);
-        var eh = ExpPair(am, out var el, out var inv, out var invL);
+        var vh = ExpBoth(a, out var vl, out var k, out var eh, out var el, out var inv, out var invL);
+        // 1 <= |x| < 22: (e^a - e^-a)/2 ; beyond: e^a / 2 scaled without intermediate overflow
         var mid = C(0.5) * ((eh - inv) + (el - invL));
-
-        // |x| >= 22: e^a / 2 without intermediate overflow
-        var vh = ExpCore(a, Vector256<double>.Zero, out var vl, out var k);
         var large = Scale(vh + vl, k - C(1.0));
 
         var result = Sel(Vector256.LessThan(a, C(22.0)), mid, large);
@@ -560,10 +569,8 @@ public static class VectorMath
     {
         var a = Vector256.Abs(x);
         var small = CoshSeries(a * a);
-        var am = MinKeepNaN(a, 30.0);
-        var eh = ExpPair(am, out var el, out var inv, out var invL);
+        var vh = ExpBoth(a, out var vl, out var k, out var eh, out var el, out var inv, out var invL);
         var mid = C(0.5) * (eh + ((el + invL) + inv));
-        var vh = ExpCore(a, Vector256<double>.Zero, out var vl, out var k);
         var large = Scale(vh + vl, k - C(1.0));
         var result = Sel(Vector256.LessThan(a, C(22.0)), mid, large);
         return Sel(Vector256.LessThan(a, C(1.0)), small, result);
@@ -644,7 +651,8 @@ public static class VectorMath
     }
 
     /// <summary>
-    /// Real gamma function Γ(x) of each lane (relative error about 1e-15): Lanczos for x ≥ 1/2, reflection
+    /// Real gamma function Γ(x) of each lane (relative error about 1e-15, exact factorials at the integers 1..23):
+    /// Lanczos for x ≥ 1/2, reflection
     /// Γ(x) = π / (sin(πx) Γ(1 - x)) below (with Γ(-x) for x &lt; -1/2). NaN at x = 0, at negative integers, at -∞ and for NaN (the convention of
     /// <c>ScalarMath.Gamma</c>); +∞ for x &gt; 171.62; results underflow gradually for very negative non-integers.
     /// </summary>
@@ -667,6 +675,13 @@ public static class VectorMath
         var reflected = Scale(C(Math.PI) / (d * m), -k);
 
         var result = Sel(reflect, reflected, direct);
+
+        // Exact factorials Γ(n) = (n-1)! for integers 1 <= n <= 23 (every partial product up to 22! is a double).
+        var factorial = C(1.0);
+        for (int j = 2; j <= 22; j++)
+            factorial *= Sel(Vector256.LessThan(C(j), x), C(j), C(1.0));
+        var smallInteger = IsInteger(x) & Vector256.GreaterThanOrEqual(x, C(1.0)) & Vector256.LessThanOrEqual(x, C(23.0));
+        result = Sel(smallInteger, factorial, result);
         result = Sel(Vector256.GreaterThan(x, C(171.7)), C(double.PositiveInfinity), result);
         var poleOrNaN = (Vector256.LessThanOrEqual(x, Vector256<double>.Zero) & Vector256.Equals(Vector256.Floor(x), x)) | IsNaN(x);
         return Sel(poleOrNaN, C(double.NaN), result);
