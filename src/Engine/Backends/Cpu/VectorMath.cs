@@ -41,7 +41,6 @@ public static class VectorMath
     private const double MinNormal = 2.2250738585072014e-308;
     private const double TwoPow54 = 18014398509481984.0;
     private const double TwoPow52 = 4503599627370496.0;
-    private const double TwoPow53 = 9007199254740992.0;
     private const double TanLimit = 1073741824.0;                // 2^30: beyond it Tan falls back to Math.Tan
     private const double RoundMagic = 6755399441055744.0;        // 2^52 + 2^51
 
