@@ -24,15 +24,16 @@ internal static class BenchCommand
         var events = new Option<int>("--events") { Description = "Events per evaluation.", DefaultValueFactory = _ => 1_000_000 };
         var free = new Option<string>("--free") { Description = "Comma-separated parameters left free (not folded into the kernel), or 'all'.", DefaultValueFactory = _ => "all" };
         var backend = new Option<Backend>("--backend") { Description = "reference or cpu.", DefaultValueFactory = _ => Backend.Cpu };
+        var hoisting = new Option<bool>("--hoisting") { Description = "Cache parameter-independent terms per sample (true by default).", DefaultValueFactory = _ => true };
         var split = new Option<int>("--split") { Description = "Operations per generated method.", DefaultValueFactory = _ => LambdifyOptions.DefaultSplitSize };
         var repeats = new Option<int>("--repeats") { Description = "Timed evaluations (the median is reported).", DefaultValueFactory = _ => 7 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (parse_seconds, compile_seconds, events_per_second, gradient_events_per_second, ops_per_event, ...)." };
         var cmd = new Command("bench",
             "Measure parse, compile and evaluation speed of a model on its reference points repeated to N events, parameters changed between calls as in a fit.\n\n" +
             "Example:\n  pwa bench lc2pkpi_default_full.srepr --reference lc2pkpi_default_full.json --events 1000000 --json")
-        { model, reference, events, free, backend, split, repeats, json };
+        { model, reference, events, free, backend, split, hoisting, repeats, json };
         cmd.SetAction(r => Run(io, r.GetValue(model)!.FullName, r.GetValue(reference)!.FullName, r.GetValue(events), r.GetValue(free)!,
-            r.GetValue(backend), r.GetValue(split), r.GetValue(repeats), r.GetValue(json)));
+            r.GetValue(backend), r.GetValue(split), r.GetValue(hoisting), r.GetValue(repeats), r.GetValue(json)));
         return cmd;
     }
 
@@ -42,7 +43,7 @@ internal static class BenchCommand
         return xs[xs.Count / 2];
     }
 
-    private static int Run(CommandIo io, string modelPath, string referencePath, int n, string freeList, Backend backend, int split, int repeats, bool json)
+    private static int Run(CommandIo io, string modelPath, string referencePath, int n, string freeList, Backend backend, int split, bool hoisting, int repeats, bool json)
     {
         if (n < 1) return io.Fail("pwa bench", "--events must be at least 1");
         if (repeats < 1) return io.Fail("pwa bench", "--repeats must be at least 1");
@@ -78,7 +79,7 @@ internal static class BenchCommand
         var sample = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
         var warm = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Take(Math.Min(n, 256)).Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
 
-        var options = new LambdifyOptions { Backend = backend, SplitSize = split };
+        var options = new LambdifyOptions { Backend = backend, SplitSize = split, Hoisting = hoisting };
         sw.Restart();
         var f = Lambdify.Compile(expr, inputs, parameters, fixedValues, options, out var stats);
         var re = new double[n]; var im = new double[n];

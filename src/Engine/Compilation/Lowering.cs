@@ -28,11 +28,26 @@ internal sealed class Lowering
     private readonly Dictionary<Expr, int> _values = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, int> _symbolValues = new(StringComparer.Ordinal);
 
-    private Lowering(IrBuilder builder, DomainAnalysis domains)
+    private readonly Dictionary<Expr, bool> _onParameters = new(ReferenceEqualityComparer.Instance);
+    private readonly Func<string, bool> _isParameter;
+
+    private Lowering(IrBuilder builder, DomainAnalysis domains, Func<string, bool> isParameter)
     {
         _b = builder;
         _domains = domains;
+        _isParameter = isParameter;
     }
+
+    // Does the value change when a parameter does? Sums and products combine the terms that do not first, so
+    // that those partial results depend on data alone and hoisting can cache them.
+    private bool OnParameters(Expr e)
+    {
+        if (_onParameters.TryGetValue(e, out var d)) return d;
+        d = e is Symbol s ? _isParameter(s.Name) : e.Args.Any(OnParameters);
+        _onParameters[e] = d;
+        return d;
+    }
+
 
     /// <summary>Lowers <paramref name="root"/>; symbols take the roles given (every free symbol needs one).</summary>
     public static KernelIR Lower(Expr root, IReadOnlyDictionary<string, SymbolRole> roles)
@@ -49,7 +64,7 @@ internal sealed class Lowering
         }
         var builder = new IrBuilder(inputs, parameters);
         var domains = new DomainAnalysis(s => roles[s.Name] == SymbolRole.ComplexParameter ? Domain.Complex : Domain.OfRealSymbol(s.Assumptions));
-        var lowering = new Lowering(builder, domains);
+        var lowering = new Lowering(builder, domains, n => roles[n] != SymbolRole.Input);
         for (int i = 0; i < inputs.Count; i++) lowering._symbolValues[inputs[i]] = builder.Input(i);
         foreach (var (name, role) in roles)
         {
@@ -60,15 +75,22 @@ internal sealed class Lowering
         foreach (var e in root.Distinct())
         {
             if (e.IsBoolean || e.Kind == ExprKind.ExprCondPair) continue; // conditions are lowered where they are used
-            lowering._values[e] = lowering.Node(e);
+            lowering.V(e);
         }
-        int result = lowering._values[root];
+        int result = lowering.V(root);
         if (builder.TypeOf(result) == IrType.Real) builder.AddOutput("value", result);
         else builder.AddOutput("value", result);
         return builder.Build();
     }
 
-    private int V(Expr e) => _values[e];
+    // Lowered on demand, so that rewritten nodes (factored sums) lower like any other.
+    private int V(Expr e)
+    {
+        if (_values.TryGetValue(e, out var v)) return v;
+        v = Node(e);
+        _values[e] = v;
+        return v;
+    }
     private bool IsReal(int v) => _b.TypeOf(v) == IrType.Real;
     private int C(int v) => _b.ToComplex(v);
     private int Const(double x) => _b.Const(x);
@@ -100,8 +122,8 @@ internal sealed class Lowering
             case ExprKind.Pi: return Const(Math.PI);
             case ExprKind.E: return Const(Math.E);
             case ExprKind.ImaginaryUnit: return _b.CConst(Complex.ImaginaryOne);
-            case ExprKind.Add: return Sum(args.Select(V).ToList());
-            case ExprKind.Mul: return Product(args.Select(V).ToList());
+            case ExprKind.Add: return Factored(e) is { } f ? V(f) : Group(args, Sum);
+            case ExprKind.Mul: return Group(args, Product);
             case ExprKind.Pow: return Power(args[0], args[1]);
             case ExprKind.Piecewise: return Piecewise(args);
         }
@@ -193,6 +215,38 @@ internal sealed class Lowering
         var root = Op(IrOp.CSqrt, Op(IrOp.CSub, one, Op(IrOp.CMul, z, z)));
         var log = Op(IrOp.CLog, Op(IrOp.CAdd, Op(IrOp.CMul, _b.CConst(Complex.ImaginaryOne), z), root));
         return Op(IrOp.CMul, _b.CConst(-Complex.ImaginaryOne), log);
+    }
+
+    // Σₖ F·Gₖ = F·Σₖ Gₖ: factors common to every term of a sum come out. Amplitude models are full of this
+    // (an angular factor or a propagator shared by every resonance term); taken out, the factor is computed
+    // and multiplied once, and the inner sum often repeats across helicities, where value numbering finds it.
+    private static Expr? Factored(Expr sum)
+    {
+        var terms = sum.Args;
+        IReadOnlyList<Expr> FactorsOf(Expr t) => t.Kind == ExprKind.Mul ? t.Args : [t];
+        var common = FactorsOf(terms[0]).Where(f => !f.IsNumber).Distinct(ReferenceEqualityComparer.Instance).Cast<Expr>().ToList();
+        for (int k = 1; k < terms.Count && common.Count > 0; k++)
+        {
+            var factors = FactorsOf(terms[k]);
+            common.RemoveAll(f => !factors.Any(x => ReferenceEquals(x, f)));
+        }
+        if (common.Count == 0) return null;
+        var inner = terms.Select(t =>
+        {
+            var rest = FactorsOf(t).ToList();
+            foreach (var c in common) rest.Remove(c);
+            return Expr.Mul(rest);
+        }).ToList();
+        return Expr.Mul(common.Append(Expr.Add(inner)).ToList());
+    }
+
+    // Combines the parameter-independent arguments, then the rest, then the two partial results.
+    private int Group(IReadOnlyList<Expr> args, Func<List<int>, int> combine)
+    {
+        var data = args.Where(a => !OnParameters(a)).Select(V).ToList();
+        var rest = args.Where(OnParameters).Select(V).ToList();
+        if (data.Count == 0 || rest.Count == 0) return combine(data.Count == 0 ? rest : data);
+        return combine([combine(data), combine(rest)]);
     }
 
     private int Sum(List<int> terms)

@@ -142,18 +142,49 @@ internal static unsafe class IlEmitter
         LocalBuilder ValueOf(int v) => invariant.TryGetValue(v, out var l) ? l : locals[v];
         foreach (var v in sources) if (outputSlots.Contains(v)) StoreOutputs(v, ValueOf(v));
 
+        // A value used once, by a later operation of this segment, is not stored: its operation is emitted where
+        // it is used, so the IL is expression trees, as a C# compiler writes it. That gives the JIT far fewer
+        // locals and statements to work through, which is most of its time on large kernels.
+        var uses = new Dictionary<int, int>();
         for (int k = segment.First; k < segment.End; k++)
         {
             var ins = code[k];
             if (ins.IsSource) continue;
-            for (int a = 0; a < ins.Arity; a++) il.Emit(OpCodes.Ldloc, ValueOf(ins.Operand(a)));
-            il.Emit(OpCodes.Call, VOps.MethodFor(ins.Op));
-            // Operands read for the last time here are dead: their locals can hold this result.
+            for (int a = 0; a < ins.Arity; a++) uses[ins.Operand(a)] = uses.GetValueOrDefault(ins.Operand(a)) + 1;
+        }
+        bool Inline(int v) => v >= segment.First && v < segment.End && !code[v].IsSource && uses.GetValueOrDefault(v) == 1
+                              && !exports.Contains(v) && !outputSlots.Contains(v);
+        // The last tree (by its root) that reads each stored value: after it, the value's local is free.
+        var lastReader = new Dictionary<int, int>();
+        void MarkReads(int v, int root)
+        {
+            var ins = code[v];
             for (int a = 0; a < ins.Arity; a++)
             {
-                int v = ins.Operand(a);
-                if (lastUse[v] == k && !invariant.ContainsKey(v)) Release(v);
+                int o = ins.Operand(a);
+                if (Inline(o)) MarkReads(o, root); else lastReader[o] = root;
             }
+        }
+        for (int k = segment.First; k < segment.End; k++)
+            if (!code[k].IsSource && !Inline(k)) MarkReads(k, k);
+        void Push(int v)
+        {
+            if (!Inline(v)) { il.Emit(OpCodes.Ldloc, ValueOf(v)); return; }
+            var ins = code[v];
+            for (int a = 0; a < ins.Arity; a++) Push(ins.Operand(a));
+            il.Emit(OpCodes.Call, VOps.MethodFor(ins.Op));
+        }
+        var dying = new List<int>();
+        for (int k = segment.First; k < segment.End; k++)
+        {
+            var ins = code[k];
+            if (ins.IsSource || Inline(k)) continue;
+            for (int a = 0; a < ins.Arity; a++) Push(ins.Operand(a));
+            il.Emit(OpCodes.Call, VOps.MethodFor(ins.Op));
+            // Values read for the last time by this tree are dead: their locals can hold this result.
+            dying.Clear();
+            foreach (var (v, root) in lastReader) if (root == k && !invariant.ContainsKey(v)) dying.Add(v);
+            foreach (var v in dying) { Release(v); lastReader.Remove(v); }
             var result = Take();
             il.Emit(OpCodes.Stloc, result);
             locals[k] = result;
@@ -164,7 +195,7 @@ internal static unsafe class IlEmitter
                 il.Emit(OpCodes.Call, Store);
             }
             StoreOutputs(k, result);
-            if (!lastUse.ContainsKey(k)) Release(k);
+            if (!lastReader.ContainsKey(k)) Release(k);
         }
 
         il.Emit(OpCodes.Ldloc, index);
