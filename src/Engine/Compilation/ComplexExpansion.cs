@@ -160,6 +160,19 @@ internal sealed class ComplexExpansion
                     _ => (Op(IrOp.Mul, chx, cy), Op(IrOp.Mul, shx, sy)),
                 };
             }
+            case IrOp.CTanh:
+            {
+                // tanh(x + iy) = (sinh 2x + i sin 2y) / (cosh 2x + cos 2y); beyond |x| = 20 it is sign(x) to
+                // double precision, where the formula would divide infinities.
+                var (re, im) = P(ins.A);
+                var x = Materialize(re);
+                if (im == Zero) return (Op(IrOp.Tanh, x), Zero);
+                int x2 = Op(IrOp.Add, x, x), y2 = Op(IrOp.Add, im, im);
+                var d = Op(IrOp.Add, Op(IrOp.Cosh, x2), Op(IrOp.Cos, y2));
+                var large = Op(IrOp.Gt, Op(IrOp.Abs, x), K(20));
+                return (Op(IrOp.Select, large, Op(IrOp.Sign, x), Op(IrOp.Div, Op(IrOp.Sinh, x2), d)),
+                        Op(IrOp.Select, large, K(0), Op(IrOp.Div, Op(IrOp.Sin, y2), d)));
+            }
             case IrOp.CSign:
             {
                 var (re, im) = P(ins.A);

@@ -7,9 +7,7 @@ internal static class DeadCodeElimination
     {
         var live = IrRebuild.Live(ir);
         var b = new IrBuilder(ir.Inputs, ir.Parameters);
-        var map = new int[ir.Instructions.Count];
-        for (int i = 0; i < map.Length; i++)
-            map[i] = live[i] ? b.Copy(ir.Instructions[i], map) : -1;
+        var map = b.CopyRegions(ir, i => live[i], (i, m) => b.Copy(ir.Instructions[i], m));
         foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
         return b.Build();
     }

@@ -14,19 +14,15 @@ internal static class DivisionSharing
             if (ins.Op == IrOp.Div) divisions[ins.B]++;
         if (divisions.All(c => c < 2)) return ir;
         var b = new IrBuilder(ir.Inputs, ir.Parameters);
-        var map = new int[ir.Instructions.Count];
         var reciprocal = new Dictionary<int, int>();
-        for (int i = 0; i < map.Length; i++)
+        var map = b.CopyRegions(ir, _ => true, (i, map) =>
         {
             var ins = ir.Instructions[i];
-            if (ins.Op == IrOp.Div && divisions[ins.B] >= 2)
-            {
-                int d = map[ins.B];
-                if (!reciprocal.TryGetValue(d, out var r)) reciprocal[d] = r = b.Emit(IrOp.Div, b.Const(1), d);
-                map[i] = b.IsConst(map[ins.A], out var one) && one == 1 ? r : b.Emit(IrOp.Mul, map[ins.A], r);
-            }
-            else map[i] = b.Copy(ins, map);
-        }
+            if (ins.Op != IrOp.Div || divisions[ins.B] < 2) return b.Copy(ins, map);
+            int d = map[ins.B];
+            if (!reciprocal.TryGetValue(d, out var r)) reciprocal[d] = r = b.Emit(IrOp.Div, b.Const(1), d);
+            return b.IsConst(map[ins.A], out var one) && one == 1 ? r : b.Emit(IrOp.Mul, map[ins.A], r);
+        });
         foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
         return b.Build();
     }

@@ -29,7 +29,20 @@ internal sealed class IrBuilder
 
     public void AddOutput(string name, int value) => _outputs.Add(new KernelOutput(name, value));
 
-    public KernelIR Build() => new(_code.ToArray(), _inputs.ToArray(), _parameters.ToArray(), _outputs.ToArray());
+    private readonly List<int> _regions = new();
+
+    /// <summary>
+    /// Starts a region: later instructions are not numbered against earlier ones, so a region can recompute a
+    /// value instead of keeping it alive (checkpointed reverse mode), and splitting cuts here.
+    /// </summary>
+    public void BeginRegion()
+    {
+        if (_regions.Count > 0 && _regions[^1] == _code.Count) return;
+        _regions.Add(_code.Count);
+        _numbering.Clear();
+    }
+
+    public KernelIR Build() => new(_code.ToArray(), _inputs.ToArray(), _parameters.ToArray(), _outputs.ToArray(), _regions.ToArray());
 
     // ---------------- sources ----------------
 
@@ -143,6 +156,22 @@ internal static class IrRebuild
         IrOp.CConst => b.CConst(new System.Numerics.Complex(ins.X, ins.Y)),
         _ => b.Emit(ins.Op, map[ins.A], ins.B >= 0 ? map[ins.B] : -1, ins.C >= 0 ? map[ins.C] : -1),
     };
+
+    /// <summary>
+    /// Copies every instruction for which <paramref name="keep"/> holds through <paramref name="emit"/>, opening
+    /// the same regions in <paramref name="b"/> as the source has. Returns the index map (-1 where dropped).
+    /// </summary>
+    public static int[] CopyRegions(this IrBuilder b, KernelIR ir, Func<int, bool> keep, Func<int, int[], int> emit)
+    {
+        var map = new int[ir.Instructions.Count];
+        int next = 0;
+        for (int i = 0; i < map.Length; i++)
+        {
+            if (next < ir.Regions.Count && ir.Regions[next] == i) { b.BeginRegion(); next++; }
+            map[i] = keep(i) ? emit(i, map) : -1;
+        }
+        return map;
+    }
 
     /// <summary>Which instructions the outputs need (operands before users, so one backward sweep).</summary>
     public static bool[] Live(KernelIR ir)

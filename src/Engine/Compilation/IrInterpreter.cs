@@ -96,6 +96,7 @@ public static class IrInterpreter
             IrOp.CCos => ScalarMath.Cos(v[0]),
             IrOp.CSinh => ScalarMath.Sinh(v[0]),
             IrOp.CCosh => ScalarMath.Cosh(v[0]),
+            IrOp.CTanh => ScalarMath.Tanh(v[0]),
             IrOp.CSign => ScalarMath.Sign(v[0]),
             IrOp.CFloor => ScalarMath.Floor(v[0]),
             IrOp.CCeiling => ScalarMath.Ceiling(v[0]),

@@ -51,7 +51,7 @@ public enum IrOp : byte
     CRe,
     /// <summary>Imaginary part.</summary>
     CIm,
-    CAdd, CSub, CMul, CDiv, CNeg, CConj, CAbs, CArg, CExp, CLog, CSqrt, CSin, CCos, CSinh, CCosh, CSign,
+    CAdd, CSub, CMul, CDiv, CNeg, CConj, CAbs, CArg, CExp, CLog, CSqrt, CSin, CCos, CSinh, CCosh, CTanh, CSign,
     CFloor, CCeiling,
     /// <summary>Complex select: Select(cond, a, b) with complex a, b.</summary>
     CSelect,

@@ -7,13 +7,20 @@ namespace PartialWave.Compilation;
 public sealed class KernelIR
 {
     internal KernelIR(IReadOnlyList<Instruction> instructions, IReadOnlyList<string> inputs, IReadOnlyList<string> parameters,
-        IReadOnlyList<KernelOutput> outputs)
+        IReadOnlyList<KernelOutput> outputs, IReadOnlyList<int>? regions = null)
     {
         Instructions = instructions;
         Inputs = inputs;
         Parameters = parameters;
         Outputs = outputs;
+        Regions = regions ?? [];
     }
+
+    /// <summary>
+    /// Instruction indices where a region starts: values are not shared across a region start by value numbering
+    /// (a region may recompute what an earlier one computed), and splitting cuts there.
+    /// </summary>
+    public IReadOnlyList<int> Regions { get; }
 
     /// <summary>The instructions, operands before users.</summary>
     public IReadOnlyList<Instruction> Instructions { get; }

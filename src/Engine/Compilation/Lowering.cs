@@ -98,6 +98,15 @@ internal sealed class Lowering
     private int Re(int v) => IsReal(v) ? v : Op(IrOp.CRe, v);
     private int Im(int v) => IsReal(v) ? Const(0) : Op(IrOp.CIm, v);
 
+    // re() and im() as functions of the model: an undefined (NaN) value stays undefined whichever part is taken,
+    // as in SymPy, where nan is one complex value (the parts of a complex value are NaN separately in IR).
+    private int ImOfValue(int v) => IsReal(v)
+        ? Op(IrOp.Select, Op(IrOp.Eq, v, v), Const(0), Const(double.NaN))
+        : Op(IrOp.Select, Op(IrOp.Eq, Op(IrOp.CRe, v), Op(IrOp.CRe, v)), Op(IrOp.CIm, v), Const(double.NaN));
+
+    private int ReOfValue(int v) => IsReal(v) ? v
+        : Op(IrOp.Select, Op(IrOp.Eq, Op(IrOp.CIm, v), Op(IrOp.CIm, v)), Op(IrOp.CRe, v), Const(double.NaN));
+
     // A complex value that is real for the given lanes is kept; where its imaginary part is not zero, the
     // real-only operation is undefined (SymPy raises there): NaN.
     private int RealOrUndefined(int v, Func<int, int> realOp)
@@ -136,13 +145,18 @@ internal sealed class Lowering
                 return _domains.Of(args[0]).Positive ? Op(IrOp.Log, x) : real ? Op(IrOp.LogRC, x) : Op(IrOp.CLog, x);
             case ExprKind.Sin: return real ? Op(IrOp.Sin, x) : Op(IrOp.CSin, x);
             case ExprKind.Cos: return real ? Op(IrOp.Cos, x) : Op(IrOp.CCos, x);
-            case ExprKind.Tan: return real ? Op(IrOp.Tan, x) : Op(IrOp.CDiv, Op(IrOp.CSin, x), Op(IrOp.CCos, x));
+            case ExprKind.Tan:
+                // tan z = -i tanh(i z), so that both share tanh's protection against overflow
+                return real ? Op(IrOp.Tan, x)
+                    : Op(IrOp.CMul, _b.CConst(-Complex.ImaginaryOne), Op(IrOp.CTanh, Op(IrOp.CMul, _b.CConst(Complex.ImaginaryOne), x)));
             case ExprKind.Sinh: return real ? Op(IrOp.Sinh, x) : Op(IrOp.CSinh, x);
             case ExprKind.Cosh: return real ? Op(IrOp.Cosh, x) : Op(IrOp.CCosh, x);
-            case ExprKind.Tanh: return real ? Op(IrOp.Tanh, x) : Op(IrOp.CDiv, Op(IrOp.CSinh, x), Op(IrOp.CCosh, x));
+            case ExprKind.Tanh: return real ? Op(IrOp.Tanh, x) : Op(IrOp.CTanh, x);
             case ExprKind.Asin: return real ? Op(IrOp.AsinRC, x) : ComplexAsin(x);
             case ExprKind.Acos:
-                return real ? Op(IrOp.AcosRC, x) : Op(IrOp.CSub, _b.CConst(Math.PI / 2), ComplexAsin(x));
+                return real ? Op(IrOp.AcosRC, x)
+                    : Op(IrOp.CSelect, Op(IrOp.Eq, Op(IrOp.CIm, x), Const(0)), Op(IrOp.AcosRC, Op(IrOp.CRe, x)),
+                        Op(IrOp.CSub, _b.CConst(Math.PI / 2), ComplexAsin(x)));
             case ExprKind.Atan:
             {
                 if (real) return Op(IrOp.Atan, x);
@@ -154,15 +168,18 @@ internal sealed class Lowering
             }
             case ExprKind.Atan2:
             {
+                // SymPy's atan2(0, 0) is undefined (IEEE's atan2 gives ±0 or ±π there, by the signs of the zeros).
+                int Atan2(int yy, int xr) =>
+                    Op(IrOp.Select, Op(IrOp.And, Op(IrOp.Eq, yy, Const(0)), Op(IrOp.Eq, xr, Const(0))), Const(double.NaN), Op(IrOp.Atan2, yy, xr));
                 var y = x; var xx = V(args[1]);
-                if (IsReal(y) && IsReal(xx)) return Op(IrOp.Atan2, y, xx);
+                if (IsReal(y) && IsReal(xx)) return Atan2(y, xx);
                 var bothReal = Op(IrOp.And, Op(IrOp.Eq, Im(y), Const(0)), Op(IrOp.Eq, Im(xx), Const(0)));
-                return Op(IrOp.Select, bothReal, Op(IrOp.Atan2, Re(y), Re(xx)), Const(double.NaN));
+                return Op(IrOp.Select, bothReal, Atan2(Re(y), Re(xx)), Const(double.NaN));
             }
             case ExprKind.Abs: return real ? Op(IrOp.Abs, x) : Op(IrOp.CAbs, x);
             case ExprKind.Conjugate: return real ? x : Op(IrOp.CConj, x);
-            case ExprKind.Re: return Re(x);
-            case ExprKind.Im: return Im(x);
+            case ExprKind.Re: return ReOfValue(x);
+            case ExprKind.Im: return ImOfValue(x);
             case ExprKind.Arg:
                 return real ? Op(IrOp.Select, Op(IrOp.Eq, x, Const(0)), Const(double.NaN), Op(IrOp.Atan2, Const(0), x)) : Op(IrOp.CArg, x);
             case ExprKind.Sign: return real ? Op(IrOp.Sign, x) : Op(IrOp.CSign, x);
@@ -210,11 +227,19 @@ internal sealed class Lowering
 
     private int ComplexAsin(int z)
     {
-        // asin(z) = -i log(iz + sqrt(1 - z^2))
-        var one = _b.CConst(Complex.One);
-        var root = Op(IrOp.CSqrt, Op(IrOp.CSub, one, Op(IrOp.CMul, z, z)));
-        var log = Op(IrOp.CLog, Op(IrOp.CAdd, Op(IrOp.CMul, _b.CConst(Complex.ImaginaryOne), z), root));
-        return Op(IrOp.CMul, _b.CConst(-Complex.ImaginaryOne), log);
+        // asin(z) = -i log(iz + sqrt(1 - z^2)) for Re z >= 0; asin(z) = -asin(-z) otherwise, where the sum in
+        // the log would cancel (the reference evaluator does the same).
+        int Formula(int w)
+        {
+            var one = _b.CConst(Complex.One);
+            var root = Op(IrOp.CSqrt, Op(IrOp.CSub, one, Op(IrOp.CMul, w, w)));
+            var log = Op(IrOp.CLog, Op(IrOp.CAdd, Op(IrOp.CMul, _b.CConst(Complex.ImaginaryOne), w), root));
+            return Op(IrOp.CMul, _b.CConst(-Complex.ImaginaryOne), log);
+        }
+        var mirrored = Op(IrOp.CNeg, Formula(Op(IrOp.CNeg, z)));
+        var complex = Op(IrOp.CSelect, Op(IrOp.Lt, Op(IrOp.CRe, z), Const(0)), mirrored, Formula(z));
+        // A value that is real at run time takes the real path, exactly as SymPy (and the reference) do.
+        return Op(IrOp.CSelect, Op(IrOp.Eq, Op(IrOp.CIm, z), Const(0)), Op(IrOp.AsinRC, Op(IrOp.CRe, z)), complex);
     }
 
     // Σₖ F·Gₖ = F·Σₖ Gₖ: factors common to every term of a sum come out. Amplitude models are full of this
@@ -303,14 +328,24 @@ internal sealed class Lowering
             }
         }
         var e = V(exponent);
+        if (IsReal(b) && IsReal(e) && db.Nonnegative) return Op(IrOp.Pow, b, e);
+        // b^e = exp(e log b) with the principal log; at b = 0 SymPy's value is 0 for Re e > 0 and undefined
+        // otherwise, where exp(e · -oo) would give NaN for a complex e.
+        var logb = IsReal(b) ? (db.Positive ? C(Op(IrOp.Log, b)) : Op(IrOp.LogRC, b)) : Op(IrOp.CLog, b);
+        var general = Op(IrOp.CExp, Op(IrOp.CMul, C(e), logb));
         if (IsReal(b) && IsReal(e))
         {
-            if (db.Nonnegative) return Op(IrOp.Pow, b, e);
-            // Real base of unknown sign: b^e = exp(e log b) with the principal complex log.
-            return Op(IrOp.CExp, Op(IrOp.CMul, C(e), Op(IrOp.LogRC, b)));
+            // A real base of unknown sign with an exponent that turns out an integer: SymPy's value is the exact
+            // real power (Math.Pow handles negative bases there), not exp(e log b) with its rounding residue.
+            var integral = Op(IrOp.Eq, Op(IrOp.Floor, e), e);
+            general = Op(IrOp.CSelect, integral, C(Op(IrOp.Pow, b, e)), general);
         }
-        var logb = IsReal(b) ? (db.Positive ? C(Op(IrOp.Log, b)) : Op(IrOp.LogRC, b)) : Op(IrOp.CLog, b);
-        return Op(IrOp.CExp, Op(IrOp.CMul, C(e), logb));
+        if (db.Positive) return general;
+        // 0^e: Math.Pow(0, e) for a real e (1 at e = 0, oo below), 0 or undefined for a complex one.
+        var complexAtZero = Op(IrOp.CSelect, Op(IrOp.Gt, Re(e), Const(0)), _b.CConst(Complex.Zero), _b.CConst(new Complex(double.NaN, double.NaN)));
+        var atZero = IsReal(e) ? C(Op(IrOp.Pow, Const(0), e))
+            : Op(IrOp.CSelect, Op(IrOp.Eq, Im(e), Const(0)), C(Op(IrOp.Pow, Const(0), Re(e))), complexAtZero);
+        return Op(IrOp.CSelect, Equal(b, Const(0)), atZero, general);
     }
 
     private int Piecewise(IReadOnlyList<Expr> pairs)

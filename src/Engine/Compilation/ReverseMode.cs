@@ -9,6 +9,72 @@ internal static class ReverseMode
 {
     public static string GradientName(string output, string parameter) => $"d {output}/d {parameter}";
 
+    /// <summary>
+    /// Checkpointed reverse mode for one output: the forward pass runs once as usual; then, segment by segment
+    /// from the last, the segment's values are recomputed from its imports and its adjoints taken right there.
+    /// Each region of the result needs only its own values, not the whole forward tape, so the values kept
+    /// alive across generated methods stay few (plain reverse mode keeps thousands alive on the Λc model, and
+    /// spends its time in memory instead of arithmetic).
+    /// </summary>
+    public static KernelIR DifferentiateCheckpointed(KernelIR ir, string output, int segmentSize)
+    {
+        if (!ir.IsRealOnly) throw new InvalidOperationException("reverse mode runs on real-only IR");
+        var segments = Splitting.Plan(ir, segmentSize);
+        var b = new IrBuilder(ir.Inputs, ir.Parameters);
+        var map = new int[ir.Instructions.Count];
+        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
+        foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
+        var onParams = DependsOnParameters(ir);
+        var target = ir.Outputs.First(o => o.Name == output);
+        var adj = new Dictionary<int, int> { [target.Value] = b.Const(1) };
+        void Add(int operand, int contribution)
+        {
+            if (!onParams[operand]) return;
+            adj[operand] = adj.TryGetValue(operand, out var prev) ? b.Emit(IrOp.Add, prev, contribution) : contribution;
+        }
+        for (int s = segments.Count - 1; s >= 0; s--)
+        {
+            var seg = segments[s];
+            if (!Enumerable.Range(seg.First, seg.Count).Any(adj.ContainsKey)) continue;
+            b.BeginRegion();
+            var local = (int[])map.Clone();
+            for (int i = seg.First; i < seg.End; i++)
+                if (!ir.Instructions[i].IsSource && onParams[i]) local[i] = b.Copy(ir.Instructions[i], local);
+            for (int i = seg.End - 1; i >= seg.First; i--)
+            {
+                var ins = ir.Instructions[i];
+                if (ins.IsSource || !adj.TryGetValue(i, out var g)) continue;
+                Propagate(b, ins, local, local[i], g, Add);
+            }
+        }
+        AddGradientOutputs(b, ir, output, adj);
+        return b.Build();
+    }
+
+    private static bool[] DependsOnParameters(KernelIR ir)
+    {
+        var onParams = new bool[ir.Instructions.Count];
+        for (int i = 0; i < onParams.Length; i++)
+        {
+            var ins = ir.Instructions[i];
+            onParams[i] = ins.Op == IrOp.Param;
+            for (int k = 0; k < ins.Arity; k++) onParams[i] |= onParams[ins.Operand(k)];
+        }
+        return onParams;
+    }
+
+    private static void AddGradientOutputs(IrBuilder b, KernelIR ir, string output, Dictionary<int, int> adj)
+    {
+        var paramIndex = new Dictionary<int, int>();
+        for (int i = 0; i < ir.Instructions.Count; i++)
+            if (ir.Instructions[i].Op == IrOp.Param) paramIndex[ir.Instructions[i].A] = i;
+        for (int p = 0; p < ir.Parameters.Count; p++)
+        {
+            int grad = paramIndex.TryGetValue(p, out var pi) && adj.TryGetValue(pi, out var gp) ? gp : b.Const(0);
+            b.AddOutput(GradientName(output, ir.Parameters[p]), grad);
+        }
+    }
+
     public static KernelIR Differentiate(KernelIR ir, IReadOnlyList<string> outputs)
     {
         if (!ir.IsRealOnly) throw new InvalidOperationException("reverse mode runs on real-only IR");

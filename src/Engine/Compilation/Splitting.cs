@@ -25,8 +25,10 @@ public static class Splitting
         if (maxOperations < 1) throw new ArgumentOutOfRangeException(nameof(maxOperations), "split size must be at least 1");
         var bounds = new List<(int First, int End)>();
         int start = 0, ops = 0;
+        var regions = new HashSet<int>(ir.Regions);
         for (int i = 0; i < ir.Instructions.Count; i++)
         {
+            if (regions.Contains(i) && i > start) { bounds.Add((start, i)); start = i; ops = 0; }
             if (ir.Instructions[i].IsSource) continue;
             if (ops == maxOperations) { bounds.Add((start, i)); start = i; ops = 0; }
             ops++;

@@ -104,10 +104,27 @@ public static class ScalarMath
     /// <summary>Hyperbolic tangent.</summary>
     public static Complex Tanh(Complex z) => IsReal(z) ? new Complex(Math.Tanh(z.Real), 0) : Complex.Tanh(z);
 
-    /// <summary>Principal arcsine: asin(z) = -i log(iz + sqrt(1 - z²)).</summary>
+    // acosh t = log(t + sqrt((t - 1)(t + 1))) for t ≥ 1, without the cancellation of the complex formula.
+    private static double AcoshOfAbs(double x)
+    {
+        double t = Math.Abs(x);
+        return Math.Log(t + Math.Sqrt((t - 1) * (t + 1)));
+    }
+
+    /// <summary>
+    /// Principal arcsine: asin(z) = -i log(iz + sqrt(1 - z²)), evaluated for Re z ≥ 0 and mirrored
+    /// (asin(-z) = -asin(z)) otherwise, where the sum inside the log would cancel.
+    /// </summary>
     public static Complex Asin(Complex z)
     {
-        if (IsReal(z) && Math.Abs(z.Real) <= 1) return new Complex(Math.Asin(z.Real), 0);
+        if (IsReal(z))
+        {
+            double x = z.Real;
+            if (Math.Abs(x) <= 1) return new Complex(Math.Asin(x), 0);
+            if (double.IsNaN(x)) return NaN;
+            return x > 0 ? new Complex(Math.PI / 2, -AcoshOfAbs(x)) : new Complex(-Math.PI / 2, AcoshOfAbs(x));
+        }
+        if (z.Real < 0) return Unsign(-Asin(-z));
         var i = Complex.ImaginaryOne;
         return Unsign(-i * Log(i * z + Sqrt(1 - z * z)));
     }
@@ -115,7 +132,13 @@ public static class ScalarMath
     /// <summary>Principal arccosine: acos(z) = π/2 - asin(z).</summary>
     public static Complex Acos(Complex z)
     {
-        if (IsReal(z) && Math.Abs(z.Real) <= 1) return new Complex(Math.Acos(z.Real), 0);
+        if (IsReal(z))
+        {
+            double x = z.Real;
+            if (Math.Abs(x) <= 1) return new Complex(Math.Acos(x), 0);
+            if (double.IsNaN(x)) return NaN;
+            return x > 0 ? new Complex(0, AcoshOfAbs(x)) : new Complex(Math.PI, -AcoshOfAbs(x));
+        }
         return Unsign(Math.PI / 2 - Asin(z));
     }
 
@@ -127,9 +150,9 @@ public static class ScalarMath
         return Unsign(i / 2 * (Log(1 - i * z) - Log(1 + i * z)));
     }
 
-    /// <summary>Two-argument arctangent of real arguments (NaN for complex ones).</summary>
+    /// <summary>Two-argument arctangent of real arguments (NaN for complex ones, and at (0, 0) as in SymPy).</summary>
     public static Complex Atan2(Complex y, Complex x) =>
-        IsReal(y) && IsReal(x) ? new Complex(Math.Atan2(y.Real, x.Real), 0) : NaN;
+        IsReal(y) && IsReal(x) && !(y.Real == 0 && x.Real == 0) ? new Complex(Math.Atan2(y.Real, x.Real), 0) : NaN;
 
     /// <summary>|z|.</summary>
     public static Complex Abs(Complex z) => new(IsReal(z) ? Math.Abs(z.Real) : Complex.Abs(z), 0);
@@ -183,12 +206,19 @@ public static class ScalarMath
         {
             double x = z.Real;
             if (x <= 0 && x == Math.Floor(x)) return NaN;
+            if (x > 171.62) return new Complex(double.PositiveInfinity, 0); // overflows a double
             if (x == Math.Floor(x) && x <= 171)
             {
                 double f = 1;
                 for (int k = 2; k < (int)x; k++) f *= k;
                 return new Complex(f, 0);
             }
+        }
+        if (IsReal(z) && z.Real < 0.5)
+        {
+            // Reflection in real arithmetic: Γ(1-x) overflowing to oo must give ±0, not oo·(0i) = NaN.
+            double x = z.Real;
+            return new Complex(Math.PI / (Math.Sin(Math.PI * x) * Gamma(1 - x).Real), 0);
         }
         if (z.Real < 0.5)
         {

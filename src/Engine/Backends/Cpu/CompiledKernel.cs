@@ -18,6 +18,9 @@ internal sealed unsafe class CompiledKernel
         InputCount = ir.Inputs.Count;
         OutputCount = ir.Outputs.Count;
         ScratchCount = cross.Count;
+        int chunk = MaxChunkSize;
+        while (chunk > 16 && (long)ScratchCount * chunk * sizeof(double) > 192 * 1024) chunk /= 2;
+        ChunkSize = chunk;
         int Cross(int v) => InputCount + OutputCount + crossIndex[v];
         var segmentOf = new int[ir.Instructions.Count];
         for (int s = 0; s < Segments.Count; s++)
@@ -46,6 +49,16 @@ internal sealed unsafe class CompiledKernel
         IntPtr tp = (IntPtr)t, pp = (IntPtr)parameters.Pointer;
         Parallel.ForEach(Kernels, k => k((double**)tp, (double*)pp, 0));
     }
+
+    /// <summary>
+    /// Events per chunk for this kernel: 256, halved while the scratch columns of one chunk would not fit in a
+    /// core's L2 cache (a gradient kernel keeps thousands of values alive across segments). It depends on the
+    /// kernel alone, never on the thread count, so results stay bit-identical for any number of threads.
+    /// </summary>
+    public int ChunkSize { get; }
+
+    /// <summary>The largest chunk size; sample buffers are padded to a multiple of it.</summary>
+    public const int MaxChunkSize = 256;
 
     public KernelIR IR { get; }
     public IReadOnlyList<Segment> Segments { get; }

@@ -12,8 +12,8 @@ namespace PartialWave.Backends.Cpu;
 /// </summary>
 internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
 {
-    /// <summary>Events per chunk (fixed: results must not depend on how chunks meet threads).</summary>
-    public const int ChunkSize = 256;
+    // Sample buffers are padded to a multiple of the largest chunk, so every kernel's chunks tile them exactly.
+    private const int Padding = CompiledKernel.MaxChunkSize;
 
     private readonly KernelIR _mainIR;
     private readonly CompiledKernel? _data;
@@ -85,7 +85,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         var missing = Inputs.Where(n => !sample.Contains(n)).ToList();
         if (missing.Count > 0) throw new ArgumentException($"the sample has no column(s) {string.Join(", ", missing)}");
         int n = sample.Count;
-        int padded = Math.Max(ChunkSize, (n + ChunkSize - 1) / ChunkSize * ChunkSize);
+        int padded = Math.Max(Padding, (n + Padding - 1) / Padding * Padding);
         var columns = new NativeBuffer[_mainIR.Inputs.Count];
         var byName = new Dictionary<string, NativeBuffer>(StringComparer.Ordinal);
         NativeBuffer DataColumn(string name)
@@ -126,8 +126,11 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         public Worker(CompiledKernel k)
         {
             Table = new NativeBuffer(k.SlotCount);
-            Scratch = new NativeBuffer((long)Math.Max(1, k.ScratchCount) * ChunkSize);
-            Outputs = new NativeBuffer((long)Math.Max(1, k.OutputCount) * ChunkSize);
+            Scratch = new NativeBuffer((long)Math.Max(1, k.ScratchCount) * k.ChunkSize);
+            Outputs = new NativeBuffer((long)Math.Max(1, k.OutputCount) * k.ChunkSize);
+            // Scratch columns are the same for every chunk a worker runs: set once.
+            var table = (double**)Table.Pointer;
+            for (int x = 0; x < k.ScratchCount; x++) table[k.InputCount + k.OutputCount + x] = Scratch.Pointer + (long)x * k.ChunkSize;
         }
 
         public void Dispose()
@@ -143,18 +146,17 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private void Run(CompiledKernel k, int padded, NativeBuffer[] inputs, NativeBuffer[]? fullOutputs,
         double* parameters, Action<int, IntPtr>? afterChunk)
     {
-        int chunks = padded / ChunkSize;
+        int size = k.ChunkSize, chunks = padded / size;
         double* ps = parameters == null ? _params.Pointer : parameters;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
         Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) =>
         {
             var table = (double**)w.Table.Pointer;
-            long start = (long)c * ChunkSize;
+            long start = (long)c * size;
             for (int s = 0; s < k.InputCount; s++) table[s] = inputs[s].Pointer + start;
             for (int j = 0; j < k.OutputCount; j++)
-                table[k.InputCount + j] = fullOutputs is null ? w.Outputs.Pointer + (long)j * ChunkSize : fullOutputs[j].Pointer + start;
-            for (int x = 0; x < k.ScratchCount; x++) table[k.InputCount + k.OutputCount + x] = w.Scratch.Pointer + (long)x * ChunkSize;
-            k.Run(table, ps, ChunkSize);
+                table[k.InputCount + j] = fullOutputs is null ? w.Outputs.Pointer + (long)j * size : fullOutputs[j].Pointer + start;
+            k.Run(table, ps, size);
             afterChunk?.Invoke(c, (IntPtr)w.Outputs.Pointer);
             return w;
         }, w => w.Dispose());
@@ -171,14 +173,15 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         {
             IntPtr reP = (IntPtr)pre, imP = (IntPtr)pim;
             bool writeIm = im.Length >= n;
+            int size = _main.ChunkSize;
             Run(_main, b.Padded, b.Columns, null, null, (c, outs) =>
             {
-                int start = c * ChunkSize, count = Math.Min(ChunkSize, n - start);
+                int start = c * size, count = Math.Min(size, n - start);
                 if (count <= 0) return;
                 var o = (double*)outs;
                 new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
                 if (!writeIm) return;
-                if (IsComplexValued) new Span<double>(o + ChunkSize, count).CopyTo(new Span<double>((double*)imP + start, count));
+                if (IsComplexValued) new Span<double>(o + size, count).CopyTo(new Span<double>((double*)imP + start, count));
                 else new Span<double>((double*)imP + start, count).Clear();
             });
         }
@@ -187,7 +190,20 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private CompiledKernel GradientKernel()
     {
         if (!IsGradientSupported) throw new NotSupportedException("gradients need a real-valued function");
-        return _gradient ??= new CompiledKernel(Optimization.Run(ReverseMode.Differentiate(_mainIR, ["value"])), _splitSize);
+        return _gradient ??= GradientOf(_mainIR);
+    }
+
+    // Checkpointed reverse mode: forward segments of a quarter of the split size, so that a region (recompute
+    // plus adjoints, about three times the forward work) fits one method of the split size. Methods stay at the
+    // split size: beyond a few hundred operations the JIT's code for these kernels gets several times slower.
+    // A kernel whose plain reverse mode fits in two methods keeps its forward values in registers or one
+    // scratch hop anyway: recomputing would only add work.
+    private CompiledKernel GradientOf(KernelIR ir)
+    {
+        var plain = Optimization.Run(ReverseMode.Differentiate(ir, ["value"]));
+        if (Splitting.Plan(plain, _splitSize).Count <= 2) return new CompiledKernel(plain, _splitSize);
+        var gradient = ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, _splitSize / 4));
+        return new CompiledKernel(Optimization.Run(gradient), _splitSize);
     }
 
     private CompiledKernel LogKernel(bool gradient)
@@ -200,8 +216,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         for (int i = 0; i < map.Length; i++) map[i] = b.Copy(_mainIR.Instructions[i], map);
         b.AddOutput("value", b.Emit(IrOp.Log, map[_mainIR.Outputs.Single(o => o.Name == "value").Value]));
         var ir = b.Build();
-        if (gradient) ir = ReverseMode.Differentiate(ir, ["value"]);
-        return slot = new CompiledKernel(Optimization.Run(ir), _splitSize);
+        return slot = gradient ? GradientOf(ir) : new CompiledKernel(Optimization.Run(ir), _splitSize);
     }
 
     public override void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient)
@@ -221,14 +236,15 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             {
                 IntPtr vp = (IntPtr)pv;
                 var gp = handles.Select(h => h.AddrOfPinnedObject()).ToArray();
+                int size = k.ChunkSize;
                 Run(k, b.Padded, b.Columns, null, null, (c, outs) =>
                 {
-                    int start = c * ChunkSize, count = Math.Min(ChunkSize, n - start);
+                    int start = c * size, count = Math.Min(size, n - start);
                     if (count <= 0) return;
                     var o = (double*)outs;
                     new Span<double>(o, count).CopyTo(new Span<double>((double*)vp + start, count));
                     for (int g = 0; g < columns.Length; g++)
-                        new Span<double>(o + (long)columns[g] * ChunkSize, count).CopyTo(new Span<double>((double*)gp[g] + start, count));
+                        new Span<double>(o + (long)columns[g] * size, count).CopyTo(new Span<double>((double*)gp[g] + start, count));
                 });
             }
         }
@@ -248,7 +264,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         var columns = withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray() : [];
         int valueColumn = names.IndexOf("value");
         var b = Bind(sample);
-        int n = sample.Count, chunks = b.Padded / ChunkSize, g = columns.Length;
+        int n = sample.Count, size = k.ChunkSize, chunks = b.Padded / size, g = columns.Length;
         var partial = new double[chunks * (1 + g)];
         fixed (double* pw = weights)
         {
@@ -256,13 +272,13 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             bool weighted = weights.Length > 0;
             Run(k, b.Padded, b.Columns, null, null, (c, outs) =>
             {
-                int start = c * ChunkSize, count = Math.Min(ChunkSize, n - start);
+                int start = c * size, count = Math.Min(size, n - start);
                 if (count <= 0) return;
                 var o = (double*)outs;
                 var w = (double*)wp + start;
                 int row = c * (1 + g);
-                partial[row] = ChunkSum(o + (long)valueColumn * ChunkSize, weighted ? w : null, count);
-                for (int j = 0; j < g; j++) partial[row + 1 + j] = ChunkSum(o + (long)columns[j] * ChunkSize, weighted ? w : null, count);
+                partial[row] = ChunkSum(o + (long)valueColumn * size, weighted ? w : null, count);
+                for (int j = 0; j < g; j++) partial[row + 1 + j] = ChunkSum(o + (long)columns[j] * size, weighted ? w : null, count);
             });
         }
         var byColumn = new double[chunks];
@@ -276,12 +292,18 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         return new LogSum(value, gradient);
     }
 
-    // Sum of one chunk in event order (the order is part of the result: it must not depend on threads).
+    // Sum of one chunk in a fixed order: four lanes of vector partial sums, then the lanes and the tail in order.
+    // The order is part of the result; it depends on the chunk alone, never on threads.
     private static double ChunkSum(double* values, double* weights, int count)
     {
-        double s = 0;
-        if (weights == null) for (int i = 0; i < count; i++) s += values[i];
-        else for (int i = 0; i < count; i++) s += weights[i] * values[i];
+        var acc = System.Runtime.Intrinsics.Vector256<double>.Zero;
+        int i = 0;
+        if (weights == null)
+            for (; i + 4 <= count; i += 4) acc += System.Runtime.Intrinsics.Vector256.Load(values + i);
+        else
+            for (; i + 4 <= count; i += 4) acc += System.Runtime.Intrinsics.Vector256.Load(weights + i) * System.Runtime.Intrinsics.Vector256.Load(values + i);
+        double s = (System.Runtime.Intrinsics.Vector256.GetElement(acc, 0) + System.Runtime.Intrinsics.Vector256.GetElement(acc, 1)) + (System.Runtime.Intrinsics.Vector256.GetElement(acc, 2) + System.Runtime.Intrinsics.Vector256.GetElement(acc, 3));
+        for (; i < count; i++) s += weights == null ? values[i] : weights[i] * values[i];
         return s;
     }
 

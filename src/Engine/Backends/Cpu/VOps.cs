@@ -48,17 +48,11 @@ internal static class VOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.Max(a, b);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Mod(Vector256<double> a, Vector256<double> b)
-    {
-        // Python's modulo: a - b floor(a/b), corrected into [0, b) (or (b, 0]) against rounding.
-        var m = a - b * Vector256.Floor(a / b);
-        var wrongSide = Vector256.ConditionalSelect(Vector256.GreaterThan(b, Vector256<double>.Zero),
-            Vector256.GreaterThanOrEqual(m, b) | Vector256.LessThan(m, Vector256<double>.Zero),
-            Vector256.LessThanOrEqual(m, b) | Vector256.GreaterThan(m, Vector256<double>.Zero));
-        m = Vector256.ConditionalSelect(wrongSide, m - b * Vector256.Floor(m / b), m);
-        return Vector256.ConditionalSelect(Vector256.Equals(b, Vector256<double>.Zero), NaN, m);
-    }
+    // Python's modulo lane by lane with IEEE's exact remainder: a - b floor(a/b) in vector arithmetic is not
+    // exact, and the difference decides comparisons downstream. Mod is rare in amplitude models.
+    public static Vector256<double> Mod(Vector256<double> a, Vector256<double> b) => Vector256.Create(
+        IrInterpreter.PythonMod(a.GetElement(0), b.GetElement(0)), IrInterpreter.PythonMod(a.GetElement(1), b.GetElement(1)),
+        IrInterpreter.PythonMod(a.GetElement(2), b.GetElement(2)), IrInterpreter.PythonMod(a.GetElement(3), b.GetElement(3)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Heaviside(Vector256<double> a)
