@@ -61,6 +61,7 @@ internal static class Hoisting
             else map[i] = main.Copy(ir.Instructions[i], map);
         }
         foreach (var o in ir.Outputs) main.AddOutput(o.Name, map[o.Value]);
-        return new Result(Optimization.Run(data.Build()), Optimization.Run(main.Build()));
+        // The input was optimised already; the data kernel keeps every parameter-free value and needs pruning.
+        return new Result(DeadCodeElimination.Run(data.Build()), main.Build());
     }
 }
