@@ -52,6 +52,7 @@ internal sealed class Lowering
     /// <summary>Lowers <paramref name="root"/>; symbols take the roles given (every free symbol needs one).</summary>
     public static KernelIR Lower(Expr root, IReadOnlyDictionary<string, SymbolRole> roles)
     {
+        root = Factoring.Run(root);
         var missing = root.FreeSymbolNames().Where(n => !roles.ContainsKey(n)).ToList();
         if (missing.Count > 0)
             throw new ArgumentException("symbol(s) neither input nor parameter: " + string.Join(", ", missing));
@@ -131,7 +132,7 @@ internal sealed class Lowering
             case ExprKind.Pi: return Const(Math.PI);
             case ExprKind.E: return Const(Math.E);
             case ExprKind.ImaginaryUnit: return _b.CConst(Complex.ImaginaryOne);
-            case ExprKind.Add: return Factored(e) is { } f ? V(f) : Group(args, Sum);
+            case ExprKind.Add: return Group(args, Sum);
             case ExprKind.Mul: return Group(args, Product);
             case ExprKind.Pow: return Power(args[0], args[1]);
             case ExprKind.Piecewise: return Piecewise(args);
@@ -240,29 +241,6 @@ internal sealed class Lowering
         var complex = Op(IrOp.CSelect, Op(IrOp.Lt, Op(IrOp.CRe, z), Const(0)), mirrored, Formula(z));
         // A value that is real at run time takes the real path, exactly as SymPy (and the reference) do.
         return Op(IrOp.CSelect, Op(IrOp.Eq, Op(IrOp.CIm, z), Const(0)), Op(IrOp.AsinRC, Op(IrOp.CRe, z)), complex);
-    }
-
-    // Σₖ F·Gₖ = F·Σₖ Gₖ: factors common to every term of a sum come out. Amplitude models are full of this
-    // (an angular factor or a propagator shared by every resonance term); taken out, the factor is computed
-    // and multiplied once, and the inner sum often repeats across helicities, where value numbering finds it.
-    private static Expr? Factored(Expr sum)
-    {
-        var terms = sum.Args;
-        IReadOnlyList<Expr> FactorsOf(Expr t) => t.Kind == ExprKind.Mul ? t.Args : [t];
-        var common = FactorsOf(terms[0]).Where(f => !f.IsNumber).Distinct(ReferenceEqualityComparer.Instance).Cast<Expr>().ToList();
-        for (int k = 1; k < terms.Count && common.Count > 0; k++)
-        {
-            var factors = FactorsOf(terms[k]);
-            common.RemoveAll(f => !factors.Any(x => ReferenceEquals(x, f)));
-        }
-        if (common.Count == 0) return null;
-        var inner = terms.Select(t =>
-        {
-            var rest = FactorsOf(t).ToList();
-            foreach (var c in common) rest.Remove(c);
-            return Expr.Mul(rest);
-        }).ToList();
-        return Expr.Mul(common.Append(Expr.Add(inner)).ToList());
     }
 
     // Combines the parameter-independent arguments, then the rest, then the two partial results.
