@@ -201,6 +201,8 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private CompiledKernel GradientOf(KernelIR ir)
     {
         var plain = Optimization.Run(ReverseMode.Differentiate(ir, ["value"]));
+        // Up to twice the split size, a plain gradient is one method: no value crosses a method boundary.
+        if (plain.OperationCount <= 2 * _splitSize) return new CompiledKernel(plain, 2 * _splitSize);
         if (Splitting.Plan(plain, _splitSize).Count <= 2) return new CompiledKernel(plain, _splitSize);
         var gradient = ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, _splitSize / 4));
         return new CompiledKernel(Optimization.Run(gradient), _splitSize);
