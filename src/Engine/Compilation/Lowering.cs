@@ -252,28 +252,20 @@ internal sealed class Lowering
         return combine([combine(data), combine(rest)]);
     }
 
-    private int Sum(List<int> terms)
-    {
-        int real = -1, complex = -1;
-        foreach (var t in terms)
-        {
-            if (IsReal(t)) real = real < 0 ? t : Op(IrOp.Add, real, t);
-            else complex = complex < 0 ? t : Op(IrOp.CAdd, complex, t);
-        }
-        if (complex < 0) return real;
-        return real < 0 ? complex : Op(IrOp.CAdd, complex, C(real));
-    }
+    private int Sum(List<int> terms) => Combine(terms, IrOp.Add, IrOp.CAdd);
+    private int Product(List<int> factors) => Combine(factors, IrOp.Mul, IrOp.CMul);
 
-    private int Product(List<int> factors)
+    // Real operands combine in real arithmetic, complex ones in complex; the two partial results meet once.
+    private int Combine(List<int> operands, IrOp realOp, IrOp complexOp)
     {
         int real = -1, complex = -1;
-        foreach (var f in factors)
+        foreach (var v in operands)
         {
-            if (IsReal(f)) real = real < 0 ? f : Op(IrOp.Mul, real, f);
-            else complex = complex < 0 ? f : Op(IrOp.CMul, complex, f);
+            if (IsReal(v)) real = real < 0 ? v : Op(realOp, real, v);
+            else complex = complex < 0 ? v : Op(complexOp, complex, v);
         }
         if (complex < 0) return real;
-        return real < 0 ? complex : Op(IrOp.CMul, complex, C(real));
+        return real < 0 ? complex : Op(complexOp, complex, C(real));
     }
 
     private int Power(Expr baseExpr, Expr exponent)
