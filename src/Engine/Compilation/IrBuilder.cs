@@ -107,6 +107,11 @@ internal sealed class IrBuilder
             case IrOp.Div when IsConst(ins.B, 1.0): return ins.A;
             case IrOp.Sub when IsConst(ins.B, 0.0): return ins.A;
             case IrOp.Neg when _code[ins.A].Op == IrOp.Neg: return _code[ins.A].A;
+            // x + (-y) is x - y bit for bit; reverse mode produces this pattern for every subtraction it undoes.
+            case IrOp.Add when _code[ins.B].Op == IrOp.Neg: return Emit(IrOp.Sub, ins.A, _code[ins.B].A);
+            case IrOp.Add when _code[ins.A].Op == IrOp.Neg: return Emit(IrOp.Sub, ins.B, _code[ins.A].A);
+            case IrOp.Sub when _code[ins.B].Op == IrOp.Neg: return Emit(IrOp.Add, ins.A, _code[ins.B].A);
+            case IrOp.Mul when _code[ins.A].Op == IrOp.Neg && _code[ins.B].Op == IrOp.Neg: return Emit(IrOp.Mul, _code[ins.A].A, _code[ins.B].A);
             case IrOp.CRe when _code[ins.A].Op == IrOp.CMake: return _code[ins.A].A;
             case IrOp.CIm when _code[ins.A].Op == IrOp.CMake: return _code[ins.A].B;
             case IrOp.CNeg when _code[ins.A].Op == IrOp.CNeg: return _code[ins.A].A;
