@@ -8,8 +8,18 @@ namespace PartialWave.Backends.Cpu;
 /// </summary>
 internal sealed unsafe class CompiledKernel
 {
-    public CompiledKernel(KernelIR ir, int splitSize)
+    /// <summary>Name of the weight column of a reducing kernel (see <see cref="Reduces"/>).</summary>
+    public const string WeightColumn = "#weight";
+
+    /// <param name="ir">The kernel.</param>
+    /// <param name="splitSize">Most operations per generated method.</param>
+    /// <param name="reduce">
+    /// Sum the outputs over each chunk, weighted by the input <see cref="WeightColumn"/>, instead of storing them
+    /// per event: each output column then holds four lane sums per chunk.
+    /// </param>
+    public CompiledKernel(KernelIR ir, int splitSize, bool reduce = false)
     {
+        Reduces = reduce;
         if (!ir.IsRealOnly) throw new ArgumentException("the CPU backend compiles real-only IR", nameof(ir));
         IR = ir;
         Segments = Splitting.Plan(ir, splitSize);
@@ -32,7 +42,9 @@ internal sealed unsafe class CompiledKernel
             var outs = ir.Outputs.Select((o, k) => (o.Value, Slot: InputCount + k))
                 .Where(o => ir.Instructions[o.Value].IsSource ? s == Segments.Count - 1 : segmentOf[o.Value] == s)
                 .ToList();
-            Kernels[s] = IlEmitter.Emit(ir, Segments[s], input => input, Cross, outs, $"pwa_segment_{s}");
+            int weightSlot = reduce ? ir.Inputs.ToList().IndexOf(WeightColumn) : -1;
+            if (reduce && weightSlot < 0) throw new ArgumentException($"a reducing kernel needs the input {WeightColumn}", nameof(ir));
+            Kernels[s] = IlEmitter.Emit(ir, Segments[s], input => input, Cross, outs, $"pwa_segment_{s}", weightSlot);
         }
         JitAll();
     }
@@ -61,6 +73,9 @@ internal sealed unsafe class CompiledKernel
     public const int MaxChunkSize = 256;
 
     public KernelIR IR { get; }
+
+    /// <summary>True when outputs are weighted chunk sums rather than per-event values.</summary>
+    public bool Reduces { get; }
     public IReadOnlyList<Segment> Segments { get; }
     public SegmentKernel[] Kernels { get; }
     public int InputCount { get; }

@@ -70,10 +70,13 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         public EventSample Sample { get; } = sample;
         public int Padded { get; } = padded;
         public NativeBuffer[] Columns { get; } = columns; // main kernel inputs: data columns, then cached columns
+        public NativeBuffer? Weights { get; set; }
+        public bool WeightsAreOnes { get; set; }
 
         public void Dispose()
         {
             foreach (var c in Columns) c.Dispose();
+            Weights?.Dispose();
         }
     }
 
@@ -198,14 +201,14 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     // split size: beyond a few hundred operations the JIT's code for these kernels gets several times slower.
     // A kernel whose plain reverse mode fits in two methods keeps its forward values in registers or one
     // scratch hop anyway: recomputing would only add work.
-    private CompiledKernel GradientOf(KernelIR ir)
+    private CompiledKernel GradientOf(KernelIR ir, bool reduce = false)
     {
         var plain = Optimization.Run(ReverseMode.Differentiate(ir, ["value"]));
         // Up to twice the split size, a plain gradient is one method: no value crosses a method boundary.
-        if (plain.OperationCount <= 2 * _splitSize) return new CompiledKernel(plain, 2 * _splitSize);
-        if (Splitting.Plan(plain, _splitSize).Count <= 2) return new CompiledKernel(plain, _splitSize);
+        if (plain.OperationCount <= 2 * _splitSize) return new CompiledKernel(plain, 2 * _splitSize, reduce);
+        if (Splitting.Plan(plain, _splitSize).Count <= 2) return new CompiledKernel(plain, _splitSize, reduce);
         var gradient = ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, _splitSize / 4));
-        return new CompiledKernel(Optimization.Run(gradient), _splitSize);
+        return new CompiledKernel(Optimization.Run(gradient), _splitSize, reduce);
     }
 
     private CompiledKernel LogKernel(bool gradient)
@@ -213,12 +216,33 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         if (IsComplexValued) throw new NotSupportedException("SumLog needs a real-valued function");
         ref var slot = ref gradient ? ref _logGradient : ref _log;
         if (slot is not null) return slot;
-        var b = new IrBuilder(_mainIR.Inputs, _mainIR.Parameters);
+        // The log kernel sums inside the generated loop (weighted by an extra column), so no per-event value or
+        // gradient is ever stored: a gradient of a hundred parameters costs no memory traffic per event.
+        var b = new IrBuilder(_mainIR.Inputs.Append(CompiledKernel.WeightColumn), _mainIR.Parameters);
         var map = new int[_mainIR.Instructions.Count];
         for (int i = 0; i < map.Length; i++) map[i] = b.Copy(_mainIR.Instructions[i], map);
         b.AddOutput("value", b.Emit(IrOp.Log, map[_mainIR.Outputs.Single(o => o.Name == "value").Value]));
         var ir = b.Build();
-        return slot = gradient ? GradientOf(ir) : new CompiledKernel(Optimization.Run(ir), _splitSize);
+        return slot = gradient ? GradientOf(ir, reduce: true) : new CompiledKernel(Optimization.Run(ir), _splitSize, reduce: true);
+    }
+
+    // The weight column of the bound sample: the weights (or ones) for real events, zeros for the padding.
+    private static NativeBuffer Weights(Binding b, ReadOnlySpan<double> weights)
+    {
+        var w = b.Weights ??= new NativeBuffer(b.Padded);
+        int n = b.Sample.Count;
+        if (weights.Length > 0)
+        {
+            weights.CopyTo(w.Span);
+            b.WeightsAreOnes = false;
+        }
+        else if (!b.WeightsAreOnes)
+        {
+            w.Span[..n].Fill(1.0);
+            b.WeightsAreOnes = true;
+        }
+        w.Span[n..].Clear();
+        return w;
     }
 
     public override void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient)
@@ -266,23 +290,19 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         var columns = withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray() : [];
         int valueColumn = names.IndexOf("value");
         var b = Bind(sample);
-        int n = sample.Count, size = k.ChunkSize, chunks = b.Padded / size, g = columns.Length;
+        int size = k.ChunkSize, chunks = b.Padded / size, g = columns.Length;
         var partial = new double[chunks * (1 + g)];
-        fixed (double* pw = weights)
+        var inputs = b.Columns.Append(Weights(b, weights)).ToArray();
+        // Each output column holds the chunk's four lane sums; adding them in a fixed order keeps the result the
+        // same for any number of threads.
+        static double Lanes(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
+        Run(k, b.Padded, inputs, null, null, (c, outs) =>
         {
-            IntPtr wp = (IntPtr)pw;
-            bool weighted = weights.Length > 0;
-            Run(k, b.Padded, b.Columns, null, null, (c, outs) =>
-            {
-                int start = c * size, count = Math.Min(size, n - start);
-                if (count <= 0) return;
-                var o = (double*)outs;
-                var w = (double*)wp + start;
-                int row = c * (1 + g);
-                partial[row] = ChunkSum(o + (long)valueColumn * size, weighted ? w : null, count);
-                for (int j = 0; j < g; j++) partial[row + 1 + j] = ChunkSum(o + (long)columns[j] * size, weighted ? w : null, count);
-            });
-        }
+            var o = (double*)outs;
+            int row = c * (1 + g);
+            partial[row] = Lanes(o + (long)valueColumn * size);
+            for (int j = 0; j < g; j++) partial[row + 1 + j] = Lanes(o + (long)columns[j] * size);
+        });
         var byColumn = new double[chunks];
         double Total(int j)
         {
@@ -292,21 +312,6 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         double value = Total(0);
         double[]? gradient = withGradient ? Enumerable.Range(0, g).Select(j => Total(1 + j)).ToArray() : null;
         return new LogSum(value, gradient);
-    }
-
-    // Sum of one chunk in a fixed order: four lanes of vector partial sums, then the lanes and the tail in order.
-    // The order is part of the result; it depends on the chunk alone, never on threads.
-    private static double ChunkSum(double* values, double* weights, int count)
-    {
-        var acc = System.Runtime.Intrinsics.Vector256<double>.Zero;
-        int i = 0;
-        if (weights == null)
-            for (; i + 4 <= count; i += 4) acc += System.Runtime.Intrinsics.Vector256.Load(values + i);
-        else
-            for (; i + 4 <= count; i += 4) acc += System.Runtime.Intrinsics.Vector256.Load(weights + i) * System.Runtime.Intrinsics.Vector256.Load(values + i);
-        double s = (System.Runtime.Intrinsics.Vector256.GetElement(acc, 0) + System.Runtime.Intrinsics.Vector256.GetElement(acc, 1)) + (System.Runtime.Intrinsics.Vector256.GetElement(acc, 2) + System.Runtime.Intrinsics.Vector256.GetElement(acc, 3));
-        for (; i < count; i++) s += weights == null ? values[i] : weights[i] * values[i];
-        return s;
     }
 
     public void Dispose()

@@ -19,6 +19,8 @@ internal unsafe delegate void SegmentKernel(double** table, double* parameters, 
 internal static unsafe class IlEmitter
 {
     private static readonly MethodInfo Create = typeof(Vector256).GetMethod(nameof(Vector256.Create), [typeof(double)])!;
+    private static readonly MethodInfo Zero = typeof(Vector256<double>).GetProperty(nameof(Vector256<double>.Zero))!.GetMethod!;
+    private static readonly MethodInfo WeightedTerm = typeof(VOps).GetMethod(nameof(VOps.WeightedTerm))!;
     private static readonly MethodInfo Load = typeof(Vector256).GetMethods()
         .Single(m => m.Name == nameof(Vector256.Load) && m.IsGenericMethodDefinition && m.GetParameters()[0].ParameterType.IsPointer)
         .MakeGenericMethod(typeof(double));
@@ -32,8 +34,13 @@ internal static unsafe class IlEmitter
     /// <param name="crossSlot">Column slot of a value crossing segments.</param>
     /// <param name="outputs">(value, column slot) of each output this segment stores.</param>
     /// <param name="name">Method name (for stack traces and profilers).</param>
+    /// <param name="weightSlot">
+    /// When not negative: the outputs are not stored per event but summed, each event weighted by the column in this
+    /// slot (zero-weight events, such as padding, add nothing even where their value is NaN), into four lane sums
+    /// per output written at the output's column start when the chunk is done.
+    /// </param>
     public static SegmentKernel Emit(KernelIR ir, Segment segment, Func<int, int> columnOf, Func<int, int> crossSlot,
-        IReadOnlyList<(int Value, int Slot)> outputs, string name)
+        IReadOnlyList<(int Value, int Slot)> outputs, string name, int weightSlot = -1)
     {
         var method = new DynamicMethod(name, typeof(void), [typeof(double**), typeof(double*), typeof(int)], typeof(IlEmitter).Module, skipVisibility: true);
         var il = method.GetILGenerator();
@@ -95,6 +102,20 @@ internal static unsafe class IlEmitter
         foreach (var v in segment.Exports) Pointer(crossSlot(v));
         foreach (var o in outputs) Pointer(o.Slot);
 
+        bool reduce = weightSlot >= 0;
+        var sums = new Dictionary<int, LocalBuilder>();
+        if (reduce)
+        {
+            Pointer(weightSlot);
+            foreach (var o in outputs)
+            {
+                var acc = il.DeclareLocal(vec);
+                il.Emit(OpCodes.Call, Zero);
+                il.Emit(OpCodes.Stloc, acc);
+                sums[o.Slot] = acc;
+            }
+        }
+
         var index = il.DeclareLocal(typeof(int));
         il.Emit(OpCodes.Ldc_I4_0);
         il.Emit(OpCodes.Stloc, index);
@@ -120,10 +141,28 @@ internal static unsafe class IlEmitter
         {
             if (locals.Remove(v, out var l)) free.Push(l);
         }
+        LocalBuilder? weight = null;
+        if (reduce)
+        {
+            weight = il.DeclareLocal(vec);
+            Address(pointers[weightSlot]);
+            il.Emit(OpCodes.Call, Load);
+            il.Emit(OpCodes.Stloc, weight);
+        }
         void StoreOutputs(int v, LocalBuilder value)
         {
             foreach (var slot in outputSlots[v])
             {
+                if (reduce)
+                {
+                    il.Emit(OpCodes.Ldloc, sums[slot]);
+                    il.Emit(OpCodes.Ldloc, value);
+                    il.Emit(OpCodes.Ldloc, weight!);
+                    il.Emit(OpCodes.Call, WeightedTerm);
+                    il.Emit(OpCodes.Call, VOps.MethodFor(IrOp.Add));
+                    il.Emit(OpCodes.Stloc, sums[slot]);
+                    continue;
+                }
                 il.Emit(OpCodes.Ldloc, value);
                 Address(pointers[slot]);
                 il.Emit(OpCodes.Call, Store);
@@ -206,6 +245,12 @@ internal static unsafe class IlEmitter
         il.Emit(OpCodes.Ldloc, index);
         il.Emit(OpCodes.Ldarg_2);
         il.Emit(OpCodes.Blt, body);
+        foreach (var (slot, acc) in sums)
+        {
+            il.Emit(OpCodes.Ldloc, acc);
+            il.Emit(OpCodes.Ldloc, pointers[slot]);
+            il.Emit(OpCodes.Call, Store);
+        }
         il.Emit(OpCodes.Ret);
         return (SegmentKernel)method.CreateDelegate(typeof(SegmentKernel));
     }

@@ -104,6 +104,11 @@ internal static class VOps
     public static Vector256<double> IfNotNegative(Vector256<double> x, Vector256<double> v) =>
         Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), Vector256<double>.Zero, v);
 
+    /// <summary>w·v where w ≠ 0, else 0 (so padding and zero weights add nothing, even where v is NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> WeightedTerm(Vector256<double> v, Vector256<double> w) =>
+        Vector256.ConditionalSelect(Vector256.Equals(w, Vector256<double>.Zero), Vector256<double>.Zero, v * w);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Select(Vector256<double> c, Vector256<double> a, Vector256<double> b) =>
         Vector256.ConditionalSelect(Vector256.Equals(c, c),
