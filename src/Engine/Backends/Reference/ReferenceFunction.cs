@@ -52,14 +52,17 @@ internal sealed class ReferenceFunction : ParametrizedFunction
         var list = new List<ReferenceEvaluator>();
         foreach (var p in Parameters)
         {
-            var s = Expr.Symbol(p.Name);
-            if (!p.IsComplex) { list.Add(new ReferenceEvaluator(_expression.SubstituteByName(new Dictionary<string, Expr> { [p.Name] = Expr.Symbol(p.Name, Assumptions.Real) }).Differentiate(Expr.Symbol(p.Name, Assumptions.Real)))); continue; }
+            if (!p.IsComplex)
+            {
+                var r = Expr.Symbol(p.Name, Assumptions.Real);
+                list.Add(new ReferenceEvaluator(_expression.SubstituteByName(new Dictionary<string, Expr> { [p.Name] = r }).Differentiate(r)));
+                continue;
+            }
             var x = Expr.Symbol(p.Name + ".re", Assumptions.Real);
             var y = Expr.Symbol(p.Name + ".im", Assumptions.Real);
             var split = _expression.SubstituteByName(new Dictionary<string, Expr> { [p.Name] = Expr.Add(x, Expr.Mul(Expr.I, y)) });
             list.Add(new ReferenceEvaluator(split.Differentiate(x)));
             list.Add(new ReferenceEvaluator(split.Differentiate(y)));
-            _ = s;
         }
         return _gradient = list.ToArray();
     }
