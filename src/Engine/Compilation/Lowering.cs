@@ -79,8 +79,7 @@ internal sealed class Lowering
             lowering.V(e);
         }
         int result = lowering.V(root);
-        if (builder.TypeOf(result) == IrType.Real) builder.AddOutput("value", result);
-        else builder.AddOutput("value", result);
+        builder.AddOutput("value", result); // complex expansion turns a complex value into value.re and value.im
         return builder.Build();
     }
 

@@ -47,19 +47,14 @@ internal static unsafe class IlEmitter
         var code = ir.Instructions;
         var vec = typeof(Vector256<double>);
 
-        // Which values this segment reads, and the last instruction that reads each (for local reuse).
-        var lastUse = new Dictionary<int, int>();
+        // The sources (inputs, parameters, constants) this segment reads.
         var sources = new SortedSet<int>();
         for (int i = segment.First; i < segment.End; i++)
         {
             var ins = code[i];
             if (ins.IsSource) continue;
             for (int k = 0; k < ins.Arity; k++)
-            {
-                int v = ins.Operand(k);
-                lastUse[v] = i;
-                if (code[v].IsSource) sources.Add(v);
-            }
+                if (code[ins.Operand(k)].IsSource) sources.Add(ins.Operand(k));
         }
         var exports = new HashSet<int>(segment.Exports);
         var outputSlots = outputs.ToLookup(o => o.Value, o => o.Slot);
