@@ -146,8 +146,13 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     /// Runs a kernel over all chunks. Outputs go to <paramref name="fullOutputs"/> (padded columns) or, when null,
     /// to a worker's chunk buffer that <paramref name="afterChunk"/> reads (chunk index, output column pointers).
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="direct"/>, chunks lying wholly below <paramref name="directLimit"/> write their outputs
+    /// straight to those addresses (the caller's arrays) and <paramref name="afterChunk"/> gets a zero pointer;
+    /// the last, partial chunk goes through the worker's buffer, since it would write past the caller's end.
+    /// </remarks>
     private void Run(CompiledKernel k, int padded, NativeBuffer[] inputs, NativeBuffer[]? fullOutputs,
-        double* parameters, Action<int, IntPtr>? afterChunk)
+        double* parameters, Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0)
     {
         int size = k.ChunkSize, chunks = padded / size;
         double* ps = parameters == null ? _params.Pointer : parameters;
@@ -156,11 +161,13 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         {
             var table = (double**)w.Table.Pointer;
             long start = (long)c * size;
+            bool straight = direct is not null && start + size <= directLimit;
             for (int s = 0; s < k.InputCount; s++) table[s] = inputs[s].Pointer + start;
             for (int j = 0; j < k.OutputCount; j++)
-                table[k.InputCount + j] = fullOutputs is null ? w.Outputs.Pointer + (long)j * size : fullOutputs[j].Pointer + start;
+                table[k.InputCount + j] = straight ? (double*)direct![j] + start
+                    : fullOutputs is null ? w.Outputs.Pointer + (long)j * size : fullOutputs[j].Pointer + start;
             k.Run(table, ps, size);
-            afterChunk?.Invoke(c, (IntPtr)w.Outputs.Pointer);
+            afterChunk?.Invoke(c, straight ? IntPtr.Zero : (IntPtr)w.Outputs.Pointer);
             return w;
         }, w => w.Dispose());
     }
@@ -177,16 +184,19 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             IntPtr reP = (IntPtr)pre, imP = (IntPtr)pim;
             bool writeIm = im.Length >= n;
             int size = _main.ChunkSize;
+            IntPtr[] direct = IsComplexValued ? [reP, imP] : [reP];
             Run(_main, b.Padded, b.Columns, null, null, (c, outs) =>
             {
                 int start = c * size, count = Math.Min(size, n - start);
                 if (count <= 0) return;
-                var o = (double*)outs;
-                new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
-                if (!writeIm) return;
-                if (IsComplexValued) new Span<double>(o + size, count).CopyTo(new Span<double>((double*)imP + start, count));
-                else new Span<double>((double*)imP + start, count).Clear();
-            });
+                if (outs != IntPtr.Zero)
+                {
+                    var o = (double*)outs;
+                    new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
+                    if (IsComplexValued) new Span<double>(o + size, count).CopyTo(new Span<double>((double*)imP + start, count));
+                }
+                if (writeIm && !IsComplexValued) new Span<double>((double*)imP + start, count).Clear();
+            }, direct, n);
         }
     }
 
