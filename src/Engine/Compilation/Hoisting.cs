@@ -17,15 +17,8 @@ internal static class Hoisting
     public static Result Run(KernelIR ir)
     {
         int n = ir.Instructions.Count;
-        var onParams = new bool[n];
-        var onData = new bool[n];
-        for (int i = 0; i < n; i++)
-        {
-            var ins = ir.Instructions[i];
-            onParams[i] = ins.Op == IrOp.Param;
-            onData[i] = ins.Op == IrOp.Input;
-            for (int k = 0; k < ins.Arity; k++) { onParams[i] |= onParams[ins.Operand(k)]; onData[i] |= onData[ins.Operand(k)]; }
-        }
+        var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
+        var onData = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Input);
         bool Hoistable(int i) => !onParams[i] && onData[i] && ir.Instructions[i].Op != IrOp.Input;
         var frontier = new List<int>();
         var isFrontier = new bool[n];

@@ -178,6 +178,19 @@ internal static class IrRebuild
         return map;
     }
 
+    /// <summary>Which instructions depend (transitively) on a source for which <paramref name="leaf"/> holds.</summary>
+    public static bool[] DependsOn(KernelIR ir, Func<Instruction, bool> leaf)
+    {
+        var on = new bool[ir.Instructions.Count];
+        for (int i = 0; i < on.Length; i++)
+        {
+            var ins = ir.Instructions[i];
+            on[i] = leaf(ins);
+            for (int k = 0; k < ins.Arity; k++) on[i] |= on[ins.Operand(k)];
+        }
+        return on;
+    }
+
     /// <summary>Which instructions the outputs need (operands before users, so one backward sweep).</summary>
     public static bool[] Live(KernelIR ir)
     {

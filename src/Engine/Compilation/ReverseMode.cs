@@ -24,14 +24,10 @@ internal static class ReverseMode
         var map = new int[ir.Instructions.Count];
         for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
         foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
-        var onParams = DependsOnParameters(ir);
+        var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
         var target = ir.Outputs.First(o => o.Name == output);
         var adj = new Dictionary<int, int> { [target.Value] = b.Const(1) };
-        void Add(int operand, int contribution)
-        {
-            if (!onParams[operand]) return;
-            adj[operand] = adj.TryGetValue(operand, out var prev) ? b.Emit(IrOp.Add, prev, contribution) : contribution;
-        }
+        var add = Accumulator(b, adj, onParams);
         for (int s = segments.Count - 1; s >= 0; s--)
         {
             var seg = segments[s];
@@ -44,24 +40,19 @@ internal static class ReverseMode
             {
                 var ins = ir.Instructions[i];
                 if (ins.IsSource || !adj.TryGetValue(i, out var g)) continue;
-                Propagate(b, ins, local, local[i], g, Add);
+                Propagate(b, ins, local, local[i], g, add);
             }
         }
         AddGradientOutputs(b, ir, output, adj);
         return b.Build();
     }
 
-    private static bool[] DependsOnParameters(KernelIR ir)
+    // Adjoints only flow into values that depend on some parameter: the rest have no gradient to carry.
+    private static Action<int, int> Accumulator(IrBuilder b, Dictionary<int, int> adj, bool[] onParams) => (operand, contribution) =>
     {
-        var onParams = new bool[ir.Instructions.Count];
-        for (int i = 0; i < onParams.Length; i++)
-        {
-            var ins = ir.Instructions[i];
-            onParams[i] = ins.Op == IrOp.Param;
-            for (int k = 0; k < ins.Arity; k++) onParams[i] |= onParams[ins.Operand(k)];
-        }
-        return onParams;
-    }
+        if (!onParams[operand]) return;
+        adj[operand] = adj.TryGetValue(operand, out var prev) ? b.Emit(IrOp.Add, prev, contribution) : contribution;
+    };
 
     private static void AddGradientOutputs(IrBuilder b, KernelIR ir, string output, Dictionary<int, int> adj)
     {
@@ -82,38 +73,20 @@ internal static class ReverseMode
         var map = new int[ir.Instructions.Count];
         for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
         foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
-        var paramIndex = new Dictionary<int, int>(); // parameter slot -> instruction
-        for (int i = 0; i < ir.Instructions.Count; i++)
-            if (ir.Instructions[i].Op == IrOp.Param) paramIndex[ir.Instructions[i].A] = i;
-
-        // Adjoints only flow into values that depend on some parameter: the rest have no gradient to carry.
-        var onParams = new bool[ir.Instructions.Count];
-        for (int i = 0; i < onParams.Length; i++)
-        {
-            var ins = ir.Instructions[i];
-            onParams[i] = ins.Op == IrOp.Param;
-            for (int k = 0; k < ins.Arity; k++) onParams[i] |= onParams[ins.Operand(k)];
-        }
+        var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
         foreach (var name in outputs)
         {
             var output = ir.Outputs.First(o => o.Name == name);
             var adj = new Dictionary<int, int> { [output.Value] = b.Const(1) };
+            var add = Accumulator(b, adj, onParams);
             for (int i = output.Value; i >= 0; i--)
             {
                 if (!adj.TryGetValue(i, out var g)) continue;
                 var ins = ir.Instructions[i];
                 if (ins.IsSource) continue;
-                Propagate(b, ins, map, map[i], g, (operand, contribution) =>
-                {
-                    if (!onParams[operand]) return;
-                    adj[operand] = adj.TryGetValue(operand, out var prev) ? b.Emit(IrOp.Add, prev, contribution) : contribution;
-                });
+                Propagate(b, ins, map, map[i], g, add);
             }
-            for (int p = 0; p < ir.Parameters.Count; p++)
-            {
-                int grad = paramIndex.TryGetValue(p, out var pi) && adj.TryGetValue(pi, out var gp) ? gp : b.Const(0);
-                b.AddOutput(GradientName(name, ir.Parameters[p]), grad);
-            }
+            AddGradientOutputs(b, ir, name, adj);
         }
         return b.Build();
     }

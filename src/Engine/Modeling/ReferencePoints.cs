@@ -55,9 +55,10 @@ public sealed class ReferencePoints
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
-        var defaults = root.TryGetProperty("parameter_defaults", out var pd) ? ReadValues(pd) : new Dictionary<string, Complex>();
-        var complexParameters = root.TryGetProperty("parameter_defaults", out var pd2)
-            ? pd2.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+        bool hasDefaults = root.TryGetProperty("parameter_defaults", out var pd);
+        var defaults = hasDefaults ? ReadValues(pd) : new Dictionary<string, Complex>();
+        var complexParameters = hasDefaults
+            ? pd.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
         if (!root.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
             throw new FormatException($"{path}: no 'points' list");

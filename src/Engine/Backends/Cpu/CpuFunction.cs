@@ -107,7 +107,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         {
             var dataInputs = _data.IR.Inputs.Select(DataColumn).ToArray();
             var cache = _data.IR.Outputs.Select(_ => new NativeBuffer(padded)).ToArray();
-            Run(_data, padded, dataInputs, cache, null, null);
+            Run(_data, padded, dataInputs, cache, null);
             for (int k = 0; k < columns.Length; k++)
             {
                 var name = _mainIR.Inputs[k];
@@ -152,10 +152,10 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     /// the last, partial chunk goes through the worker's buffer, since it would write past the caller's end.
     /// </remarks>
     private void Run(CompiledKernel k, int padded, NativeBuffer[] inputs, NativeBuffer[]? fullOutputs,
-        double* parameters, Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0)
+        Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0)
     {
         int size = k.ChunkSize, chunks = padded / size;
-        double* ps = parameters == null ? _params.Pointer : parameters;
+        double* ps = _params.Pointer;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
         Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) =>
         {
@@ -185,7 +185,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             bool writeIm = im.Length >= n;
             int size = _main.ChunkSize;
             IntPtr[] direct = IsComplexValued ? [reP, imP] : [reP];
-            Run(_main, b.Padded, b.Columns, null, null, (c, outs) =>
+            Run(_main, b.Padded, b.Columns, null, (c, outs) =>
             {
                 int start = c * size, count = Math.Min(size, n - start);
                 if (count <= 0) return;
@@ -273,7 +273,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                 IntPtr vp = (IntPtr)pv;
                 var gp = handles.Select(h => h.AddrOfPinnedObject()).ToArray();
                 int size = k.ChunkSize;
-                Run(k, b.Padded, b.Columns, null, null, (c, outs) =>
+                Run(k, b.Padded, b.Columns, null, (c, outs) =>
                 {
                     int start = c * size, count = Math.Min(size, n - start);
                     if (count <= 0) return;
@@ -306,7 +306,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         // Each output column holds the chunk's four lane sums; adding them in a fixed order keeps the result the
         // same for any number of threads.
         static double Lanes(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
-        Run(k, b.Padded, inputs, null, null, (c, outs) =>
+        Run(k, b.Padded, inputs, null, (c, outs) =>
         {
             var o = (double*)outs;
             int row = c * (1 + g);
