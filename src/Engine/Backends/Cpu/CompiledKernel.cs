@@ -35,6 +35,8 @@ internal sealed unsafe class CompiledKernel
         var segmentOf = new int[ir.Instructions.Count];
         for (int s = 0; s < Segments.Count; s++)
             for (int i = Segments[s].First; i < Segments[s].End; i++) segmentOf[i] = s;
+        int weightSlot = reduce ? ir.Inputs.ToList().IndexOf(WeightColumn) : -1;
+        if (reduce && weightSlot < 0) throw new ArgumentException($"a reducing kernel needs the input {WeightColumn}", nameof(ir));
         Kernels = new SegmentKernel[Segments.Count];
         for (int s = 0; s < Segments.Count; s++)
         {
@@ -42,8 +44,6 @@ internal sealed unsafe class CompiledKernel
             var outs = ir.Outputs.Select((o, k) => (o.Value, Slot: InputCount + k))
                 .Where(o => ir.Instructions[o.Value].IsSource ? s == Segments.Count - 1 : segmentOf[o.Value] == s)
                 .ToList();
-            int weightSlot = reduce ? ir.Inputs.ToList().IndexOf(WeightColumn) : -1;
-            if (reduce && weightSlot < 0) throw new ArgumentException($"a reducing kernel needs the input {WeightColumn}", nameof(ir));
             Kernels[s] = IlEmitter.Emit(ir, Segments[s], input => input, Cross, outs, $"pwa_segment_{s}", weightSlot);
         }
         JitAll();
