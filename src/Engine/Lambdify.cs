@@ -89,7 +89,7 @@ public static class Lambdify
             statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, expr.DagSize(), 0, 1);
             return new ReferenceFunction(expr, inputs, sortedParameters);
         }
-        var real = Optimization.Run(ComplexExpansion.Expand(Lowering.Lower(expr, roles)));
+        var real = IrPasses.Run(ComplexExpansion.Expand(Lowering.Lower(expr, roles)));
         KernelIR? data = null;
         var main = real;
         if (options.Hoisting) (data, main) = Hoisting.Run(real);

@@ -29,7 +29,7 @@ internal static class DivisionSharing
 }
 
 /// <summary>The passes run on every real-only kernel before code generation, in one place.</summary>
-internal static class Optimization
+internal static class IrPasses
 {
     public static KernelIR Run(KernelIR ir) => DeadCodeElimination.Run(DivisionSharing.Run(DeadCodeElimination.Run(ir)));
 }

@@ -213,12 +213,12 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     // scratch hop anyway: recomputing would only add work.
     private CompiledKernel GradientOf(KernelIR ir, bool reduce = false)
     {
-        var plain = Optimization.Run(ReverseMode.Differentiate(ir, ["value"]));
+        var plain = IrPasses.Run(ReverseMode.Differentiate(ir, ["value"]));
         // Up to twice the split size, a plain gradient is one method: no value crosses a method boundary.
         if (plain.OperationCount <= 2 * _splitSize) return new CompiledKernel(plain, 2 * _splitSize, reduce);
         if (Splitting.Plan(plain, _splitSize).Count <= 2) return new CompiledKernel(plain, _splitSize, reduce);
         var gradient = ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, _splitSize / 4));
-        return new CompiledKernel(Optimization.Run(gradient), _splitSize, reduce);
+        return new CompiledKernel(IrPasses.Run(gradient), _splitSize, reduce);
     }
 
     private CompiledKernel LogKernel(bool gradient)
@@ -233,7 +233,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         for (int i = 0; i < map.Length; i++) map[i] = b.Copy(_mainIR.Instructions[i], map);
         b.AddOutput("value", b.Emit(IrOp.Log, map[_mainIR.Outputs.Single(o => o.Name == "value").Value]));
         var ir = b.Build();
-        return slot = gradient ? GradientOf(ir, reduce: true) : new CompiledKernel(Optimization.Run(ir), _splitSize, reduce: true);
+        return slot = gradient ? GradientOf(ir, reduce: true) : new CompiledKernel(IrPasses.Run(ir), _splitSize, reduce: true);
     }
 
     // The weight column of the bound sample: the weights (or ones) for real events, zeros for the padding.

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PartialWave.Optimization;
+
+/// <summary>A fitted parameter.</summary>
+/// <param name="Name">Name.</param>
+/// <param name="Value">Value at the minimum.</param>
+/// <param name="Error">Parabolic (HESSE or MIGRAD) error.</param>
+/// <param name="Lower">Lower limit, if any.</param>
+/// <param name="Upper">Upper limit, if any.</param>
+/// <param name="Fixed">True when it was not fitted.</param>
+/// <param name="Minos">MINOS errors, when run for it.</param>
+public sealed record ParameterResult(string Name, double Value, double Error, double? Lower, double? Upper, bool Fixed, MinosError? Minos);
+
+/// <summary>
+/// The outcome of a minimisation: values, errors, covariance, MINOS errors, the minimum's value and EDM, call
+/// counts, timings and Minuit's validity flags. <see cref="ToTable"/> prints it as Minuit does;
+/// <see cref="ToJson"/> serialises it.
+/// </summary>
+public sealed record FitResult
+{
+    /// <summary>Every parameter (fixed ones included), in the objective's order.</summary>
+    public required IReadOnlyList<ParameterResult> Parameters { get; init; }
+    /// <summary>Covariance matrix in external coordinates (rows and columns of fixed parameters are zero).</summary>
+    public required double[,] Covariance { get; init; }
+    /// <summary>The value of the objective at the minimum.</summary>
+    public double Fval { get; init; }
+    /// <summary>Estimated distance to the minimum, ½ gᵀVg.</summary>
+    public double Edm { get; init; }
+    /// <summary>MIGRAD's convergence goal, 0.002 · tolerance · errordef.</summary>
+    public double EdmGoal { get; init; }
+    /// <summary>The errordef the errors refer to.</summary>
+    public double ErrorDef { get; init; }
+    /// <summary>Objective calls (value or value with gradient).</summary>
+    public int Nfcn { get; init; }
+    /// <summary>Calls of the analytic gradient.</summary>
+    public int Ngrad { get; init; }
+    /// <summary>MIGRAD iterations.</summary>
+    public int Iterations { get; init; }
+    /// <summary>Wall time of MIGRAD.</summary>
+    public double MigradSeconds { get; init; }
+    /// <summary>Wall time of HESSE.</summary>
+    public double HesseSeconds { get; init; }
+    /// <summary>Wall time of MINOS.</summary>
+    public double MinosSeconds { get; init; }
+    /// <summary>A valid minimum: converged, covariance available, no call limit, EDM within 10 times the goal.</summary>
+    public bool IsValid { get; init; }
+    /// <summary>A covariance estimate exists.</summary>
+    public bool HasCovariance { get; init; }
+    /// <summary>The covariance is accurate (from HESSE, or well-converged updates).</summary>
+    public bool HasAccurateCovar { get; init; }
+    /// <summary>The covariance is positive definite as computed.</summary>
+    public bool HasPosDefCovar { get; init; }
+    /// <summary>HESSE's matrix had to be forced positive definite.</summary>
+    public bool HasMadePosDefCovar { get; init; }
+    /// <summary>HESSE failed.</summary>
+    public bool HesseFailed { get; init; }
+    /// <summary>EDM is above 10 times the goal.</summary>
+    public bool IsAboveMaxEdm { get; init; }
+    /// <summary>MIGRAD stopped at its call limit.</summary>
+    public bool HasReachedCallLimit { get; init; }
+    /// <summary>A parameter is within half an error of a limit.</summary>
+    public bool HasParametersAtLimit { get; init; }
+    /// <summary>Why the minimisation stopped where it did, when it is worth saying.</summary>
+    public string? Message { get; init; }
+    /// <summary>Set when the fit was stopped by a non-finite objective value (where, and how many events).</summary>
+    public string? Failure { get; init; }
+
+    /// <summary>The fitted value of a parameter.</summary>
+    public double Value(string name) => Find(name).Value;
+    /// <summary>The parabolic error of a parameter.</summary>
+    public double Error(string name) => Find(name).Error;
+
+    private ParameterResult Find(string name) => Parameters.FirstOrDefault(p => p.Name == name)
+        ?? throw new KeyNotFoundException($"no parameter '{name}' (parameters: {string.Join(", ", Parameters.Select(p => p.Name))})");
+
+    /// <summary>The correlation matrix.</summary>
+    public double[,] Correlation
+    {
+        get
+        {
+            int n = Parameters.Count;
+            var c = new double[n, n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double d = Math.Sqrt(Covariance[i, i] * Covariance[j, j]);
+                    c[i, j] = d > 0 ? Covariance[i, j] / d : i == j && !Parameters[i].Fixed ? 1 : 0;
+                }
+            return c;
+        }
+    }
+
+    private static string G(double v, int digits = 4) => double.IsNaN(v) ? "nan" : v.ToString("G" + digits, CultureInfo.InvariantCulture);
+
+    /// <summary>Value and error rounded the way physicists quote them (two significant digits of the error).</summary>
+    internal static (string Value, string Error) Rounded(double value, double error)
+    {
+        if (!(error > 0) || !double.IsFinite(error)) return (G(value, 6), G(error, 2));
+        int exponent = (int)Math.Floor(Math.Log10(error)) - 1;
+        int decimals = Math.Max(0, -exponent);
+        if (decimals > 12 || Math.Abs(value) >= 1e7 || exponent > 6)
+            return (value.ToString("E3", CultureInfo.InvariantCulture), error.ToString("E1", CultureInfo.InvariantCulture));
+        string f = "F" + decimals;
+        double scale = Math.Pow(10, exponent);
+        return ((Math.Round(value / scale) * scale).ToString(f, CultureInfo.InvariantCulture),
+            (Math.Round(error / scale) * scale).ToString(f, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The familiar Minuit tables: the minimum's status, then one row per parameter.</summary>
+    public string ToTable()
+    {
+        var sb = new StringBuilder();
+        string status = Failure is not null ? "FAILED (non-finite objective)" : IsValid ? "Valid Minimum" : "INVALID Minimum";
+        var left = new[]
+        {
+            $"FCN = {G(Fval, 8)}",
+            $"EDM = {G(Edm, 3)} (Goal: {G(EdmGoal, 3)})",
+            status,
+            HasParametersAtLimit ? "SOME parameters at limit" : "No parameters at limit",
+            HesseFailed ? "Hesse FAILED" : "Hesse ok",
+        };
+        var right = new[]
+        {
+            $"Nfcn = {Nfcn}" + (Ngrad > 0 ? $", Ngrad = {Ngrad}" : ""),
+            $"time = {MigradSeconds + HesseSeconds + MinosSeconds:F3} s",
+            IsAboveMaxEdm ? "ABOVE EDM threshold (goal x 10)" : "Below EDM threshold (goal x 10)",
+            HasReachedCallLimit ? "ABOVE call limit" : "Below call limit",
+            !HasCovariance ? "NO covariance" : HasMadePosDefCovar ? "Covariance FORCED pos. def." : HasAccurateCovar ? "Covariance accurate" : "Covariance APPROXIMATE",
+        };
+        int w1 = Math.Max(34, left.Max(s => s.Length) + 2), w2 = Math.Max(38, right.Max(s => s.Length) + 2);
+        string Line(char l, char m, char r) => l + new string('─', w1) + m + new string('─', w2) + r;
+        string Center(string s, int w) => s.PadLeft((w + s.Length) / 2).PadRight(w);
+        sb.AppendLine(Line('┌', '┬', '┐'));
+        for (int i = 0; i < left.Length; i++)
+        {
+            if (i == 2 || i == 3 || i == 4) sb.AppendLine(Line('├', '┼', '┤'));
+            sb.AppendLine("│ " + left[i].PadRight(w1 - 1) + "│" + Center(right[i], w2) + "│");
+        }
+        sb.AppendLine(Line('└', '┴', '┘'));
+        if (Failure is not null) sb.AppendLine("stopped: " + Failure);
+        else if (Message is not null && !IsValid) sb.AppendLine("note: " + Message);
+
+        bool minos = Parameters.Any(p => p.Minos is not null);
+        var header = new List<string> { "", "Name", "Value", "Hesse Err" };
+        if (minos) header.AddRange(["Minos Err-", "Minos Err+"]);
+        header.AddRange(["Limit-", "Limit+", "Fixed"]);
+        var rows = new List<string[]>();
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            var (v, e) = Rounded(p.Value, p.Error);
+            var row = new List<string> { i.ToString(CultureInfo.InvariantCulture), p.Name, v, p.Fixed ? "" : e };
+            if (minos)
+            {
+                row.Add(p.Minos is { } m ? (m.LowerValid ? G(m.Lower, 3) : "failed") : "");
+                row.Add(p.Minos is { } m2 ? (m2.UpperValid ? G(m2.Upper, 3) : "failed") : "");
+            }
+            row.Add(p.Lower is { } lo ? G(lo, 6) : "");
+            row.Add(p.Upper is { } hi ? G(hi, 6) : "");
+            row.Add(p.Fixed ? "yes" : "");
+            rows.Add(row.ToArray());
+        }
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length)) + 2).ToArray();
+        string Rule(char l, char m, char r) => l + string.Join(m, widths.Select(w => new string('─', w))) + r;
+        string Row(IReadOnlyList<string> cells) => "│" + string.Join("│", cells.Select((c, k) => " " + (k == 1 ? c.PadRight(widths[k] - 1) : c.PadLeft(widths[k] - 2) + " "))) + "│";
+        sb.AppendLine(Rule('┌', '┬', '┐'));
+        sb.AppendLine(Row(header));
+        sb.AppendLine(Rule('├', '┼', '┤'));
+        foreach (var r in rows) sb.AppendLine(Row(r));
+        sb.AppendLine(Rule('└', '┴', '┘'));
+        return sb.ToString();
+    }
+
+    /// <summary>The result as JSON: values, errors, covariance (keyed by parameter name), flags, counts, timings.</summary>
+    public JsonObject ToJsonObject()
+    {
+        var free = Parameters.Where(p => !p.Fixed).ToList();
+        JsonObject Map(Func<ParameterResult, double> f)
+        {
+            var o = new JsonObject();
+            foreach (var p in Parameters) o[p.Name] = Number(f(p));
+            return o;
+        }
+        var cov = new JsonObject();
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var row = new JsonObject();
+            for (int j = 0; j < Parameters.Count; j++) row[Parameters[j].Name] = Number(Covariance[i, j]);
+            cov[Parameters[i].Name] = row;
+        }
+        var minos = new JsonObject();
+        foreach (var p in Parameters.Where(p => p.Minos is not null))
+            minos[p.Name] = new JsonObject
+            {
+                ["lower"] = Number(p.Minos!.Lower), ["upper"] = Number(p.Minos.Upper),
+                ["lower_valid"] = p.Minos.LowerValid, ["upper_valid"] = p.Minos.UpperValid,
+                ["at_lower_limit"] = p.Minos.AtLowerLimit, ["at_upper_limit"] = p.Minos.AtUpperLimit,
+                ["new_minimum"] = p.Minos.NewMinimum, ["nfcn"] = p.Minos.Nfcn,
+            };
+        return new JsonObject
+        {
+            ["valid"] = IsValid,
+            ["fval"] = Number(Fval),
+            ["edm"] = Number(Edm),
+            ["edm_goal"] = Number(EdmGoal),
+            ["errordef"] = ErrorDef,
+            ["nfcn"] = Nfcn,
+            ["ngrad"] = Ngrad,
+            ["iterations"] = Iterations,
+            ["migrad_seconds"] = MigradSeconds,
+            ["hesse_seconds"] = HesseSeconds,
+            ["minos_seconds"] = MinosSeconds,
+            ["parameter_order"] = new JsonArray(Parameters.Select(p => (JsonNode)p.Name).ToArray()),
+            ["fixed"] = new JsonArray(Parameters.Where(p => p.Fixed).Select(p => (JsonNode)p.Name).ToArray()),
+            ["values"] = Map(p => p.Value),
+            ["errors"] = Map(p => p.Error),
+            ["covariance"] = cov,
+            ["minos"] = minos,
+            ["has_covariance"] = HasCovariance,
+            ["has_accurate_covar"] = HasAccurateCovar,
+            ["has_posdef_covar"] = HasPosDefCovar,
+            ["has_made_posdef_covar"] = HasMadePosDefCovar,
+            ["hesse_failed"] = HesseFailed,
+            ["is_above_max_edm"] = IsAboveMaxEdm,
+            ["has_reached_call_limit"] = HasReachedCallLimit,
+            ["has_parameters_at_limit"] = HasParametersAtLimit,
+            ["message"] = Message,
+            ["failure"] = Failure,
+            ["free_parameters"] = free.Count,
+        };
+    }
+
+    // JSON has no NaN: non-finite numbers are written as null.
+    private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    /// <summary>Indented JSON text of <see cref="ToJsonObject"/>.</summary>
+    public string ToJson() => ToJsonObject().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+}

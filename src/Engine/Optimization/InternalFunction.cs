@@ -1,0 +1,83 @@
+namespace PartialWave.Optimization;
+
+/// <summary>
+/// The objective seen in internal coordinates: only free parameters, limits unfolded through Minuit's
+/// transformations, calls counted, non-finite values turned into <see cref="NonFiniteObjectiveException"/>.
+/// </summary>
+internal sealed class InternalFunction
+{
+    private readonly IObjective _objective;
+    private readonly double[] _external;
+
+    public InternalFunction(IObjective objective, IReadOnlyList<FitParameter> parameters)
+    {
+        _objective = objective;
+        Parameters = parameters;
+        Free = parameters.Select((p, i) => (p, i)).Where(t => !t.p.Fixed).Select(t => t.i).ToArray();
+        _external = parameters.Select(p => p.Value).ToArray();
+        Up = objective.ErrorDef;
+    }
+
+    public IReadOnlyList<FitParameter> Parameters { get; }
+    /// <summary>External index of each internal parameter.</summary>
+    public int[] Free { get; }
+    public int Dimension => Free.Length;
+    public double Up { get; }
+    public int Calls { get; private set; }
+    public int GradientCalls { get; private set; }
+    public bool HasGradient => _objective.HasGradient;
+    public Action<int>? CallObserver { get; set; }
+
+    /// <summary>Sets a parameter's value while it is fixed (MINOS scans).</summary>
+    public void SetFixedValue(int external, double value) => _external[external] = value;
+
+    public FitParameter Parameter(int i) => Parameters[Free[i]];
+
+    public double[] ToInternal(IReadOnlyList<double> external) =>
+        Free.Select(e => ParameterTransform.ToInternal(Parameters[e], external[e])).ToArray();
+
+    public double[] ToExternal(ReadOnlySpan<double> x)
+    {
+        var e = (double[])_external.Clone();
+        for (int i = 0; i < Free.Length; i++) e[Free[i]] = ParameterTransform.ToExternal(Parameters[Free[i]], x[i]);
+        return e;
+    }
+
+    public double Value(ReadOnlySpan<double> x)
+    {
+        var e = ToExternal(x);
+        Calls++;
+        CallObserver?.Invoke(Calls);
+        double f = _objective.Value(e);
+        Check(f, e);
+        return f;
+    }
+
+    /// <summary>Value and analytic gradient in internal coordinates.</summary>
+    public double ValueAndGradient(ReadOnlySpan<double> x, double[] gradient)
+    {
+        var e = ToExternal(x);
+        var g = new double[e.Length];
+        Calls++;
+        GradientCalls++;
+        CallObserver?.Invoke(Calls);
+        double f = _objective.ValueAndGradient(e, g);
+        Check(f, e);
+        for (int i = 0; i < Free.Length; i++)
+        {
+            double gi = g[Free[i]];
+            if (!double.IsFinite(gi))
+                throw new NonFiniteObjectiveException($"the gradient with respect to '{Parameters[Free[i]].Name}' is {gi}", Named(e));
+            gradient[i] = gi * ParameterTransform.Derivative(Parameters[Free[i]], x[i]);
+        }
+        return f;
+    }
+
+    private void Check(double f, double[] e)
+    {
+        if (!double.IsFinite(f)) throw new NonFiniteObjectiveException($"the objective is {f}", Named(e));
+    }
+
+    private List<KeyValuePair<string, double>> Named(double[] e) =>
+        Parameters.Select((p, i) => new KeyValuePair<string, double>(p.Name, e[i])).ToList();
+}

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+
+namespace PartialWave.Optimization;
+
+/// <summary>Progress of a running minimisation, reported once per iteration.</summary>
+/// <param name="Stage">"MIGRAD", "HESSE" or "MINOS".</param>
+/// <param name="Iteration">Iterations so far.</param>
+/// <param name="Fval">Current best value.</param>
+/// <param name="Edm">Current estimated distance to the minimum.</param>
+/// <param name="Nfcn">Calls so far.</param>
+public sealed record FitProgress(string Stage, int Iteration, double Fval, double Edm, int Nfcn);
+
+/// <summary>
+/// Minuit-grade minimisation of an <see cref="IObjective"/>: MIGRAD, HESSE and MINOS with Minuit2's algorithms,
+/// limits through Minuit's transformations, fixed parameters, and a result with Minuit's validity flags. Use
+/// it the way iminuit is used: set up, call <see cref="Migrad"/>, then <see cref="Hesse"/> and
+/// <see cref="Minos"/> as needed; each returns the current <see cref="FitResult"/>.
+/// </summary>
+public sealed class Minuit
+{
+    private readonly IObjective _objective;
+    private List<FitParameter> _parameters;
+    private MinimumState? _state;
+    private int _nfcn, _ngrad, _iterations;
+    private double _migradSeconds, _hesseSeconds, _minosSeconds;
+    private bool _aboveMaxEdm, _callLimit, _hesseFailed, _migradRun;
+    private string? _message, _failure;
+    private readonly Dictionary<string, MinosError> _minos = new(StringComparer.Ordinal);
+
+    /// <summary>Sets up a minimisation.</summary>
+    /// <param name="objective">What to minimise.</param>
+    /// <param name="parameters">One definition per objective parameter (matched by name, any order).</param>
+    public Minuit(IObjective objective, IEnumerable<FitParameter> parameters)
+    {
+        _objective = objective;
+        var byName = new Dictionary<string, FitParameter>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+            if (!byName.TryAdd(p.Name, p)) throw new ArgumentException($"parameter '{p.Name}' is defined twice");
+        var unknown = byName.Keys.Where(k => !objective.ParameterNames.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"the objective has no parameter(s) {string.Join(", ", unknown)} (it has {string.Join(", ", objective.ParameterNames)})");
+        var missing = objective.ParameterNames.Where(n => !byName.ContainsKey(n)).ToList();
+        if (missing.Count > 0) throw new ArgumentException($"no start value for parameter(s) {string.Join(", ", missing)}");
+        _parameters = objective.ParameterNames.Select(n => byName[n]).ToList();
+        foreach (var p in _parameters) p.Validate();
+        if (!(objective.ErrorDef > 0)) throw new ArgumentException($"errordef must be positive, got {objective.ErrorDef}");
+    }
+
+    /// <summary>Sets up a minimisation from start values and steps in the objective's parameter order.</summary>
+    public Minuit(IObjective objective, IReadOnlyList<double> start, IReadOnlyList<double> steps)
+        : this(objective, objective.ParameterNames.Select((n, i) => new FitParameter(n, start[i], steps[i])))
+    {
+    }
+
+    /// <summary>0 (fast), 1 (default) or 2 (careful).</summary>
+    public int Strategy { get; set; } = 1;
+    /// <summary>Convergence tolerance: MIGRAD stops when EDM &lt; 0.002 · Tolerance · errordef. Default 0.1.</summary>
+    public double Tolerance { get; set; } = 0.1;
+    /// <summary>The inverse-Hessian update (Davidon by default, as in Minuit).</summary>
+    public MetricUpdate Update { get; set; } = MetricUpdate.Davidon;
+    /// <summary>Call limit per MIGRAD; 0 for Minuit's default 200 + 100n + 5n².</summary>
+    public int MaxCalls { get; set; }
+    /// <summary>Called once per iteration (a CLI shows it as a live line).</summary>
+    public Action<FitProgress>? Progress { get; set; }
+
+    /// <summary>The parameter definitions; after a fit their values are the fitted ones.</summary>
+    public IReadOnlyList<FitParameter> Parameters => _parameters;
+
+    private int DefaultMaxCalls(int n) => MaxCalls > 0 ? MaxCalls : 200 + 100 * n + 5 * n * n;
+
+    private InternalFunction Function()
+    {
+        var f = new InternalFunction(_objective, _parameters);
+        return f;
+    }
+
+    private void Absorb(InternalFunction f)
+    {
+        _nfcn += f.Calls;
+        _ngrad += f.GradientCalls;
+    }
+
+    private void Store(InternalFunction f, MinimumState s)
+    {
+        _state = s;
+        var external = f.ToExternal(s.X);
+        _parameters = _parameters.Select((p, i) => p with { Value = external[i] }).ToList();
+    }
+
+    /// <summary>
+    /// Runs MIGRAD from the current values. As iminuit does, an invalid minimum is retried with strategy 2 up to
+    /// <paramref name="iterate"/> − 1 more times (not after reaching the call limit).
+    /// </summary>
+    public FitResult Migrad(int iterate = 5)
+    {
+        var sw = Stopwatch.StartNew();
+        _minos.Clear();
+        _failure = null;
+        var f = Function();
+        int n = f.Dimension;
+        int strategy = Strategy;
+        var x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
+        MinimumState? previous = null;
+        try
+        {
+            for (int attempt = 0; attempt < Math.Max(1, iterate); attempt++)
+            {
+                var migrad = new Migrad(f, Optimization.Strategy.Of(strategy), Update);
+                if (Progress is { } progress) migrad.Progress = (it, fv, edm, nf) => progress(new FitProgress("MIGRAD", _iterations + it, fv, edm, _nfcn + nf));
+                int iterations = 0;
+                var outcome = migrad.Run(x, previous, Tolerance, DefaultMaxCalls(n));
+                iterations = outcome.Iterations;
+                _iterations += iterations;
+                Store(f, outcome.State);
+                _aboveMaxEdm = outcome.AboveMaxEdm;
+                _callLimit = outcome.ReachedCallLimit;
+                _hesseFailed = outcome.State.Status == ErrorStatus.HesseFailed;
+                _message = outcome.Message;
+                if (Valid || _callLimit) break;
+                strategy = 2;
+                x = outcome.State.X;
+                previous = outcome.State;
+            }
+        }
+        catch (NonFiniteObjectiveException e)
+        {
+            _failure = e.Message;
+        }
+        Absorb(f);
+        _migradRun = true;
+        _migradSeconds += sw.Elapsed.TotalSeconds;
+        return Result;
+    }
+
+    private bool Valid => _state is { } s && s.Status is ErrorStatus.Available or ErrorStatus.MadePosDef && !_aboveMaxEdm && !_callLimit && _failure is null;
+
+    /// <summary>Runs HESSE at the current values: the covariance from numerical second derivatives.</summary>
+    public FitResult Hesse()
+    {
+        var sw = Stopwatch.StartNew();
+        var f = Function();
+        try
+        {
+            var x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
+            var s = _state;
+            if (s is null || s.X.Length != x.Length || !s.X.SequenceEqual(x))
+            {
+                // No MIGRAD state at this point: start from the user's steps.
+                var m = new Migrad(f, Optimization.Strategy.Of(Strategy), Update);
+                s = m.Seed(x, null);
+            }
+            var h = new Hesse(f, Optimization.Strategy.Of(Strategy)).Run(s, MaxCalls);
+            _hesseFailed = h.Status == ErrorStatus.HesseFailed;
+            if (!_hesseFailed)
+            {
+                Store(f, h);
+                // As in iminuit: a good HESSE makes a minimum whose only flaw was its EDM estimate valid again.
+                double goal = 0.002 * Tolerance * _objective.ErrorDef;
+                _aboveMaxEdm = h.Edm > 10 * goal;
+            }
+            else _state = h;
+        }
+        catch (NonFiniteObjectiveException e)
+        {
+            _failure = e.Message;
+        }
+        Absorb(f);
+        _hesseSeconds += sw.Elapsed.TotalSeconds;
+        return Result;
+    }
+
+    /// <summary>Runs MINOS for the named parameters (all free parameters when none are named).</summary>
+    public FitResult Minos(params string[] names)
+    {
+        var sw = Stopwatch.StartNew();
+        if (_state is null) Migrad();
+        if (_failure is not null) return Result;
+        var result = Result;
+        if (!result.HasCovariance) Hesse();
+        result = Result;
+        var targets = names.Length > 0 ? names : _parameters.Where(p => !p.Fixed).Select(p => p.Name).ToArray();
+        foreach (var name in targets)
+        {
+            int index = _parameters.FindIndex(p => p.Name == name);
+            if (index < 0) throw new ArgumentException($"no parameter '{name}' (parameters: {string.Join(", ", _parameters.Select(p => p.Name))})");
+            if (_parameters[index].Fixed) throw new ArgumentException($"parameter '{name}' is fixed: MINOS needs a free parameter");
+            var values = _parameters.Select(p => p.Value).ToArray();
+            try
+            {
+                var me = Optimization.Minos.Run(_objective, _parameters, index, values, result.Covariance, result.Fval, Strategy, Tolerance,
+                    DefaultMaxCalls(_parameters.Count(p => !p.Fixed)));
+                _minos[name] = me;
+                _nfcn += me.Nfcn;
+            }
+            catch (NonFiniteObjectiveException e)
+            {
+                _failure = e.Message;
+                break;
+            }
+            Progress?.Invoke(new FitProgress("MINOS", _iterations, result.Fval, result.Edm, _nfcn));
+        }
+        _minosSeconds += sw.Elapsed.TotalSeconds;
+        return Result;
+    }
+
+    /// <summary>The current result.</summary>
+    public FitResult Result
+    {
+        get
+        {
+            int count = _parameters.Count;
+            var free = _parameters.Select((p, i) => (p, i)).Where(t => !t.p.Fixed).Select(t => t.i).ToArray();
+            var cov = new double[count, count];
+            var errors = _parameters.Select(p => p.Fixed ? 0.0 : p.Step).ToArray();
+            double up = _objective.ErrorDef;
+            var s = _state;
+            if (s is not null && s.X.Length == free.Length)
+            {
+                for (int a = 0; a < free.Length; a++)
+                {
+                    var pa = _parameters[free[a]];
+                    double da = ParameterTransform.Derivative(pa, s.X[a]);
+                    errors[free[a]] = ParameterTransform.ErrorToExternal(pa, s.X[a], Math.Sqrt(Math.Max(2 * up * s.V[a, a], 0)));
+                    for (int b = 0; b < free.Length; b++)
+                        cov[free[a], free[b]] = 2 * up * da * s.V[a, b] * ParameterTransform.Derivative(_parameters[free[b]], s.X[b]);
+                }
+            }
+            var values = _parameters.Select(p => p.Value).ToArray();
+            bool atLimit = _parameters.Select((p, i) => !p.Fixed && p.HasLimits &&
+                Math.Min(values[i] - (p.Lower ?? double.NegativeInfinity), (p.Upper ?? double.PositiveInfinity) - values[i]) < 0.5 * errors[i]).Any(b => b);
+            var pars = _parameters.Select((p, i) => new ParameterResult(p.Name, values[i], errors[i], p.Lower, p.Upper, p.Fixed,
+                _minos.TryGetValue(p.Name, out var me) ? me : null)).ToList();
+            var status = s?.Status ?? ErrorStatus.None;
+            return new FitResult
+            {
+                Parameters = pars,
+                Covariance = cov,
+                Fval = s?.F ?? double.NaN,
+                Edm = s?.Edm ?? double.NaN,
+                EdmGoal = 0.002 * Tolerance * up,
+                ErrorDef = up,
+                Nfcn = _nfcn,
+                Ngrad = _ngrad,
+                Iterations = _iterations,
+                MigradSeconds = _migradSeconds,
+                HesseSeconds = _hesseSeconds,
+                MinosSeconds = _minosSeconds,
+                IsValid = Valid && _migradRun,
+                HasCovariance = s is not null && status is ErrorStatus.Available or ErrorStatus.MadePosDef or ErrorStatus.InvertFailed,
+                HasAccurateCovar = s is not null && s.IsAccurate,
+                HasPosDefCovar = status == ErrorStatus.Available,
+                HasMadePosDefCovar = status == ErrorStatus.MadePosDef,
+                HesseFailed = _hesseFailed || status is ErrorStatus.HesseFailed or ErrorStatus.InvertFailed,
+                IsAboveMaxEdm = _aboveMaxEdm,
+                HasReachedCallLimit = _callLimit,
+                HasParametersAtLimit = atLimit,
+                Message = _message,
+                Failure = _failure,
+            };
+        }
+    }
+}
