@@ -87,7 +87,7 @@ internal sealed class DomainAnalysis(Func<Symbol, Domain> symbols)
             case ExprKind.Abs: return Domain.Nonneg;
             case ExprKind.Re or ExprKind.Im or ExprKind.Arg: return Domain.AnyReal;
             case ExprKind.Sin or ExprKind.Cos or ExprKind.Tan or ExprKind.Atan or ExprKind.Sinh or ExprKind.Tanh or ExprKind.Sign
-                or ExprKind.Floor or ExprKind.Ceiling or ExprKind.Gamma or ExprKind.Conjugate:
+                or ExprKind.Floor or ExprKind.Ceiling or ExprKind.Gamma or ExprKind.Erf or ExprKind.Conjugate:
             {
                 var a = Of(args[0]);
                 if (!a.Real) return Domain.Complex;

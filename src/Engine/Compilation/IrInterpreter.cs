@@ -56,6 +56,7 @@ public static class IrInterpreter
             IrOp.Tanh => Math.Tanh(a),
             IrOp.Pow => Math.Pow(a, b),
             IrOp.Gamma => ScalarMath.Gamma(a).Real,
+            IrOp.Erf => ScalarMath.Erf(a),
             IrOp.Abs => Math.Abs(a),
             IrOp.Sign => double.IsNaN(a) ? double.NaN : Math.Sign(a),
             IrOp.Floor => Math.Floor(a),

@@ -31,6 +31,8 @@ public enum IrOp : byte
     /// <summary>x + 0.0: turns -0.0 into +0.0 before a branch cut; never folded away.</summary>
     Unsign,
     Sqrt, Exp, Log, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Pow, Gamma,
+    /// <summary>The error function of a real argument.</summary>
+    Erf,
     Abs, Sign, Floor, Ceiling, Min, Max, Mod, Hypot, Heaviside,
 
     // conditions (1, 0 or NaN)

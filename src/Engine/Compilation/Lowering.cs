@@ -194,6 +194,9 @@ internal sealed class Lowering
             case ExprKind.Gamma:
                 if (!real) throw new UnsupportedExpressionException("gamma of a complex argument is not supported by the compiled backends");
                 return Op(IrOp.Gamma, x);
+            case ExprKind.Erf:
+                if (!real) throw new UnsupportedExpressionException("erf of a complex argument is not supported by the compiled backends");
+                return Op(IrOp.Erf, x);
             case ExprKind.Polygamma:
                 throw new UnsupportedExpressionException("polygamma is not supported by the compiled backends yet");
             case ExprKind.Mod:

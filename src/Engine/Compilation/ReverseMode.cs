@@ -155,6 +155,10 @@ internal static class ReverseMode
             case IrOp.Sign or IrOp.Floor or IrOp.Ceiling or IrOp.Heaviside or IrOp.Lt or IrOp.Le or IrOp.Gt or IrOp.Ge
                 or IrOp.Eq or IrOp.Ne or IrOp.And or IrOp.Or or IrOp.Not or IrOp.IsNaN:
                 return; // piecewise constant: zero almost everywhere
+            case IrOp.Erf:
+                // d erf(a)/da = 2/sqrt(pi) exp(-a^2)
+                add(ins.A, Mul(g, Mul(K(2 / Math.Sqrt(Math.PI)), Op(IrOp.Exp, Neg(Mul(a, a))))));
+                return;
             case IrOp.Gamma:
                 throw new UnsupportedExpressionException("the gradient of gamma (needs polygamma) is not supported by the compiled backends yet");
         }

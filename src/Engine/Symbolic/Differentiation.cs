@@ -80,6 +80,8 @@ public static class Differentiation
             case ExprKind.Cosh: return Chain(Expr.Call(ExprKind.Sinh, u));
             case ExprKind.Tanh: return Chain(Expr.Add(Expr.One, -Expr.Pow(e, 2)));
             case ExprKind.Gamma: return Chain(Expr.Mul(e, Expr.Call(ExprKind.Polygamma, Expr.Zero, u)));
+            case ExprKind.Erf: // 2 exp(-u^2) / sqrt(pi), as SymPy writes it
+                return Chain(Expr.Mul(Expr.Integer(2), Expr.Pow(Expr.Pi, Expr.Rational(-1, 2)), Expr.Call(ExprKind.Exp, -Expr.Pow(u, 2))));
             case ExprKind.Polygamma:
                 return Expr.Mul(Expr.Call(ExprKind.Polygamma, Expr.Add(args[0], Expr.One), args[1]), d(args[1]));
             case ExprKind.Conjugate: return Expr.Call(ExprKind.Conjugate, du);

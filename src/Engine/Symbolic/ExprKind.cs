@@ -58,4 +58,9 @@ public enum ExprKind : byte
     Or,
     /// <summary>Logical not.</summary>
     Not,
+
+    // Functions added later go after the original kinds, so that existing kinds keep their numbers (and the
+    // structural hashes, which decide the canonical order of arguments, stay what they were).
+    /// <summary>The error function erf(x) (real arguments; SymPy's <c>erf</c>).</summary>
+    Erf,
 }

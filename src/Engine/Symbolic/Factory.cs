@@ -273,7 +273,7 @@ public abstract partial class Expr
             case ExprKind.Exp when x.IsZero: return One;
             case ExprKind.Log when x.IsOne: return Zero;
             case ExprKind.Log when x.Kind == ExprKind.E: return One;
-            case ExprKind.Sin or ExprKind.Tan or ExprKind.Sinh or ExprKind.Tanh or ExprKind.Asin or ExprKind.Atan when x.IsZero: return Zero;
+            case ExprKind.Sin or ExprKind.Tan or ExprKind.Sinh or ExprKind.Tanh or ExprKind.Asin or ExprKind.Atan or ExprKind.Erf when x.IsZero: return Zero;
             case ExprKind.Cos or ExprKind.Cosh when x.IsZero: return One;
             case ExprKind.KroneckerDelta when ReferenceEquals(args[0], args[1]): return One;
         }
@@ -306,6 +306,8 @@ public abstract partial class Expr
                 default: return null; // exp(2), sqrt(2), ... stay exact and symbolic
             }
         }
+        // erf is implemented for real arguments only: erf of a complex number stays symbolic.
+        if (kind == ExprKind.Erf && x.Kind == ExprKind.Complex) return null;
         var v = Array.ConvertAll(args, NumberValue);
         var result = NumericFunction(kind, v);
         int level = 1;
@@ -314,6 +316,7 @@ public abstract partial class Expr
     }
 
     /// <summary>Evaluates a function kind on complex values with SymPy's semantics.</summary>
+    /// <exception cref="NotSupportedException">erf of a value that is not real (only real erf is implemented).</exception>
     public static Complex NumericFunction(ExprKind kind, ReadOnlySpan<Complex> v) => kind switch
     {
         ExprKind.Abs => ScalarMath.Abs(v[0]),
@@ -343,6 +346,7 @@ public abstract partial class Expr
         ExprKind.Floor => ScalarMath.Floor(v[0]),
         ExprKind.Ceiling => ScalarMath.Ceiling(v[0]),
         ExprKind.KroneckerDelta => v[0] == v[1] ? System.Numerics.Complex.One : System.Numerics.Complex.Zero,
+        ExprKind.Erf => ScalarMath.Erf(v[0]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a function"),
     };
 

@@ -41,6 +41,7 @@ public static class Functions
         new(ExprKind.Floor, "floor", 1, 1),
         new(ExprKind.Ceiling, "ceiling", 1, 1),
         new(ExprKind.KroneckerDelta, "KroneckerDelta", 2, 2),
+        new(ExprKind.Erf, "erf", 1, 1),
     ];
 
     private static readonly FrozenDictionary<string, Info> ByName = All.ToFrozenDictionary(i => i.Name, StringComparer.Ordinal);
@@ -48,7 +49,7 @@ public static class Functions
 
     private static Info?[] BuildByKind()
     {
-        var table = new Info?[(int)ExprKind.Not + 1];
+        var table = new Info?[(int)Enum.GetValues<ExprKind>().Max() + 1];
         foreach (var i in All) table[(int)i.Kind] = i;
         return table;
     }

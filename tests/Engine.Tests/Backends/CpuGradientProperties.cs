@@ -30,7 +30,8 @@ public class CpuGradientProperties
             sub.Select(e => Expr.Call(ExprKind.Cos, e)),
             sub.Select(e => Expr.Call(ExprKind.Exp, Expr.Mul(Expr.Rational(1, 4), e))),
             sub.Select(e => Expr.Mul(Expr.Integer(1), Expr.Pow(Expr.Add(Expr.Pow(e, 2), Expr.Integer(3)), Expr.MinusOne))),
-            sub.Select(e => Expr.Call(ExprKind.Atan, Expr.Call(ExprKind.Re, e))));
+            sub.Select(e => Expr.Call(ExprKind.Atan, Expr.Call(ExprKind.Re, e))),
+            sub.Select(e => Expr.Call(ExprKind.Erf, Expr.Call(ExprKind.Re, e))));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal static class ExprGen
         var unary = Gen.Elements(
             ExprKind.Abs, ExprKind.Exp, ExprKind.Log, ExprKind.Sin, ExprKind.Cos, ExprKind.Tan, ExprKind.Asin, ExprKind.Acos,
             ExprKind.Atan, ExprKind.Sinh, ExprKind.Cosh, ExprKind.Tanh, ExprKind.Gamma, ExprKind.Conjugate, ExprKind.Re,
-            ExprKind.Im, ExprKind.Arg, ExprKind.Sign, ExprKind.Heaviside, ExprKind.Floor, ExprKind.Ceiling);
+            ExprKind.Im, ExprKind.Arg, ExprKind.Sign, ExprKind.Heaviside, ExprKind.Floor, ExprKind.Ceiling, ExprKind.Erf);
         var binary = Gen.Elements(ExprKind.Atan2, ExprKind.Max, ExprKind.Min, ExprKind.Mod, ExprKind.KroneckerDelta);
         return Gen.Frequency(new (int, Gen<Expr>)[]
         {

@@ -36,6 +36,7 @@ internal static class VOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Tanh(Vector256<double> a) => VectorMath.Tanh(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Pow(Vector256<double> a, Vector256<double> b) => VectorMath.Pow(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Gamma(Vector256<double> a) => VectorMath.Gamma(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Erf(Vector256<double> a) => VectorMath.Erf(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Abs(Vector256<double> a) => Vector256.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Sign(Vector256<double> a) => VectorMath.Sign(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Floor(Vector256<double> a) => Vector256.Floor(a);
