@@ -15,10 +15,10 @@ public sealed record ParameterSpec(string Name, Complex Value, bool IsComplex)
     public static ParameterSpec ComplexValued(string name, Complex value) => new(name, value, true);
 }
 
-/// <summary>The weighted sum of logs of a function over a sample, and its gradient.</summary>
-/// <param name="Value">Σ wᵢ log f(xᵢ).</param>
+/// <summary>A weighted sum over a sample (Σ wᵢ log f(xᵢ) or Σ wᵢ f(xᵢ)) and its gradient.</summary>
+/// <param name="Value">The sum.</param>
 /// <param name="Gradient">∂/∂pₖ for each real parameter slot (<see cref="IParametrizedFunction.GradientParameters"/>), or null.</param>
-public sealed record LogSum(double Value, double[]? Gradient);
+public sealed record SampleSum(double Value, double[]? Gradient);
 
 /// <summary>
 /// A function of event data with parameters that can change without recompiling (after tensorwaves'
@@ -43,7 +43,9 @@ public interface IParametrizedFunction
     /// <summary>Evaluates values and, for each gradient parameter k, ∂f/∂pₖ into gradient[k] (each of sample length).</summary>
     void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient);
     /// <summary>Σ wᵢ log f(xᵢ) (weights 1 when empty) and optionally its gradient; bit-identical for any thread count.</summary>
-    LogSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+    SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+    /// <summary>Σ wᵢ f(xᵢ) (weights 1 when empty) and optionally its gradient; bit-identical for any thread count.</summary>
+    SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
 }
 
 /// <summary>Shared parameter bookkeeping of the backends.</summary>
@@ -118,7 +120,9 @@ public abstract class ParametrizedFunction : IParametrizedFunction
     /// <inheritdoc/>
     public abstract void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient);
     /// <inheritdoc/>
-    public abstract LogSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+    public abstract SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+    /// <inheritdoc/>
+    public abstract SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
 
     /// <summary>Neumaier-compensated sum in a fixed order.</summary>
     protected static double CompensatedSum(ReadOnlySpan<double> values)

@@ -21,8 +21,11 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private readonly int _splitSize;
     private readonly int[] _paramSlotToVector; // IR parameter slot -> index in RealParameterVector()
     private readonly NativeBuffer _params;
-    private CompiledKernel? _gradient, _log, _logGradient;
-    private Binding? _binding;
+    private CompiledKernel? _gradient;
+    private readonly CompiledKernel?[] _reducers = new CompiledKernel?[4]; // (log?, gradient?) -> kernel
+    // Samples bound recently (a likelihood alternates between data and a normalisation sample), newest last.
+    private readonly List<Binding> _bindings = [];
+    private const int MaxBindings = 4;
 
     public CpuFunction(KernelIR? data, KernelIR main, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
         : base(inputs, parameters)
@@ -82,9 +85,22 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
 
     private Binding Bind(EventSample sample)
     {
-        if (_binding is not null && ReferenceEquals(_binding.Sample, sample)) return _binding;
-        _binding?.Dispose();
-        _binding = null;
+        int found = _bindings.FindIndex(b => ReferenceEquals(b.Sample, sample));
+        if (found >= 0)
+        {
+            var hit = _bindings[found];
+            if (found != _bindings.Count - 1)
+            {
+                _bindings.RemoveAt(found);
+                _bindings.Add(hit);
+            }
+            return hit;
+        }
+        if (_bindings.Count == MaxBindings)
+        {
+            _bindings[0].Dispose();
+            _bindings.RemoveAt(0);
+        }
         var missing = Inputs.Where(n => !sample.Contains(n)).ToList();
         if (missing.Count > 0) throw new ArgumentException($"the sample has no column(s) {string.Join(", ", missing)}");
         int n = sample.Count;
@@ -117,7 +133,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             foreach (var c in cache) if (!columns.Contains(c)) c.Dispose();
         }
         foreach (var b in byName.Values) if (!columns.Contains(b)) b.Dispose();
-        return _binding = new Binding(sample, padded, columns);
+        var binding = new Binding(sample, padded, columns);
+        _bindings.Add(binding);
+        return binding;
     }
 
     // ---------------- execution ----------------
@@ -221,17 +239,18 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         return new CompiledKernel(IrPasses.Run(gradient), _splitSize, reduce);
     }
 
-    private CompiledKernel LogKernel(bool gradient)
+    private CompiledKernel ReducingKernel(bool log, bool gradient)
     {
-        if (IsComplexValued) throw new NotSupportedException("SumLog needs a real-valued function");
-        ref var slot = ref gradient ? ref _logGradient : ref _log;
+        if (IsComplexValued) throw new NotSupportedException((log ? "SumLog" : "Sum") + " needs a real-valued function");
+        ref var slot = ref _reducers[(log ? 2 : 0) + (gradient ? 1 : 0)];
         if (slot is not null) return slot;
-        // The log kernel sums inside the generated loop (weighted by an extra column), so no per-event value or
+        // A reducing kernel sums inside the generated loop (weighted by an extra column), so no per-event value or
         // gradient is ever stored: a gradient of a hundred parameters costs no memory traffic per event.
         var b = new IrBuilder(_mainIR.Inputs.Append(CompiledKernel.WeightColumn), _mainIR.Parameters);
         var map = new int[_mainIR.Instructions.Count];
         for (int i = 0; i < map.Length; i++) map[i] = b.Copy(_mainIR.Instructions[i], map);
-        b.AddOutput("value", b.Emit(IrOp.Log, map[_mainIR.Outputs.Single(o => o.Name == "value").Value]));
+        int value = map[_mainIR.Outputs.Single(o => o.Name == "value").Value];
+        b.AddOutput("value", log ? b.Emit(IrOp.Log, value) : value);
         var ir = b.Build();
         return slot = gradient ? GradientOf(ir, reduce: true) : new CompiledKernel(IrPasses.Run(ir), _splitSize, reduce: true);
     }
@@ -290,12 +309,18 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         }
     }
 
-    public override LogSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false)
+    public override SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
+        Reduce(sample, weights, withGradient, log: true);
+
+    public override SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
+        Reduce(sample, weights, withGradient, log: false);
+
+    private SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
         CheckSample(sample, int.MaxValue, "");
         if (weights.Length != 0 && weights.Length != sample.Count)
             throw new ArgumentException($"{weights.Length} weights for {sample.Count} events");
-        var k = LogKernel(withGradient);
+        var k = ReducingKernel(log, withGradient);
         var names = k.IR.Outputs.Select(o => o.Name).ToList();
         var columns = withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray() : [];
         int valueColumn = names.IndexOf("value");
@@ -321,13 +346,13 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         }
         double value = Total(0);
         double[]? gradient = withGradient ? Enumerable.Range(0, g).Select(j => Total(1 + j)).ToArray() : null;
-        return new LogSum(value, gradient);
+        return new SampleSum(value, gradient);
     }
 
     public void Dispose()
     {
-        _binding?.Dispose();
-        _binding = null;
+        foreach (var b in _bindings) b.Dispose();
+        _bindings.Clear();
         _params.Dispose();
     }
 }

@@ -91,25 +91,33 @@ internal sealed class ReferenceFunction : ParametrizedFunction
                 gradient[k][i] = evaluators[k].Evaluate(SplitPoint(sample, i, evaluators[k])).Real;
     }
 
-    public override LogSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false)
+    public override SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
+        Reduce(sample, weights, withGradient, log: true);
+
+    public override SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
+        Reduce(sample, weights, withGradient, log: false);
+
+    private SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
         int n = sample.Count;
+        if (weights.Length != 0 && weights.Length != n) throw new ArgumentException($"{weights.Length} weights for {n} events");
         var v = new double[n];
         double[][] g = withGradient ? GradientParameters.Select(_ => new double[n]).ToArray() : [];
         if (withGradient) EvaluateWithGradient(sample, v, g); else Evaluate(sample, v);
         var terms = new double[n];
-        for (int i = 0; i < n; i++) terms[i] = (weights.Length > 0 ? weights[i] : 1) * Math.Log(v[i]);
+        var w = weights.Length > 0 ? weights.ToArray() : null;
+        double W(int i) => w is null ? 1 : w[i];
         double[]? grad = null;
         if (withGradient)
         {
             grad = new double[g.Length];
             for (int k = 0; k < g.Length; k++)
             {
-                for (int i = 0; i < n; i++) terms[i] = (weights.Length > 0 ? weights[i] : 1) * g[k][i] / v[i];
+                for (int i = 0; i < n; i++) terms[i] = W(i) == 0 ? 0 : W(i) * (log ? g[k][i] / v[i] : g[k][i]);
                 grad[k] = CompensatedSum(terms);
             }
-            for (int i = 0; i < n; i++) terms[i] = (weights.Length > 0 ? weights[i] : 1) * Math.Log(v[i]);
         }
-        return new LogSum(CompensatedSum(terms), grad);
+        for (int i = 0; i < n; i++) terms[i] = W(i) == 0 ? 0 : W(i) * (log ? Math.Log(v[i]) : v[i]);
+        return new SampleSum(CompensatedSum(terms), grad);
     }
 }
