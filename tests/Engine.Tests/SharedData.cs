@@ -20,6 +20,15 @@ internal static class SharedData
         return null;
     }
 
+    /// <summary>The path of a file under shared/reference-fits, or a skip naming the folder.</summary>
+    public static string ReferenceFit(string relative)
+    {
+        Skip.If(Root is null, "../shared/reference-fits is absent (it sits beside the repository in CI); skipping.");
+        var path = Path.Combine(Root!, "reference-fits", relative);
+        Skip.IfNot(File.Exists(path) || Directory.Exists(path), $"{path} is absent; skipping.");
+        return path;
+    }
+
     /// <summary>The path of a file under shared/reference-models, or a skip naming the folder.</summary>
     public static string ReferenceModel(string file)
     {

@@ -111,7 +111,8 @@ public sealed record FitResult
     }
 
     /// <summary>The familiar Minuit tables: the minimum's status, then one row per parameter.</summary>
-    public string ToTable()
+    /// <param name="labels">Optional short labels shown instead of long parameter names.</param>
+    public string ToTable(IReadOnlyDictionary<string, string>? labels = null)
     {
         var sb = new StringBuilder();
         string status = Failure is not null ? "FAILED (non-finite objective)" : IsValid ? "Valid Minimum" : "INVALID Minimum";
@@ -142,7 +143,7 @@ public sealed record FitResult
         }
         sb.AppendLine(Line('└', '┴', '┘'));
         if (Failure is not null) sb.AppendLine("stopped: " + Failure);
-        else if (Message is not null && !IsValid) sb.AppendLine("note: " + Message);
+        else if (Message is not null) sb.AppendLine("note: " + Message);
 
         bool minos = Parameters.Any(p => p.Minos is not null);
         var header = new List<string> { "", "Name", "Value", "Hesse Err" };
@@ -153,7 +154,7 @@ public sealed record FitResult
         {
             var p = Parameters[i];
             var (v, e) = Rounded(p.Value, p.Error);
-            var row = new List<string> { i.ToString(CultureInfo.InvariantCulture), p.Name, v, p.Fixed ? "" : e };
+            var row = new List<string> { i.ToString(CultureInfo.InvariantCulture), labels?.GetValueOrDefault(p.Name) ?? p.Name, v, p.Fixed ? "" : e };
             if (minos)
             {
                 row.Add(p.Minos is { } m ? (m.LowerValid ? G(m.Lower, 3) : "failed") : "");

@@ -53,6 +53,31 @@ internal sealed class InternalFunction
         return f;
     }
 
+    /// <summary>Trial points of line searches where the objective was not finite (stepped back from, not minimised).</summary>
+    public int InfeasiblePoints { get; private set; }
+    /// <summary>The report of the first such point.</summary>
+    public string? FirstInfeasible { get; private set; }
+
+    /// <summary>
+    /// The value at a line-search trial point, or false where the objective is not finite there: the search then
+    /// treats the point as worse than any other and steps back, and the fit result says how often that happened.
+    /// </summary>
+    public bool TryValue(ReadOnlySpan<double> x, out double f)
+    {
+        try
+        {
+            f = Value(x);
+            return true;
+        }
+        catch (NonFiniteObjectiveException e)
+        {
+            InfeasiblePoints++;
+            FirstInfeasible ??= e.Message;
+            f = double.NaN;
+            return false;
+        }
+    }
+
     /// <summary>Value and analytic gradient in internal coordinates.</summary>
     public double ValueAndGradient(ReadOnlySpan<double> x, double[] gradient)
     {

@@ -170,11 +170,13 @@ internal sealed class Migrad
         var g = s.Gradient;
         for (int iter = 0; iter < 2 * n; iter++)
         {
-            int i = Array.FindIndex(g.G2, d => d <= 0);
+            // A parameter with a zero gradient and a zero second derivative is flat: nothing to search along.
+            int i = Enumerable.Range(0, n).FirstOrDefault(k => g.G2[k] <= 0 && !(Math.Abs(g.Grad[k]) < Precision.Eps && Math.Abs(g.G2[k]) < Precision.Eps), -1);
             if (i < 0) break;
+            // Step one gradient step downhill; with a zero gradient (a parameter on a limit, where the transformation
+            // makes the cost even in the internal value) step towards larger internal values.
             var step = new double[n];
-            step[i] = g.Step[i] * g.Grad[i];
-            if (Math.Abs(g.Grad[i]) > Precision.Eps2) step[i] *= -1.0 / Math.Abs(g.Grad[i]);
+            step[i] = g.Grad[i] < 0 ? g.Step[i] : -g.Step[i];
             double gdel = step[i] * g.Grad[i];
             var (lambda, fmin) = LineSearch(x, f, step, gdel);
             for (int k = 0; k < n; k++) x[k] += lambda * step[k];
@@ -209,10 +211,13 @@ internal sealed class Migrad
         slamin *= Precision.Eps2;
 
         var xt = new double[n];
+        // A trial point where the objective is not finite (a width gone negative, an intensity below zero on some
+        // events) counts as far worse than the start, so the parabolas and the step cuts back away from it.
+        double penalty = f0 + 1e3 * (Math.Abs(f0) + _f.Up);
         double At(double lambda)
         {
             for (int i = 0; i < n; i++) xt[i] = x0[i] + lambda * step[i];
-            return _f.Value(xt);
+            return _f.TryValue(xt, out var v) ? v : penalty;
         }
 
         double f1 = At(1.0);

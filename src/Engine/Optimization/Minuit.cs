@@ -74,10 +74,15 @@ public sealed class Minuit
         return f;
     }
 
+    private int _infeasible;
+    private string? _firstInfeasible;
+
     private void Absorb(InternalFunction f)
     {
         _nfcn += f.Calls;
         _ngrad += f.GradientCalls;
+        _infeasible += f.InfeasiblePoints;
+        _firstInfeasible ??= f.FirstInfeasible;
     }
 
     private void Store(InternalFunction f, MinimumState s)
@@ -254,7 +259,8 @@ public sealed class Minuit
                 IsAboveMaxEdm = _aboveMaxEdm,
                 HasReachedCallLimit = _callLimit,
                 HasParametersAtLimit = atLimit,
-                Message = _message,
+                Message = _infeasible == 0 ? _message
+                    : (_message is null ? "" : _message + "; ") + $"{_infeasible} line-search trial point(s) had a non-finite objective and were stepped back from (first: {_firstInfeasible})",
                 Failure = _failure,
             };
         }
