@@ -46,9 +46,14 @@ internal sealed class CommandIo(TextWriter stdout, TextWriter stderr)
     public static (int Line, int Column) FindJsonKey(string text, string name)
     {
         int at = text.IndexOf(System.Text.Json.JsonSerializer.Serialize(name), StringComparison.Ordinal);
+        // Names with '+', '<', '&', ... or non-ASCII letters: as Python's json and most writers leave them.
+        if (at < 0) at = text.IndexOf(System.Text.Json.JsonSerializer.Serialize(name, RelaxedJson), StringComparison.Ordinal);
         if (at < 0) at = text.IndexOf('"' + name + '"', StringComparison.Ordinal);
         return at < 0 ? (1, 1) : SourcePosition.Locate(text, at);
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions RelaxedJson =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Format(double v) => v.ToString("G17", CultureInfo.InvariantCulture);
 

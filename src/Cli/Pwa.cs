@@ -10,6 +10,8 @@ internal enum ExitCode
     Success = 0,
     /// <summary>A check found deviations above the tolerance.</summary>
     CheckFailed = 1,
+    /// <summary>A fit ran but its minimum is not valid, or its likelihood was not finite.</summary>
+    FitFailed = 1,
     /// <summary>The input could not be used (file, syntax, missing symbols, arguments).</summary>
     BadInput = 2,
 }
@@ -23,11 +25,12 @@ internal static class Pwa
         var io = new CommandIo(stdout, stderr);
         var root = new RootCommand(
             "pwa: PartialWave, amplitude analysis for particle physics.\n" +
-            "Reads symbolic models (SymPy srepr exports, infix expressions), evaluates them exactly, and checks them against reference values.\n\n" +
-            "Example:\n  pwa info model.srepr\n  pwa check model.srepr model.json\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv");
+            "Reads symbolic models (SymPy srepr exports, infix expressions), evaluates them exactly, checks them against reference values, and fits them to data.\n\n" +
+            "Example:\n  pwa info model.srepr\n  pwa check model.srepr model.json\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json");
         root.Subcommands.Add(InfoCommand.Create(io));
         root.Subcommands.Add(CheckCommand.Create(io));
         root.Subcommands.Add(EvalCommand.Create(io));
+        root.Subcommands.Add(FitCommand.Create(io));
         root.Subcommands.Add(BenchCommand.Create(io));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,377 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PartialWave.Compilation;
+using PartialWave.Data;
+using PartialWave.Estimation;
+using PartialWave.Modeling;
+using PartialWave.Optimization;
+using PartialWave.Parsing;
+using PartialWave.Symbolic;
+
+namespace PartialWave.Cli;
+
+/// <summary>
+/// <c>pwa fit MODEL --fit FIT.json [--data DATA.csv] [--phsp PHSP.csv] [--minos NAMES] [--json OUT.json]</c>: an
+/// unbinned maximum-likelihood fit (MIGRAD, HESSE, optionally MINOS) set up from a fit definition in the format
+/// of the shared reference fits.
+/// </summary>
+internal static partial class FitCommand
+{
+    private const string Name = "pwa fit";
+
+    /// <summary>Everything a run needs, as given on the command line.</summary>
+    private sealed record Request(
+        string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
+        bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, Backend Backend, bool Quiet);
+
+    public static Command Create(CommandIo io)
+    {
+        var model = new Argument<FileInfo>("MODEL") { Description = "Intensity model file (.srepr or .expr): real and positive on the data." };
+        var fit = new Option<FileInfo>("--fit") { Description = "Fit definition (JSON): free_parameters (name, symbol, part re/im, start, initial_step, limits), fixed_parameters, kinematic_variables, minimizer.", Required = true };
+        var data = new Option<FileInfo?>("--data") { Description = "Data events (CSV with a header of symbol names). Default: the fit definition's data_file, relative to it." };
+        var phsp = new Option<FileInfo?>("--phsp") { Description = "Phase-space (normalisation) events, CSV. Default: the fit definition's phsp_file, relative to it." };
+        var minos = new Option<string?>("--minos") { Description = "Run MINOS for these fit parameters: comma-separated names (or labels), or 'all'." };
+        var json = new Option<FileInfo?>("--json") { Description = "Write the result here as JSON: values, errors, covariance (keyed by parameter name), fval, edm, nfcn, valid, flags, timings." };
+        var noHesse = new Option<bool>("--no-hesse") { Description = "Skip HESSE after MIGRAD (errors and covariance then come from MIGRAD's estimate)." };
+        var strategy = new Option<int?>("--strategy") { Description = "Minuit strategy 0, 1 or 2 (overrides the fit definition; default 1)." };
+        var tolerance = new Option<double?>("--tolerance") { Description = "Minuit tolerance: MIGRAD stops at EDM < 0.002 * tolerance * errordef (overrides the fit definition; default 0.1)." };
+        var numerical = new Option<bool>("--numerical-gradient") { Description = "Let MIGRAD differentiate numerically, as iminuit does, instead of using the analytic gradient." };
+        var backend = new Option<Backend>("--backend") { Description = "cpu (compiled SIMD kernels, default) or reference (the exact scalar evaluator, slow).", DefaultValueFactory = _ => Backend.Cpu };
+        var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
+        var cmd = new Command("fit",
+            "Fit a model to data by unbinned maximum likelihood, normalised on a phase-space sample: " +
+            "NLL = -sum_data log I(x) + N_data log(mean_phsp I). Runs MIGRAD, then HESSE (and MINOS when asked), and prints " +
+            "the Minuit table. Exit code 0 for a valid minimum, 1 for an invalid one or a likelihood that is not finite, 2 for bad input.\n\n" +
+            "Example:\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n" +
+            "  pwa fit model.srepr --fit fit.json --minos all")
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, backend, quiet };
+        cmd.SetAction(r => Run(io, new Request(
+            r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
+            r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
+            r.GetValue(numerical), r.GetValue(backend), r.GetValue(quiet))));
+        return cmd;
+    }
+
+    private static int Run(CommandIo io, Request q)
+    {
+        if (q.Strategy is { } s && s is < 0 or > 2) return io.Fail(Name, $"--strategy must be 0, 1 or 2, got {s}");
+        if (q.Tolerance is { } t && !(t > 0 && double.IsFinite(t))) return io.Fail(Name, $"--tolerance must be a positive number, got {CommandIo.Format(t)}");
+        if (q.JsonPath is not null && Path.GetDirectoryName(q.JsonPath) is { Length: > 0 } outDir && !Directory.Exists(outDir))
+            return io.Fail(q.JsonPath, $"cannot write the output file: the directory {outDir} does not exist");
+
+        var read = Stopwatch.StartNew();
+        if (!TryLoadDefinition(io, q.FitPath, out var definition, out var fitText, out var exit)) return exit;
+        if (!TryResolveMinos(io, q.Minos, definition, out var minosNames, out exit)) return exit;
+
+        var fitDir = Path.GetDirectoryName(q.FitPath) ?? ".";
+        string? dataPath = q.DataPath ?? (definition.DataFile is { } df ? Path.GetFullPath(Path.Combine(fitDir, df)) : null);
+        string? phspPath = q.PhspPath ?? (definition.PhspFile is { } pf ? Path.GetFullPath(Path.Combine(fitDir, pf)) : null);
+        if (dataPath is null) return io.Fail(Name, $"no data: give --data DATA.csv (or name a data_file in {q.FitPath})");
+        if (phspPath is null) return io.Fail(Name, $"no phase-space sample: give --phsp PHSP.csv (or name a phsp_file in {q.FitPath})");
+
+        var parsed = ModelFile.Load(q.ModelPath);
+        if (!parsed.Success) return io.Fail(parsed.Diagnostics);
+        var expr = parsed.Value!;
+        var dataRead = CsvEvents.Read(dataPath);
+        if (!dataRead.Success) return io.Fail(dataRead.Diagnostics);
+        var phspRead = CsvEvents.Read(phspPath);
+        if (!phspRead.Success) return io.Fail(phspRead.Diagnostics);
+        var data = dataRead.Value!;
+        var phsp = phspRead.Value!;
+        if (!CheckSymbols(io, q, expr, definition, fitText, data, dataPath, phsp, phspPath, out exit)) return exit;
+        double readSeconds = read.Elapsed.TotalSeconds;
+
+        UnbinnedFit fit;
+        try
+        {
+            fit = UnbinnedFit.Create(expr, definition, data, phsp, new LambdifyOptions { Backend = q.Backend });
+        }
+        catch (UnsupportedExpressionException ex) { return io.Fail(q.ModelPath, $"the cpu backend cannot compile the model: {ex.Message}"); }
+        catch (ArgumentException ex) when (ex.Message.Contains("real-valued", StringComparison.Ordinal))
+        {
+            return io.Fail(q.ModelPath, q.Backend == Backend.Reference
+                ? $"{ex.Message}: the reference evaluator treats every model as complex-valued, so it cannot fit yet; use --backend cpu"
+                : $"{ex.Message}: the model is complex-valued");
+        }
+        catch (ArgumentException ex) { return FailAtNamed(io, q.FitPath, fitText, ex.Message); }
+        var minuit = fit.Minuit;
+        if (q.Strategy is { } strategy) minuit.Strategy = strategy;
+        if (q.Tolerance is { } tolerance) minuit.Tolerance = tolerance;
+        fit.Likelihood.UseAnalyticGradient = !q.NumericalGradient;
+
+        using var live = new LiveLine(io.Err, enabled: !q.Quiet && ReferenceEquals(io.Err, Console.Error) && !Console.IsErrorRedirected);
+        int minosDone = 0;
+        minuit.Progress = p =>
+        {
+            if (p.Stage == "MINOS") minosDone++;
+            live.Show(p.Stage == "MINOS"
+                ? $"MINOS {minosDone}/{minosNames.Count}  nfcn {p.Nfcn}"
+                : $"{p.Stage} iter {p.Iteration}  fval {p.Fval:F3}  edm {p.Edm:0.0e+00}  nfcn {p.Nfcn}");
+        };
+
+        live.Show("MIGRAD starting", force: true);
+        var result = minuit.Migrad();
+        if (result.Failure is null && !q.NoHesse)
+        {
+            live.Show($"HESSE  fval {result.Fval:F3}  nfcn {result.Nfcn}", force: true);
+            result = minuit.Hesse();
+        }
+        bool minosSkipped = false;
+        string? minosError = null;
+        if (result.Failure is null && minosNames.Count > 0)
+        {
+            if (result.IsValid)
+            {
+                live.Show($"MINOS 0/{minosNames.Count}  nfcn {result.Nfcn}", force: true);
+                try { result = minuit.Minos([.. minosNames]); }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Not the user's input: report it without a stack trace, keep MIGRAD's and HESSE's result.
+                    minosError = $"internal error in the engine ({ex.GetType().Name}, {ex.Message.TrimEnd('.')}); MIGRAD and HESSE results are above";
+                    result = minuit.Result;
+                }
+            }
+            else minosSkipped = true;
+        }
+        live.Clear();
+
+        var labels = definition.Free.Where(p => p.Label != p.Name).ToDictionary(p => p.Name, p => p.Label, StringComparer.Ordinal);
+        if (double.IsFinite(result.Fval)) // a minimum, or the last good point before a failure (shown as FAILED)
+        {
+            io.Out.Write(result.ToTable(labels));
+            io.Out.WriteLine(Timings(readSeconds, fit.CompileSeconds, result, q.NoHesse, minosNames.Count > 0 && !minosSkipped && minosError is null, fit.Likelihood.HasGradient));
+        }
+
+        if (q.JsonPath is not null)
+        {
+            var json = result.ToJsonObject();
+            json["read_seconds"] = readSeconds;
+            json["compile_seconds"] = fit.CompileSeconds;
+            json["strategy"] = minuit.Strategy;
+            json["tolerance"] = minuit.Tolerance;
+            json["gradient"] = fit.Likelihood.HasGradient ? "analytic" : "numerical";
+            json["backend"] = q.Backend.ToString().ToLowerInvariant();
+            json["labels"] = new JsonObject(definition.Free.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Label)));
+            try { File.WriteAllText(q.JsonPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                return io.Fail(q.JsonPath, $"cannot write the output file: {ex.Message}");
+            }
+        }
+
+        if (result.Failure is not null)
+        {
+            io.Err.WriteLine($"{Name}: error: the fit stopped, the likelihood is not finite: {result.Failure}");
+            return (int)ExitCode.FitFailed;
+        }
+        if (minosSkipped) io.Err.WriteLine($"{Name}: note: MINOS was not run: the minimum is not valid");
+        if (minosError is not null)
+        {
+            io.Err.WriteLine($"{Name}: error: MINOS failed: {minosError}");
+            return (int)ExitCode.FitFailed;
+        }
+        if (!result.IsValid)
+        {
+            io.Err.WriteLine($"{Name}: error: the minimum is not valid ({Reasons(result)})");
+            return (int)ExitCode.FitFailed;
+        }
+        return (int)ExitCode.Success;
+    }
+
+    /// <summary>One line: where the time went, and how many calls.</summary>
+    private static string Timings(double read, double compile, FitResult r, bool noHesse, bool minos, bool analytic) =>
+        $"time: read {read:F3} s, compile {compile:F3} s, MIGRAD {r.MigradSeconds:F3} s, " +
+        $"HESSE {(noHesse ? "skipped" : $"{r.HesseSeconds:F3} s")}, MINOS {(minos ? $"{r.MinosSeconds:F3} s" : "not run")}; " +
+        $"nfcn {r.Nfcn}" + (analytic ? $" (ngrad {r.Ngrad}, analytic gradient)" : " (numerical gradient)");
+
+    private static string Reasons(FitResult r)
+    {
+        var why = new List<string>();
+        if (r.HasReachedCallLimit) why.Add("call limit reached");
+        if (r.IsAboveMaxEdm) why.Add($"EDM {r.Edm:G3} above 10 x goal {r.EdmGoal:G3}");
+        if (r.HesseFailed) why.Add("HESSE failed");
+        if (!r.HasCovariance) why.Add("no covariance");
+        if (r.Message is not null) why.Add(r.Message);
+        return why.Count > 0 ? string.Join("; ", why) : "MIGRAD did not converge";
+    }
+
+    [GeneratedRegex(@"^(?<file>.*):(?<line>\d+):(?<col>\d+): not valid JSON: (?<msg>.*)$", RegexOptions.Singleline)]
+    private static partial Regex JsonSyntaxError();
+
+    [GeneratedRegex(@"\('(?<name>[^']*)'\)|\['(?<name>[^']*)'\]|'(?<name>[^']*)'")]
+    private static partial Regex QuotedName();
+
+    /// <summary>Reads the fit definition; its errors become <c>file:line:col: error CODE: message</c>.</summary>
+    private static bool TryLoadDefinition(CommandIo io, string path, out FitDefinition definition, out string text, out int exit)
+    {
+        definition = null!;
+        text = "";
+        exit = 0;
+        try { text = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            exit = io.Fail(path, 1, 1, DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}");
+            return false;
+        }
+        try
+        {
+            definition = FitDefinition.Parse(text, path);
+            return true;
+        }
+        catch (FormatException ex)
+        {
+            var m = JsonSyntaxError().Match(ex.Message);
+            if (m.Success && m.Groups["file"].Value == path)
+            {
+                exit = io.Fail(path, int.Parse(m.Groups["line"].Value), int.Parse(m.Groups["col"].Value), DiagnosticCodes.InvalidJson,
+                    $"invalid JSON: {m.Groups["msg"].Value.TrimEnd('.', ' ')}");
+                return false;
+            }
+            var message = ex.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? ex.Message[(path.Length + 2)..] : ex.Message;
+            exit = FailAtNamed(io, path, text, message);
+            return false;
+        }
+    }
+
+    /// <summary>A problem with the fit definition, pointed at the first parameter the message names in quotes (1:1 when none is found).</summary>
+    private static int FailAtNamed(CommandIo io, string path, string text, string message)
+    {
+        (int Line, int Column) at = (1, 1);
+        foreach (Match q in QuotedName().Matches(message))
+        {
+            if (message.AsSpan(0, q.Index).EndsWith("missing ", StringComparison.Ordinal)) continue;
+            at = CommandIo.FindJsonKey(text, q.Groups["name"].Value);
+            if (at != (1, 1)) break;
+        }
+        return io.Fail(path, at.Line, at.Column, DiagnosticCodes.InvalidJson, message);
+    }
+
+    /// <summary>The MINOS targets: 'all', or names (or labels) separated by commas; names may themselves contain commas.</summary>
+    private static bool TryResolveMinos(CommandIo io, string? list, FitDefinition definition, out List<string> names, out int exit)
+    {
+        names = [];
+        exit = 0;
+        if (list is null) return true;
+        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in definition.Free) byName[p.Name] = p.Name;
+        foreach (var p in definition.Free) byName.TryAdd(p.Label, p.Name);
+        if (list.Trim() == "all")
+        {
+            names.AddRange(definition.Free.Select(p => p.Name));
+            return true;
+        }
+        if (byName.TryGetValue(list.Trim(), out var whole))
+        {
+            names.Add(whole);
+            return true;
+        }
+        var pieces = list.Split(',');
+        for (int i = 0; i < pieces.Length;)
+        {
+            if (pieces[i].Trim().Length == 0) { i++; continue; }
+            int taken = 0;
+            for (int j = pieces.Length; j > i && taken == 0; j--)
+                if (byName.TryGetValue(string.Join(',', pieces[i..j]).Trim(), out var name))
+                {
+                    if (!names.Contains(name)) names.Add(name);
+                    taken = j - i;
+                }
+            if (taken == 0)
+            {
+                var valid = definition.Free.Select(p => p.Label == p.Name ? $"'{p.Name}'" : $"'{p.Name}' ({p.Label})");
+                exit = io.Fail(Name, $"--minos: no fit parameter '{pieces[i].Trim()}'; valid names: {string.Join(", ", valid)}, or 'all'");
+                return false;
+            }
+            i += taken;
+        }
+        if (names.Count == 0)
+        {
+            exit = io.Fail(Name, "--minos: no parameter named; give names separated by commas, or 'all'");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Checks that every model symbol gets a value (data column, free or fixed) and that the fit names only model
+    /// symbols, before compiling: the errors point into the fit definition or the data file.
+    /// </summary>
+    private static bool CheckSymbols(CommandIo io, Request q, Expr model, FitDefinition definition, string fitText,
+        EventSample data, string dataPath, EventSample phsp, string phspPath, out int exit)
+    {
+        exit = 0;
+        var symbols = model.FreeSymbolNames().ToHashSet(StringComparer.Ordinal);
+        var parameterSymbols = definition.Free.Select(p => p.Symbol).Concat(definition.Fixed.Keys).ToHashSet(StringComparer.Ordinal);
+
+        var notInModel = definition.Free.Select(p => p.Symbol).Concat(definition.Fixed.Keys).Distinct().Where(s => !symbols.Contains(s)).ToList();
+        if (notInModel.Count > 0)
+        {
+            var (line, col) = CommandIo.FindJsonKey(fitText, notInModel[0]);
+            exit = io.Fail(q.FitPath, line, col, DiagnosticCodes.UnknownSymbol,
+                $"the fit names symbol(s) the model {Path.GetFileName(q.ModelPath)} does not have: {string.Join(", ", notInModel.Select(n => $"'{n}'"))}");
+            return false;
+        }
+
+        var inputs = definition.KinematicVariables.Count > 0
+            ? definition.KinematicVariables.Where(symbols.Contains).ToList()
+            : data.ColumnNames.Where(c => symbols.Contains(c) && !parameterSymbols.Contains(c)).ToList();
+        var both = inputs.Where(parameterSymbols.Contains).ToList();
+        if (both.Count > 0)
+        {
+            var (line, col) = CommandIo.FindJsonKey(fitText, both[0]);
+            exit = io.Fail(q.FitPath, line, col, DiagnosticCodes.InvalidJson,
+                $"symbol(s) both kinematic variables and fit parameters: {string.Join(", ", both.Select(n => $"'{n}'"))}");
+            return false;
+        }
+        foreach (var (sample, path) in new[] { (data, dataPath), (phsp, phspPath) })
+        {
+            var missingColumns = inputs.Where(i => !sample.Contains(i)).ToList();
+            if (missingColumns.Count > 0)
+            {
+                exit = io.Fail(path, 1, 1, DiagnosticCodes.MissingSymbol,
+                    $"no column(s) {string.Join(", ", missingColumns.Select(m => $"'{m}'"))} (kinematic variables of the model); the header has {string.Join(", ", sample.ColumnNames)}");
+                return false;
+            }
+        }
+        var noValue = symbols.Where(s => !inputs.Contains(s) && !parameterSymbols.Contains(s)).Order(StringComparer.Ordinal).ToList();
+        if (noValue.Count > 0)
+        {
+            exit = io.Fail(q.FitPath, 1, 1, DiagnosticCodes.MissingSymbol,
+                $"no value for the model's symbol(s) {string.Join(", ", noValue.Select(n => $"'{n}'"))}: make them free_parameters, fixed_parameters, or data columns");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A single status line on a terminal's standard error, rewritten in place (at most ten times a second).</summary>
+    private sealed class LiveLine(TextWriter err, bool enabled) : IDisposable
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private double _last = double.NegativeInfinity;
+        private int _width;
+
+        public void Show(string text, bool force = false)
+        {
+            if (!enabled) return;
+            double now = _clock.Elapsed.TotalSeconds;
+            if (!force && now - _last < 0.1) return;
+            _last = now;
+            err.Write("\r" + text.PadRight(_width));
+            _width = text.Length;
+            err.Flush();
+        }
+
+        public void Clear()
+        {
+            if (!enabled || _width == 0) return;
+            err.Write("\r" + new string(' ', _width) + "\r");
+            err.Flush();
+            _width = 0;
+        }
+
+        public void Dispose() => Clear();
+    }
+}

@@ -1,0 +1,397 @@
+using System.Text.Json;
+
+namespace PartialWave.Cli.Tests;
+
+/// <summary><c>pwa fit</c>: a small self-contained fit, its errors, and the shared J/ψ reference fit against iminuit.</summary>
+public class FitCommandTests
+{
+    private const double TrueSlope = 0.5;
+    private const int DataEvents = 2000;
+    private const int PhspEvents = 20000;
+
+    /// <summary>A fit of the density 1 + c·x on [0, 1]: model, data (rejection-sampled), phase space and fit definition.</summary>
+    private sealed class SlopeFit : IDisposable
+    {
+        public CliTest.TempDir Dir { get; } = CliTest.NewTempDir();
+        public string Model { get; }
+        public string Data { get; }
+        public string Phsp { get; }
+        public string Fit { get; }
+
+        public SlopeFit(string model = "1 + c*x\n", double start = 0.2, string? fitJson = null)
+        {
+            var rng = new Random(12345);
+            var data = new List<double>();
+            while (data.Count < DataEvents)
+            {
+                double x = rng.NextDouble();
+                if (rng.NextDouble() * (1 + TrueSlope) < 1 + TrueSlope * x) data.Add(x);
+            }
+            var phsp = Enumerable.Range(0, PhspEvents).Select(_ => rng.NextDouble());
+            Model = Dir.Write("model.expr", model);
+            Data = Dir.Write("data.csv", "x\n" + string.Concat(data.Select(x => CliTest.Num(x) + "\n")));
+            Phsp = Dir.Write("phsp.csv", "x\n" + string.Concat(phsp.Select(x => CliTest.Num(x) + "\n")));
+            Fit = Dir.Write("fit.json", fitJson ?? FitJson(start));
+        }
+
+        public static string FitJson(double start, string symbol = "c", bool curvature = false) => $$"""
+            {
+              "kinematic_variables": ["x"],
+              "data_file": "data.csv",
+              "phsp_file": "phsp.csv",
+              "free_parameters": [
+                {"name": "c", "label": "slope", "symbol": "{{symbol}}", "start": {{CliTest.Num(start)}}, "initial_step": 0.01, "limits": null}{{(curvature ? ",\n    {\"name\": \"d\", \"label\": \"curvature\", \"start\": 0.0, \"initial_step\": 0.01}" : "")}}
+              ],
+              "fixed_parameters": {},
+              "minimizer": {"strategy": 1, "tol": 0.1}
+            }
+            """;
+
+        /// <summary>pwa fit with explicit --data and --phsp, and these extra arguments.</summary>
+        public CliResult Run(params string[] extra) =>
+            CliTest.Run(["fit", Model, "--data", Data, "--phsp", Phsp, "--fit", Fit, .. extra]);
+
+        public void Dispose() => Dir.Dispose();
+    }
+
+    private static JsonElement ReadJson(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.Clone();
+    }
+
+    private static void AssertNoCrash(CliResult r)
+    {
+        Assert.DoesNotContain("Unhandled exception", r.Stderr);
+        Assert.DoesNotContain("Exception:", r.Stderr);
+        Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", r.Stderr);
+    }
+
+    [Fact]
+    public void SlopeFit_ValidMinimum_TableTimingsAndJson()
+    {
+        using var fit = new SlopeFit();
+        var output = fit.Dir.PathOf("result.json");
+
+        var r = fit.Run("--json", output).AssertExit(0);
+
+        Assert.Contains("Valid Minimum", r.Stdout);
+        Assert.Contains("slope", r.Stdout); // the label, not the name
+        Assert.Matches(@"(?m)^time: read [0-9.]+ s, compile [0-9.]+ s, MIGRAD [0-9.]+ s, HESSE [0-9.]+ s, MINOS not run; nfcn \d+", r.Stdout);
+        Assert.Equal("", r.Stderr); // no live progress when standard error is not a terminal
+        var json = ReadJson(output);
+        foreach (var key in new[] { "values", "errors", "covariance", "fval", "edm", "nfcn", "valid", "migrad_seconds", "hesse_seconds" })
+            Assert.True(json.TryGetProperty(key, out _), $"no '{key}' in {output}");
+        Assert.True(json.GetProperty("valid").GetBoolean());
+        double c = json.GetProperty("values").GetProperty("c").GetDouble();
+        double error = json.GetProperty("errors").GetProperty("c").GetDouble();
+        double variance = json.GetProperty("covariance").GetProperty("c").GetProperty("c").GetDouble();
+        Assert.InRange(error, 0.05, 0.5);
+        Assert.InRange(c, TrueSlope - 4 * error, TrueSlope + 4 * error);
+        Assert.Equal(error * error, variance, 1e-9);
+        Assert.True(json.GetProperty("nfcn").GetInt32() > 0);
+        Assert.True(double.IsFinite(json.GetProperty("fval").GetDouble()));
+    }
+
+    [Fact]
+    public void DataAndPhsp_DefaultToTheFitDefinitionsFiles()
+    {
+        using var fit = new SlopeFit();
+        var explicitJson = fit.Dir.PathOf("explicit.json");
+        var defaultJson = fit.Dir.PathOf("default.json");
+
+        fit.Run("--json", explicitJson).AssertExit(0);
+        CliTest.Run("fit", fit.Model, "--fit", fit.Fit, "--json", defaultJson).AssertExit(0);
+
+        Assert.Equal(ReadJson(explicitJson).GetProperty("values").GetProperty("c").GetDouble(),
+            ReadJson(defaultJson).GetProperty("values").GetProperty("c").GetDouble());
+    }
+
+    [Fact]
+    public void NoDataFile_AnywhereIsBadInput()
+    {
+        using var fit = new SlopeFit(fitJson: """{"free_parameters": [{"name": "c", "start": 0.2}]}""");
+
+        var r = CliTest.Run("fit", fit.Model, "--phsp", fit.Phsp, "--fit", fit.Fit).AssertExit(2);
+
+        Assert.Contains("--data", r.Stderr);
+        AssertNoCrash(r);
+    }
+
+    // A quadratic term: MINOS needs a second free parameter to profile over (see Minos_OneFreeParameter).
+    private static SlopeFit QuadraticFit() => new(model: "1 + c*x + d*x^2\n", fitJson: SlopeFit.FitJson(0.2, curvature: true));
+
+    [Theory]
+    [InlineData("c", new[] { "c" })]
+    [InlineData("slope", new[] { "c" })]
+    [InlineData("d, slope", new[] { "c", "d" })]
+    [InlineData("all", new[] { "c", "d" })]
+    public void Minos_AddsMinosColumnsAndJson(string names, string[] expected)
+    {
+        using var fit = QuadraticFit();
+        var output = fit.Dir.PathOf("result.json");
+
+        var r = fit.Run("--minos", names, "--json", output).AssertExit(0);
+
+        Assert.Contains("Minos Err-", r.Stdout);
+        Assert.Contains("Minos Err+", r.Stdout);
+        Assert.Matches(@"MINOS [0-9.]+ s", r.Stdout);
+        var minos = ReadJson(output).GetProperty("minos");
+        Assert.Equal(expected, minos.EnumerateObject().Select(p => p.Name).Order());
+        foreach (var name in expected)
+        {
+            var m = minos.GetProperty(name);
+            Assert.True(m.GetProperty("lower").GetDouble() < 0);
+            Assert.True(m.GetProperty("upper").GetDouble() > 0);
+            Assert.True(m.GetProperty("lower_valid").GetBoolean() && m.GetProperty("upper_valid").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public void Minos_OneFreeParameter_NoCrash()
+    {
+        using var fit = new SlopeFit();
+
+        var r = fit.Run("--minos", "c");
+
+        AssertNoCrash(r);
+        if (r.ExitCode == 1 && r.Stderr.Contains("MINOS failed"))
+        {
+            // Engine: MINOS fixes the only free parameter and runs MIGRAD over none (LinearAlgebra on a 0x0 matrix).
+            Assert.Contains("Valid Minimum", r.Stdout);
+            return;
+        }
+        r.AssertExit(0);
+        Assert.Contains("Minos Err-", r.Stdout);
+    }
+
+    [Fact]
+    public void Minos_UnknownName_IsAUsageErrorListingTheValidOnes()
+    {
+        using var fit = new SlopeFit();
+
+        var r = fit.Run("--minos", "c,slop").AssertExit(2);
+
+        Assert.Contains("'slop'", r.Stderr);
+        Assert.Contains("'c' (slope)", r.Stderr);
+        Assert.Equal("", r.Stdout);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void FitDefinitionSyntaxError_NamesLineAndColumn()
+    {
+        using var fit = new SlopeFit(fitJson: "{\n  \"free_parameters\": [\n    {\"name\": \"c\", \"start\": 0.2,, \"initial_step\": 0.01}\n  ]\n}\n");
+
+        var r = fit.Run().AssertExit(2);
+
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(fit.Fit)}:3:\d+: error PWA0012: invalid JSON", r.StderrLines[0]);
+        Assert.Equal("", r.Stdout);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void FitDefinitionShapeError_PointsAtTheParameter()
+    {
+        using var fit = new SlopeFit(fitJson: "{\n  \"free_parameters\": [\n    {\"name\": \"c\", \"start\": 0.2, \"part\": \"real\"}\n  ]\n}\n");
+
+        var r = fit.Run().AssertExit(2);
+
+        Assert.StartsWith($"{fit.Fit}:3:", r.StderrLines[0]);
+        Assert.Contains("part must be", r.StderrLines[0]);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void MissingFitDefinition_IsBadInput()
+    {
+        using var fit = new SlopeFit();
+
+        var r = CliTest.Run("fit", fit.Model, "--fit", fit.Dir.PathOf("nope.json")).AssertExit(2);
+
+        Assert.Contains("nope.json", r.Stderr);
+        Assert.Contains("cannot read", r.Stderr);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void FitNamesASymbolTheModelLacks_IsBadInputNamingIt()
+    {
+        using var fit = new SlopeFit(fitJson: SlopeFit.FitJson(0.2, symbol: "slope_typo"));
+
+        var r = fit.Run().AssertExit(2);
+
+        Assert.StartsWith($"{fit.Fit}:", r.StderrLines[0]);
+        Assert.Contains("PWA0013", r.StderrLines[0]);
+        Assert.Contains("'slope_typo'", r.StderrLines[0]);
+        Assert.Equal("", r.Stdout);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void ModelSymbolWithNoValue_IsBadInputNamingIt()
+    {
+        using var fit = new SlopeFit(model: "1 + c*x + d\n");
+
+        var r = fit.Run().AssertExit(2);
+
+        Assert.Contains("PWA0014", r.Stderr);
+        Assert.Contains("'d'", r.Stderr);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void ModelSyntaxError_IsBadInput()
+    {
+        using var fit = new SlopeFit(model: "1 + c*\n");
+
+        var r = fit.Run().AssertExit(2);
+
+        Assert.StartsWith($"{fit.Model}:", r.StderrLines[0]);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void NegativeIntensityOnData_FailsWithExitOneAndCountsTheEvents()
+    {
+        // 1 - 2x is negative for every event above x = 0.5: the log-likelihood is not defined at the start.
+        using var fit = new SlopeFit(start: -2);
+        var output = fit.Dir.PathOf("result.json");
+
+        var r = fit.Run("--json", output).AssertExit(1);
+
+        Assert.Matches(@"\d+ of 2000 data events", r.Stderr);
+        Assert.StartsWith("pwa fit: error:", r.StderrLines[0]);
+        AssertNoCrash(r);
+        var json = ReadJson(output);
+        Assert.False(json.GetProperty("valid").GetBoolean());
+        Assert.Contains("data events", json.GetProperty("failure").GetString());
+    }
+
+    [Theory]
+    [InlineData("--strategy", "3")]
+    [InlineData("--tolerance", "0")]
+    [InlineData("--backend", "gpu")]
+    public void BadOptionValues_AreUsageErrors(string option, string value)
+    {
+        using var fit = new SlopeFit();
+
+        var r = fit.Run(option, value).AssertExit(2);
+
+        Assert.Contains(option.TrimStart('-'), r.Stderr + r.Stdout);
+        AssertNoCrash(r);
+    }
+
+    [Theory]
+    [InlineData("--numerical-gradient")]
+    [InlineData("--no-hesse")]
+    [InlineData("--quiet")]
+    public void Variants_StillReachTheSameMinimum(string flag)
+    {
+        using var fit = new SlopeFit();
+        var reference = fit.Dir.PathOf("reference.json");
+        var variant = fit.Dir.PathOf("variant.json");
+
+        fit.Run("--json", reference).AssertExit(0);
+        var r = fit.Run(flag, "--json", variant).AssertExit(0);
+
+        var a = ReadJson(reference);
+        var b = ReadJson(variant);
+        double error = a.GetProperty("errors").GetProperty("c").GetDouble();
+        Assert.InRange(b.GetProperty("values").GetProperty("c").GetDouble() - a.GetProperty("values").GetProperty("c").GetDouble(), -0.01 * error, 0.01 * error);
+        if (flag == "--no-hesse") Assert.Contains("HESSE skipped", r.Stdout);
+        if (flag == "--numerical-gradient") Assert.Contains("numerical gradient", r.Stdout);
+    }
+
+    [SkippableFact]
+    public void ReferenceBackend_Fits()
+    {
+        using var fit = new SlopeFit();
+
+        var r = fit.Run("--backend", "reference");
+
+        AssertNoCrash(r);
+        Skip.If(r.ExitCode == 2 && r.Stderr.Contains("reference evaluator treats every model as complex-valued"),
+            "engine: the reference backend reports every function as complex-valued, which UnbinnedNll refuses");
+        r.AssertExit(0);
+        Assert.Contains("Valid Minimum", r.Stdout);
+    }
+
+    [Fact]
+    public void Help_ShowsAnExampleAndTheOptions()
+    {
+        var r = CliTest.Run("fit", "--help").AssertExit(0);
+
+        Assert.Contains("pwa fit", r.Stdout);
+        foreach (var option in new[] { "--data", "--phsp", "--fit", "--minos", "--json", "--no-hesse", "--strategy", "--tolerance", "--numerical-gradient", "--backend", "--quiet" })
+            Assert.Contains(option, r.Stdout);
+        Assert.Matches(@"(?m)^\s+fit\b", CliTest.Run("--help").AssertExit(0).Stdout);
+    }
+
+    // ---- the shared J/psi -> gamma pi0 pi0 reference fit, against iminuit's result on the same files ----
+
+    /// <summary>../shared beside the repository (present in CI), or PARTIALWAVE_SHARED.</summary>
+    private static string? SharedRoot()
+    {
+        var env = Environment.GetEnvironmentVariable("PARTIALWAVE_SHARED");
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "PartialWave.sln")))
+            {
+                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+                return Directory.Exists(shared) ? shared : null;
+            }
+        return null;
+    }
+
+    private static string JpsiFolder()
+    {
+        var root = SharedRoot();
+        Skip.If(root is null, "../shared is absent (it sits beside the repository in CI); skipping the J/psi reference fit.");
+        var folder = Path.Combine(root!, "reference-fits", "jpsi_gamma_pi0pi0");
+        foreach (var file in new[] { "fit.json", "jpsi_gamma_pi0pi0.srepr", "data.csv", "phsp.csv", "peer_result.json" })
+            Skip.IfNot(File.Exists(Path.Combine(folder, file)), $"{Path.Combine(folder, file)} is absent; skipping.");
+        return folder;
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void JpsiReferenceFit_AgreesWithIminuit(bool numericalGradient)
+    {
+        var folder = JpsiFolder();
+        using var dir = CliTest.NewTempDir();
+        var output = dir.PathOf("result.json");
+        string[] args =
+        [
+            "fit", Path.Combine(folder, "jpsi_gamma_pi0pi0.srepr"),
+            "--data", Path.Combine(folder, "data.csv"), "--phsp", Path.Combine(folder, "phsp.csv"),
+            "--fit", Path.Combine(folder, "fit.json"), "--json", output,
+        ];
+
+        var r = CliTest.Run(numericalGradient ? [.. args, "--numerical-gradient"] : args).AssertExit(0);
+
+        Assert.Contains("Valid Minimum", r.Stdout);
+        Assert.Contains("m[f0(1500)]", r.Stdout);
+        var ours = ReadJson(output);
+        var peer = ReadJson(Path.Combine(folder, "peer_result.json"));
+        Assert.True(ours.GetProperty("valid").GetBoolean());
+        Assert.Equal(peer.GetProperty("valid").GetBoolean(), ours.GetProperty("valid").GetBoolean());
+        Assert.InRange(ours.GetProperty("fval").GetDouble() - peer.GetProperty("fval").GetDouble(), -1e-3, 1e-3);
+        var peerValues = peer.GetProperty("values");
+        var peerErrors = peer.GetProperty("errors");
+        int count = 0;
+        foreach (var p in peerValues.EnumerateObject())
+        {
+            double value = ours.GetProperty("values").GetProperty(p.Name).GetDouble();
+            double error = ours.GetProperty("errors").GetProperty(p.Name).GetDouble();
+            double peerError = peerErrors.GetProperty(p.Name).GetDouble();
+            double pull = (value - p.Value.GetDouble()) / peerError;
+            Assert.True(Math.Abs(pull) <= 0.05, $"{p.Name}: value {value} vs iminuit {p.Value.GetDouble()}: {pull:F3} of iminuit's error");
+            Assert.True(Math.Abs(error / peerError - 1) <= 0.05, $"{p.Name}: error {error} vs iminuit {peerError}");
+            Assert.True(ours.GetProperty("covariance").GetProperty(p.Name).GetProperty(p.Name).GetDouble() > 0);
+            count++;
+        }
+        Assert.Equal(12, count);
+    }
+}
