@@ -61,6 +61,21 @@ public static class Lambdify
         IReadOnlyDictionary<string, Complex>? fixedValues = null, LambdifyOptions? options = null) =>
         Compile(expression, inputs, parameters, fixedValues, options, out _);
 
+    // The compiler's type inference decides whether a model is real-valued (an |amplitude|² sum is); where it
+    // cannot lower a construct, the model counts as complex.
+    private static bool IsComplexValued(Expr expr, IReadOnlyDictionary<string, SymbolRole> roles)
+    {
+        try
+        {
+            var ir = Lowering.Lower(expr, roles);
+            return ir.Instructions[ir.Outputs.Single(o => o.Name == "value").Value].Type != IrType.Real;
+        }
+        catch (UnsupportedExpressionException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Compiles <paramref name="expression"/> and reports compile statistics.</summary>
     public static IParametrizedFunction Compile(Expr expression, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
         IReadOnlyDictionary<string, Complex>? fixedValues, LambdifyOptions? options, out CompileStatistics statistics)
@@ -87,7 +102,7 @@ public static class Lambdify
         if (options.Backend == Backend.Reference)
         {
             statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, expr.DagSize(), 0, 1);
-            return new ReferenceFunction(expr, inputs, sortedParameters);
+            return new ReferenceFunction(expr, inputs, sortedParameters, IsComplexValued(expr, roles));
         }
         var real = IrPasses.Run(ComplexExpansion.Expand(Lowering.Lower(expr, roles)));
         KernelIR? data = null;

@@ -14,27 +14,38 @@ internal static class Hoisting
     /// <param name="Parameters">Reads the inputs and the cached columns; has the original outputs.</param>
     public sealed record Result(KernelIR? Data, KernelIR Parameters);
 
+    /// <summary>
+    /// The movable instructions whose values the rest of the kernel (or an output) reads: what must be handed over
+    /// when the movable part runs elsewhere. Sorted; empty when nothing is read.
+    /// </summary>
+    internal static (List<int> Frontier, bool[] IsFrontier) Frontier(KernelIR ir, Func<int, bool> movable)
+    {
+        int n = ir.Instructions.Count;
+        var frontier = new List<int>();
+        var isFrontier = new bool[n];
+        void Mark(int v)
+        {
+            if (movable(v) && !isFrontier[v]) { isFrontier[v] = true; frontier.Add(v); }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            var ins = ir.Instructions[i];
+            if (movable(i)) continue;
+            for (int k = 0; k < ins.Arity; k++) Mark(ins.Operand(k));
+        }
+        foreach (var o in ir.Outputs) Mark(o.Value);
+        frontier.Sort();
+        return (frontier, isFrontier);
+    }
+
     public static Result Run(KernelIR ir)
     {
         int n = ir.Instructions.Count;
         var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
         var onData = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Input);
         bool Hoistable(int i) => !onParams[i] && onData[i] && ir.Instructions[i].Op != IrOp.Input;
-        var frontier = new List<int>();
-        var isFrontier = new bool[n];
-        void Mark(int v)
-        {
-            if (Hoistable(v) && !isFrontier[v]) { isFrontier[v] = true; frontier.Add(v); }
-        }
-        for (int i = 0; i < n; i++)
-        {
-            var ins = ir.Instructions[i];
-            if (Hoistable(i)) continue;
-            for (int k = 0; k < ins.Arity; k++) Mark(ins.Operand(k));
-        }
-        foreach (var o in ir.Outputs) Mark(o.Value);
+        var (frontier, isFrontier) = Frontier(ir, Hoistable);
         if (frontier.Count == 0) return new Result(null, ir);
-        frontier.Sort();
 
         var data = new IrBuilder(ir.Inputs, []);
         var dataMap = new int[n];
@@ -56,5 +67,48 @@ internal static class Hoisting
         foreach (var o in ir.Outputs) main.AddOutput(o.Name, map[o.Value]);
         // The input was optimised already; the data kernel keeps every parameter-free value and needs pruning.
         return new Result(DeadCodeElimination.Run(data.Build()), main.Build());
+    }
+}
+
+/// <summary>
+/// Moves what depends on parameters only (normalisations of a lineshape, products of couplings, erf of a mean
+/// over a width) out of the event loop: those values become extra parameter slots, computed once per parameter
+/// change by a scalar prelude, instead of once per event.
+/// </summary>
+internal static class UniformHoisting
+{
+    /// <summary>Name prefix of the parameter slots the prelude fills.</summary>
+    public const string Prefix = "#uniform";
+
+    /// <param name="Prelude">Reads the original parameters; outputs the uniform values (null when nothing moves).</param>
+    /// <param name="Main">The kernel with the original parameters followed by the uniform slots.</param>
+    public sealed record Result(KernelIR? Prelude, KernelIR Main);
+
+    public static Result Run(KernelIR ir)
+    {
+        int n = ir.Instructions.Count;
+        var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
+        var onData = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Input);
+        bool Uniform(int i) => onParams[i] && !onData[i] && ir.Instructions[i].Op != IrOp.Param;
+        var (frontier, isFrontier) = Hoisting.Frontier(ir, Uniform);
+        if (frontier.Count == 0) return new Result(null, ir);
+
+        var prelude = new IrBuilder([], ir.Parameters);
+        var preludeMap = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            var ins = ir.Instructions[i];
+            preludeMap[i] = !onData[i] && ins.Op != IrOp.Input ? prelude.Copy(ins, preludeMap) : -1;
+        }
+        for (int k = 0; k < frontier.Count; k++) prelude.AddOutput($"{Prefix}{k}", preludeMap[frontier[k]]);
+
+        var slot = new Dictionary<int, int>();
+        for (int k = 0; k < frontier.Count; k++) slot[frontier[k]] = ir.Parameters.Count + k;
+        var main = new IrBuilder(ir.Inputs, ir.Parameters.Concat(frontier.Select((_, k) => $"{Prefix}{k}")));
+        // Regions (the checkpoints of a reverse-mode kernel) are kept: splitting respects them.
+        var map = main.CopyRegions(ir, i => !Uniform(i) || isFrontier[i],
+            (i, m) => isFrontier[i] ? main.Param(slot[i]) : main.Copy(ir.Instructions[i], m));
+        foreach (var o in ir.Outputs) main.AddOutput(o.Name, map[o.Value]);
+        return new Result(DeadCodeElimination.Run(prelude.Build()), DeadCodeElimination.Run(main.Build()));
     }
 }

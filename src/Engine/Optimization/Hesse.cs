@@ -23,6 +23,7 @@ internal sealed class Hesse
     public MinimumState Run(MinimumState state, int maxCalls)
     {
         int n = state.X.Length;
+        if (n == 0) return new MinimumState(state.X, state.F, state.Gradient, new double[0, 0], 0, ErrorStatus.Available, 0, _f.Calls);
         if (maxCalls == 0) maxCalls = 200 + 100 * n + 5 * n * n;
         int start = _f.Calls;
         var x = (double[])state.X.Clone();

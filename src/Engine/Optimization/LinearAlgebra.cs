@@ -137,6 +137,7 @@ internal static class LinearAlgebra
     {
         int n = m.GetLength(0);
         var err = Clone(m);
+        if (n == 0) return (err, false);
         if (n == 1)
         {
             if (err[0, 0] < Precision.Eps) { err[0, 0] = 1; return (err, true); }

@@ -437,6 +437,12 @@ internal sealed class Migrad
     public MigradOutcome Run(double[] x, MinimumState? previous, double tolerance, int maxCalls)
     {
         double edmGoal = 0.002 * Math.Max(tolerance * _f.Up, Precision.Eps2);
+        if (x.Length == 0)
+        {
+            // Every parameter fixed (a MINOS profile of a one-parameter fit): the minimum is the value itself.
+            var empty = new Gradient([], [], [], false);
+            return new MigradOutcome(new MinimumState([], _f.Value(x), empty, new double[0, 0], 0, ErrorStatus.Available, 0, _f.Calls), false, false, 0, null);
+        }
         var current = Seed(x, previous);
         int iterations = 0;
         int limit = maxCalls;

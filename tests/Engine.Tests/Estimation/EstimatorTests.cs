@@ -68,6 +68,14 @@ public class EstimatorTests
         double expected = -vd.Select((v, i) => weights[i] * Math.Log(v)).Sum() + weights.Sum() * Math.Log(vm.Average());
         Assert.Equal(expected, nll.Value(x), 1e-9 * Math.Abs(expected));
         AssertGradient(nll, x);
+        // The reference backend knows the intensity is real and gives the same likelihood and gradient.
+        var reference = new UnbinnedNll(Compile(Backend.Reference), data, mc, null, weights);
+        Assert.Equal(expected, reference.Value(x), 1e-9 * Math.Abs(expected));
+        var g1 = new double[5];
+        var g2 = new double[5];
+        nll.ValueAndGradient(x, g1);
+        reference.ValueAndGradient(x, g2);
+        for (int k = 0; k < 5; k++) Assert.Equal(g2[k], g1[k], 1e-8 * Math.Max(1, Math.Abs(g2[k])));
         Assert.Equal(0.5, nll.ErrorDef);
     }
 

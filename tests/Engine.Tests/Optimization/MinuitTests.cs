@@ -123,6 +123,18 @@ public class MinuitTests
     }
 
     [Fact]
+    public void Minos_of_a_single_free_parameter()
+    {
+        var pars = new[] { new FitParameter("x", 0, 1), new FitParameter("y", 5, 0.1, Fixed: true) };
+        var m = new Minuit(Of(Quadratic), pars);
+        m.Migrad();
+        var me = m.Minos("x").Parameters[0].Minos!;
+        Assert.True(me.IsValid);
+        Assert.Equal(-2, me.Lower, 1e-3);
+        Assert.Equal(2, me.Upper, 1e-3);
+    }
+
+    [Fact]
     public void Fixed_parameters_stay_and_have_no_error()
     {
         var pars = new[] { new FitParameter("x", 3, 0.1, Fixed: true), new FitParameter("y", 0, 0.1) };

@@ -21,7 +21,10 @@ internal sealed unsafe class CompiledKernel
     {
         Reduces = reduce;
         if (!ir.IsRealOnly) throw new ArgumentException("the CPU backend compiles real-only IR", nameof(ir));
+        OriginalParameterCount = ir.Parameters.Count;
+        (Prelude, ir) = UniformHoisting.Run(ir);
         IR = ir;
+        _parameters = new NativeBuffer(Math.Max(1, ir.Parameters.Count));
         Segments = Splitting.Plan(ir, splitSize);
         var cross = Segments.SelectMany(s => s.Exports).Distinct().OrderBy(v => v).ToList();
         var crossIndex = cross.Select((v, k) => (v, k)).ToDictionary(t => t.v, t => t.k);
@@ -72,7 +75,34 @@ internal sealed unsafe class CompiledKernel
     /// <summary>The largest chunk size; sample buffers are padded to a multiple of it.</summary>
     public const int MaxChunkSize = 256;
 
+    /// <summary>The per-event kernel: the original parameters, then the slots the prelude fills.</summary>
     public KernelIR IR { get; }
+
+    /// <summary>Parameter-only values computed once per parameter change (null when there are none).</summary>
+    public KernelIR? Prelude { get; }
+
+    /// <summary>Parameters of the kernel as it was given (before its parameter-only part moved to the prelude).</summary>
+    public int OriginalParameterCount { get; }
+
+    private readonly NativeBuffer _parameters;
+    private double[]? _lastOriginal;
+
+    /// <summary>
+    /// The parameter block for <see cref="Run"/>: the original parameter values followed by the prelude's values,
+    /// recomputed only when the original values changed since the last call.
+    /// </summary>
+    public double* PrepareParameters(ReadOnlySpan<double> original)
+    {
+        if (_lastOriginal is not null && original.SequenceEqual(_lastOriginal)) return _parameters.Pointer;
+        original.CopyTo(new Span<double>(_parameters.Pointer, OriginalParameterCount));
+        if (Prelude is not null)
+        {
+            var values = IrInterpreter.Run(Prelude, [], original);
+            for (int k = 0; k < values.Length; k++) _parameters.Pointer[OriginalParameterCount + k] = values[k].Real;
+        }
+        _lastOriginal = original.ToArray();
+        return _parameters.Pointer;
+    }
 
     /// <summary>True when outputs are weighted chunk sums rather than per-event values.</summary>
     public bool Reduces { get; }

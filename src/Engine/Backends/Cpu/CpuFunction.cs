@@ -173,7 +173,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0)
     {
         int size = k.ChunkSize, chunks = padded / size;
-        double* ps = _params.Pointer;
+        double* ps = k.PrepareParameters(new ReadOnlySpan<double>(_params.Pointer, k.OriginalParameterCount));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
         Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) =>
         {

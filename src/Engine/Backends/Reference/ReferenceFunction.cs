@@ -11,14 +11,16 @@ internal sealed class ReferenceFunction : ParametrizedFunction
     private readonly ReferenceEvaluator _evaluator;
     private ReferenceEvaluator[]? _gradient;
 
-    public ReferenceFunction(Expr expression, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters)
+    public ReferenceFunction(Expr expression, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, bool isComplexValued = true)
         : base(inputs, parameters)
     {
         _expression = expression;
         _evaluator = new ReferenceEvaluator(expression);
+        IsComplexValued = isComplexValued;
     }
 
-    public override bool IsComplexValued => true;
+    /// <summary>False when the compiler's type inference shows the model is real (imaginary parts are then dropped).</summary>
+    public override bool IsComplexValued { get; }
     public override bool IsGradientSupported => true;
 
     private Complex[] Point(EventSample sample, int i, ReferenceEvaluator evaluator)
