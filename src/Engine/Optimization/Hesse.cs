@@ -25,6 +25,7 @@ internal sealed class Hesse
         int n = state.X.Length;
         if (n == 0) return new MinimumState(state.X, state.F, state.Gradient, new double[0, 0], 0, ErrorStatus.Available, 0, _f.Calls);
         if (maxCalls == 0) maxCalls = 200 + 100 * n + 5 * n * n;
+        if (_f.HasGradient) return FromGradient(state);
         int start = _f.Calls;
         var x = (double[])state.X.Clone();
         double amin = _f.Value(x);
@@ -115,6 +116,58 @@ internal sealed class Hesse
         }
         return new MinimumState(state.X, amin, g, inverse, 0, made ? ErrorStatus.MadePosDef : ErrorStatus.Available,
             0.5 * Similarity(inverse, grd), _f.Calls);
+    }
+
+    /// <summary>
+    /// With an analytic gradient, the Hessian's columns are forward differences of the gradient: n gradient calls
+    /// (one more when the state has no analytic gradient at the point) instead of Minuit's value-only scheme
+    /// (about 2n·cycles + n(n−1)/2 calls), and more accurate, since differences of first derivatives lose fewer
+    /// digits than second differences of values. Steps are a thousandth of each parameter's current error
+    /// estimate, so the truncation error (half a step times the third derivative) stays near 1e-4 relative.
+    /// </summary>
+    private MinimumState FromGradient(MinimumState state)
+    {
+        int n = state.X.Length;
+        var x = (double[])state.X.Clone();
+        // MIGRAD's last state already holds the analytic gradient at this point.
+        var g0 = state.Gradient.IsAnalytic ? (double[])state.Gradient.Grad.Clone() : new double[n];
+        double amin = state.Gradient.IsAnalytic ? state.F : _f.ValueAndGradient(x, g0);
+        var h = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double variance = state.HasCovariance ? state.V[i, i] : 0;
+            if (!(variance > 0) && state.Gradient.G2[i] > 0) variance = 1.0 / state.Gradient.G2[i];
+            double sigma = variance > 0 ? Math.Sqrt(2 * _f.Up * variance) : _f.Parameter(i).Step;
+            h[i] = Math.Max(1e-3 * sigma, 8.0 * Precision.Eps2 * (Math.Abs(x[i]) + Precision.Eps2));
+            if (_f.Parameter(i).HasLimits) h[i] = Math.Min(h[i], 0.05);
+        }
+        var hessian = new double[n, n];
+        var gp = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double xi = x[i];
+            x[i] = xi + h[i];
+            _f.ValueAndGradient(x, gp);
+            x[i] = xi;
+            for (int j = 0; j < n; j++) hessian[i, j] = (gp[j] - g0[j]) / h[i];
+        }
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) hessian[i, j] = hessian[j, i] = 0.5 * (hessian[i, j] + hessian[j, i]);
+        var g2 = new double[n];
+        for (int i = 0; i < n; i++) g2[i] = hessian[i, i];
+        var g = new Gradient(g0, g2, h, true);
+        if (g2.Any(d => !(d > 0)))
+            return new MinimumState(state.X, amin, g, state.V, state.Dcovar, ErrorStatus.HesseFailed, state.Edm, _f.Calls);
+        var (pd, made) = MakePositiveDefinite(hessian);
+        var inverse = Invert(pd);
+        if (inverse is null)
+        {
+            var diag = new double[n, n];
+            for (int j = 0; j < n; j++) diag[j, j] = 1.0 / g2[j];
+            return new MinimumState(state.X, amin, g, diag, 1, ErrorStatus.InvertFailed, 0.5 * Similarity(diag, g0), _f.Calls);
+        }
+        return new MinimumState(state.X, amin, g, inverse, 0, made ? ErrorStatus.MadePosDef : ErrorStatus.Available,
+            0.5 * Similarity(inverse, g0), _f.Calls);
     }
 
     private Gradient Initial(double[] x, Gradient g)

@@ -125,13 +125,36 @@ internal sealed class Migrad
         var initial = InitialGradient(x);
         if (_f.HasGradient)
         {
-            // Analytic first derivatives; the diagonal second derivatives that scale the first step come from
-            // one numerical pass (two calls per parameter).
-            f = _f.Value(x);
-            var numeric = NumericalGradient(x, f, initial);
+            // Analytic first derivatives: forward differences of the gradient over a tenth of each user step give
+            // the whole Hessian at the start (one gradient call per parameter), and its inverse seeds the metric.
             var grad = new double[n];
             f = _f.ValueAndGradient(x, grad);
-            g = new Gradient(grad, numeric.G2, numeric.Step, true);
+            var hessian = new double[n, n];
+            var shifted = new double[n];
+            var xx = (double[])x.Clone();
+            for (int i = 0; i < n; i++)
+            {
+                double h = initial.Step[i];
+                xx[i] = x[i] + h;
+                _f.ValueAndGradient(xx, shifted);
+                xx[i] = x[i];
+                for (int j = 0; j < n; j++) hessian[i, j] = (shifted[j] - grad[j]) / h;
+            }
+            for (int i = 0; i < n; i++)
+                for (int j = i + 1; j < n; j++) hessian[i, j] = hessian[j, i] = 0.5 * (hessian[i, j] + hessian[j, i]);
+            var g2 = new double[n];
+            for (int i = 0; i < n; i++) g2[i] = hessian[i, i];
+            g = new Gradient(grad, g2, initial.Step, true);
+            if (previous is not { HasCovariance: true } && g2.All(d => d > 0))
+            {
+                var (pd, made) = MakePositiveDefinite(hessian);
+                if (Invert(pd) is { } inverse)
+                {
+                    // An exact Hessian at the start: trusted as Minuit trusts a HESSE seed (dcovar 0) unless it
+                    // had to be forced positive definite.
+                    return new MinimumState(x, f, g, inverse, made ? 1 : 0, ErrorStatus.Available, Edm(g, inverse), _f.Calls);
+                }
+            }
         }
         else
         {

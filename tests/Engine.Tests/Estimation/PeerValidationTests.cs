@@ -42,13 +42,18 @@ public class PeerValidationTests
         return path;
     }
 
-    private static void AssertClose(FitResult ours, JsonElement peer, params string[] names)
+    /// <summary>
+    /// Values to 1e-4 relative (or, with <paramref name="sigmas"/>, within that many of iminuit's errors), errors to
+    /// 1e-2 relative.
+    /// </summary>
+    private static void AssertClose(FitResult ours, JsonElement peer, string[] names, double? sigmas = null)
     {
         foreach (var n in names)
         {
             double v = peer.GetProperty("values").GetProperty(n).GetDouble();
             double e = peer.GetProperty("errors").GetProperty(n).GetDouble();
-            Assert.True(Math.Abs(ours.Value(n) - v) <= 1e-4 * Math.Abs(v), $"{n}: {ours.Value(n):R} vs iminuit {v:R}");
+            double tolerance = sigmas is { } k ? k * e : 1e-4 * Math.Abs(v);
+            Assert.True(Math.Abs(ours.Value(n) - v) <= tolerance, $"{n}: {ours.Value(n):R} vs iminuit {v:R} ± {e:R}");
             Assert.True(Math.Abs(ours.Error(n) - e) <= 1e-2 * e, $"{n}: error {ours.Error(n):R} vs iminuit {e:R}");
         }
     }
@@ -100,7 +105,10 @@ public class PeerValidationTests
             var r = m.Hesse();
             Assert.True(r.IsValid, r.ToTable());
             Assert.Equal(peer.GetProperty("fval").GetDouble(), r.Fval, 1e-4 * Math.Abs(r.Fval));
-            AssertClose(r, peer, "ns", "nb", "mu", "sigma", "lambd");
+            // With numerical derivatives MIGRAD retraces iminuit's steps: values agree to 1e-4. The analytic gradient
+            // takes another path to a point within the EDM goal (0.0001, about 0.014 σ from the true minimum, as is
+            // iminuit's): values then agree to that precision.
+            AssertClose(r, peer, ["ns", "nb", "mu", "sigma", "lambd"], analyticGradient ? 0.03 : null);
         }
         finally
         {
@@ -137,7 +145,7 @@ public class PeerValidationTests
             m.Migrad();
             var r = m.Hesse();
             Assert.True(r.IsValid, r.ToTable());
-            AssertClose(r, peer, "A1", "A2", "A3", "A4");
+            AssertClose(r, peer, ["A1", "A2", "A3", "A4"]);
         }
         finally
         {
