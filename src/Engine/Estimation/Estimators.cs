@@ -102,8 +102,13 @@ public sealed class UnbinnedNll : Estimator
     /// <param name="map">Fit parameters (all real degrees of freedom when null).</param>
     /// <param name="dataWeights">Optional per-event weights of the data (sWeights, say).</param>
     /// <param name="normalisationWeights">Optional per-event weights of the normalisation sample.</param>
+    /// <param name="cacheNormalisation">
+    /// When every fit parameter is a part of a complex coupling and the intensity is a Hermitian form in those
+    /// couplings (|Σ C_k A_k|² sums), keep the normalisation as a K × K matrix (see <see cref="CoupledNormalisation"/>):
+    /// a step then never passes over the normalisation sample.
+    /// </param>
     public UnbinnedNll(IParametrizedFunction intensity, EventSample data, EventSample normalisation, ParameterMap? map = null,
-        double[]? dataWeights = null, double[]? normalisationWeights = null) : base(intensity, map)
+        double[]? dataWeights = null, double[]? normalisationWeights = null, bool cacheNormalisation = true) : base(intensity, map)
     {
         if (intensity.IsComplexValued) throw new ArgumentException("the intensity must be real-valued (an |amplitude|² sum)");
         if (data.Count == 0) throw new ArgumentException("the data sample is empty");
@@ -115,6 +120,49 @@ public sealed class UnbinnedNll : Estimator
         _sumData = Total(_wData, data.Count);
         _sumMc = Total(_wMc, normalisation.Count);
         if (!(_sumMc > 0)) throw new ArgumentException("the normalisation weights sum to zero or less");
+        if (cacheNormalisation) TryCacheNormalisation();
+        else NormalisationMode = "full sum per call (caching off)";
+    }
+
+    private CoupledNormalisation? _coupled;
+    private int[] _couplingIndex = [];
+    private (int Index, Complex Value)[] _frozen = [];
+
+    /// <summary>How the normalisation is computed: a cached coupling matrix, or a full sum per call (and why).</summary>
+    public string NormalisationMode { get; private set; } = "";
+
+    private void TryCacheNormalisation()
+    {
+        var parameters = Function.Parameters;
+        if (Map.Bindings.Any(b => b.Part == ParameterPart.Value))
+        {
+            NormalisationMode = "full sum per call (real parameters are free, not only couplings)";
+            return;
+        }
+        var couplings = Map.Bindings.Select(b => b.Symbol).Distinct().ToList();
+        _coupled = CoupledNormalisation.TryCreate(Function, _mc, _wMc, couplings, out var reason);
+        if (_coupled is null)
+        {
+            NormalisationMode = $"full sum per call ({reason})";
+            return;
+        }
+        _couplingIndex = couplings.Select(c => parameters.Select(p => p.Name).ToList().IndexOf(c)).ToArray();
+        _frozen = parameters.Select((p, i) => (i, p.Value)).Where(t => !couplings.Contains(parameters[t.i].Name)).ToArray();
+        NormalisationMode = $"cached {couplings.Count + 1}x{couplings.Count + 1} coupling matrix";
+    }
+
+    // The cache holds for the values the other parameters had when it was built; if one was changed on the
+    // function since, it is built again.
+    private CoupledNormalisation? Coupled()
+    {
+        if (_coupled is null) return null;
+        foreach (var (i, v) in _frozen)
+            if (Function.Parameters[i].Value != v)
+            {
+                TryCacheNormalisation();
+                break;
+            }
+        return _coupled;
     }
 
     /// <inheritdoc/>
@@ -126,12 +174,33 @@ public sealed class UnbinnedNll : Estimator
         bool g = slotGradient is not null;
         var logs = Function.SumLog(_data, _wData, g);
         if (!double.IsFinite(logs.Value)) throw BadIntensity(x, _data, "data", mustBePositive: true);
-        var norm = Function.Sum(_mc, _wMc, g);
+        var norm = Coupled() is { } cached ? CachedSum(cached, g) : Function.Sum(_mc, _wMc, g);
         if (!(norm.Value > 0) || !double.IsFinite(norm.Value)) throw BadIntensity(x, _mc, "normalisation", mustBePositive: false);
         if (g)
             for (int k = 0; k < slotGradient!.Length; k++)
                 slotGradient[k] = -logs.Gradient![k] + _sumData * norm.Gradient![k] / norm.Value;
         return -logs.Value + _sumData * Math.Log(norm.Value / _sumMc);
+    }
+
+    private SampleSum CachedSum(CoupledNormalisation cached, bool withGradient)
+    {
+        int k = _couplingIndex.Length;
+        var c = new Complex[k];
+        for (int j = 0; j < k; j++) c[j] = Function.Parameters[_couplingIndex[j]].Value;
+        double value = cached.Value(c);
+        if (!withGradient) return new SampleSum(value, null);
+        var dRe = new double[k];
+        var dIm = new double[k];
+        cached.Gradient(c, dRe, dIm);
+        var slots = new double[Function.GradientParameters.Count];
+        var names = Function.GradientParameters.ToList();
+        for (int j = 0; j < k; j++)
+        {
+            string name = Function.Parameters[_couplingIndex[j]].Name;
+            slots[names.IndexOf(name + ".re")] = dRe[j];
+            slots[names.IndexOf(name + ".im")] = dIm[j];
+        }
+        return new SampleSum(value, slots);
     }
 }
 

@@ -80,6 +80,48 @@ public class EstimatorTests
     }
 
     [Fact]
+    public void Coupling_only_fits_keep_the_normalisation_as_a_matrix()
+    {
+        var data = Uniform(400, 21, "x", "y");
+        var mc = Uniform(5000, 22, "x", "y");
+        var weights = Enumerable.Range(0, 5000).Select(i => 0.25 + (i % 5) / 4.0).ToArray();
+        ParameterMap Couplings(IParametrizedFunction f) => new(f, [
+            new ParameterBinding("c2.re", "c2", ParameterPart.Re), new ParameterBinding("c2.im", "c2", ParameterPart.Im),
+            new ParameterBinding("|c3|", "c3", ParameterPart.Magnitude), new ParameterBinding("arg c3", "c3", ParameterPart.Phase)]);
+        var f1 = Compile();
+        var f2 = Compile();
+        var cached = new UnbinnedNll(f1, data, mc, Couplings(f1), null, weights);
+        var full = new UnbinnedNll(f2, data, mc, Couplings(f2), null, weights, cacheNormalisation: false);
+        Assert.StartsWith("cached 3x3", cached.NormalisationMode);
+        var rng = new Random(5);
+        for (int trial = 0; trial < 5; trial++)
+        {
+            double[] x = [rng.NextDouble() - 0.5, rng.NextDouble() - 0.5, 0.2 + rng.NextDouble(), 3 * rng.NextDouble()];
+            var g1 = new double[4];
+            var g2 = new double[4];
+            double v1 = cached.ValueAndGradient(x, g1), v2 = full.ValueAndGradient(x, g2);
+            Assert.Equal(v2, v1, 1e-10 * Math.Abs(v2));
+            Assert.Equal(v2, cached.Value(x), 1e-10 * Math.Abs(v2));
+            for (int k = 0; k < 4; k++) Assert.Equal(g2[k], g1[k], 1e-8 * Math.Max(1, Math.Abs(g2[k])));
+        }
+        // A shape parameter changed behind the estimator's back invalidates the matrix: it is rebuilt.
+        f1.SetParameter("t", 0.4);
+        f2.SetParameter("t", 0.4);
+        Assert.Equal(full.Value([0.1, 0.2, 0.5, 1.0]), cached.Value([0.1, 0.2, 0.5, 1.0]), 1e-9);
+    }
+
+    [Fact]
+    public void Normalisation_stays_a_full_sum_when_the_model_is_not_a_form_in_the_couplings()
+    {
+        var f = Lambdify.Compile(Parse("1 + Abs(c)**3*x"), ["x"], [ParameterSpec.ComplexValued("c", new Complex(0.5, 0.1))]);
+        var nll = new UnbinnedNll(f, Uniform(100, 1, "x"), Uniform(100, 2, "x"));
+        Assert.Contains("not a quadratic form", nll.NormalisationMode);
+        var g = Compile();
+        var withShape = new UnbinnedNll(g, Uniform(100, 3, "x", "y"), Uniform(100, 4, "x", "y"));
+        Assert.Contains("real parameters are free", withShape.NormalisationMode);
+    }
+
+    [Fact]
     public void Polar_couplings_give_the_same_likelihood_and_a_chained_gradient()
     {
         var data = Uniform(400, 3, "x", "y");

@@ -36,6 +36,41 @@ public class ReferenceFitTests
         Assert.Equal(peer.GetProperty("nll_at_truth").GetDouble(), atTruth, 1e-12 * Math.Abs(atTruth));
     }
 
+    [SkippableFact]
+    public void A_coupling_only_fit_uses_the_cached_normalisation_and_finds_the_same_minimum()
+    {
+        var dir = SharedData.ReferenceFit(Folder);
+        var def = FitDefinition.Load(Path.Combine(dir, "fit.json"));
+        // Fix the f0(1500) mass and width at their start values: the couplings alone are free.
+        var fixedValues = new Dictionary<string, System.Numerics.Complex>(def.Fixed);
+        foreach (var p in def.Free.Where(p => p.Part == ParameterPart.Value)) fixedValues[p.Symbol] = p.Start;
+        var couplingsOnly = new FitDefinition
+        {
+            Free = def.Free.Where(p => p.Part != ParameterPart.Value).ToList(), Fixed = fixedValues,
+            KinematicVariables = def.KinematicVariables, Strategy = def.Strategy, Tolerance = def.Tolerance,
+        };
+        var model = ModelFile.Load(Path.Combine(dir, def.ModelFile!)).GetValueOrThrow();
+        var data = CsvEvents.Read(Path.Combine(dir, def.DataFile!)).GetValueOrThrow();
+        var phsp = CsvEvents.Read(Path.Combine(dir, def.PhspFile!)).GetValueOrThrow();
+        var cached = UnbinnedFit.Create(model, couplingsOnly, data, phsp);
+        Assert.StartsWith("cached 6x6", cached.Likelihood.NormalisationMode);
+        var full = new UnbinnedNll(cached.Function, data, phsp, cached.Likelihood.Map, cacheNormalisation: false);
+        var x = couplingsOnly.Free.Select(p => p.Start).ToArray();
+        Assert.Equal(full.Value(x), cached.Likelihood.Value(x), 1e-9);
+        cached.Minuit.Migrad();
+        var r = cached.Minuit.Hesse();
+        var m = new Optimization.Minuit(full, couplingsOnly.FitParameters());
+        m.Migrad();
+        var reference = m.Hesse();
+        Assert.True(r.IsValid && reference.IsValid);
+        Assert.Equal(reference.Fval, r.Fval, 1e-6);
+        foreach (var p in couplingsOnly.Free)
+        {
+            Assert.Equal(reference.Value(p.Name), r.Value(p.Name), 0.01 * reference.Error(p.Name));
+            Assert.Equal(reference.Error(p.Name), r.Error(p.Name), 0.01 * reference.Error(p.Name));
+        }
+    }
+
     [SkippableTheory]
     [InlineData(true)]
     [InlineData(false)]
