@@ -191,7 +191,7 @@ internal sealed class Migrad
         var x = (double[])s.X.Clone();
         double f = s.F;
         var g = s.Gradient;
-        for (int iter = 0; iter < 2 * n; iter++)
+        for (int iter = 0; iter <= 2 * n; iter++)
         {
             // A parameter with a zero gradient and a zero second derivative is flat: nothing to search along.
             int i = Enumerable.Range(0, n).FirstOrDefault(k => g.G2[k] <= 0 && !(Math.Abs(g.Grad[k]) < Precision.Eps && Math.Abs(g.G2[k]) < Precision.Eps), -1);
@@ -206,8 +206,10 @@ internal sealed class Migrad
             f = fmin;
             (f, g) = GradientAt(x, f, g);
         }
+        // As Minuit2: a second derivative still negative gives a negative diagonal element; the first iteration
+        // then finds the metric not positive definite and corrects it.
         var v = new double[n, n];
-        for (int i = 0; i < n; i++) v[i, i] = g.G2[i] > Precision.Eps2 ? 1.0 / g.G2[i] : 1.0;
+        for (int i = 0; i < n; i++) v[i, i] = Math.Abs(g.G2[i]) > Precision.Eps2 ? 1.0 / g.G2[i] : 1.0;
         return new MinimumState(x, f, g, v, 1, ErrorStatus.Available, Edm(g, v), _f.Calls);
     }
 
@@ -304,7 +306,6 @@ internal sealed class Migrad
                 if (Math.Abs(p0.X - slam) < toler9 || Math.Abs(p1.X - slam) < toler9 || Math.Abs(p2.X - slam) < toler9)
                     return (xvmin, fvmin);
                 f3 = At(slam);
-                niter++;
                 if (f3 > p0.Y && f3 > p1.Y && f3 > p2.Y)
                 {
                     if (slam > xvmin) overal = Math.Min(overal, slam - toler8);

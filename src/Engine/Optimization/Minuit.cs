@@ -85,11 +85,14 @@ public sealed class Minuit
         _firstInfeasible ??= f.FirstInfeasible;
     }
 
+    private double[]? _stateExternal;
+
     private void Store(InternalFunction f, MinimumState s)
     {
         _state = s;
         var external = f.ToExternal(s.X);
         _parameters = _parameters.Select((p, i) => p with { Value = external[i] }).ToList();
+        _stateExternal = external;
     }
 
     /// <summary>
@@ -148,13 +151,17 @@ public sealed class Minuit
         {
             var x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
             var s = _state;
-            if (s is null || s.X.Length != x.Length || !s.X.SequenceEqual(x))
+            // The last state is used where the parameters are still where it left them (compared externally: the
+            // round trip through a limit's transformation need not reproduce the internal value to the last bit).
+            bool atState = s is not null && _stateExternal is not null && s.X.Length == x.Length &&
+                _parameters.Select(p => p.Value).SequenceEqual(_stateExternal);
+            if (!atState)
             {
                 // No MIGRAD state at this point: start from the user's steps.
                 var m = new Migrad(f, Optimization.Strategy.Of(Strategy), Update);
                 s = m.Seed(x, null);
             }
-            var h = new Hesse(f, Optimization.Strategy.Of(Strategy)).Run(s, MaxCalls);
+            var h = new Hesse(f, Optimization.Strategy.Of(Strategy)).Run(s!, MaxCalls);
             _hesseFailed = h.Status == ErrorStatus.HesseFailed;
             if (!_hesseFailed)
             {
