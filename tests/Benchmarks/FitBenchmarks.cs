@@ -49,9 +49,7 @@ public class GaussExpFitBenchmarks
         var m = new Minuit(_nll, new FitParameter[] {
             new("ns", NSig, 0.01 * NSig, Lower: 0), new("nb", 10 * NSig, 0.1 * NSig, Lower: 0),
             new("mu", 5, 0.05), new("sigma", 0.5, 0.005, Lower: 0), new("lambd", 4, 0.04, Lower: 0) });
-        var r = m.Migrad();
-        if (!r.IsValid) throw new InvalidOperationException("invalid minimum:\n" + r.ToTable());
-        return r;
+        return FitRuns.ValidMigrad(m);
     }
 
     /// <summary>MIGRAD with the analytic gradient of the fused likelihood kernel (PartialWave's default).</summary>
@@ -100,10 +98,7 @@ public class JpsiFitBenchmarks
 
     private double CouplingMigrad(UnbinnedNll nll)
     {
-        var m = new Minuit(nll, _couplings!.FitParameters()) { Strategy = _couplings.Strategy, Tolerance = _couplings.Tolerance };
-        var r = m.Migrad();
-        if (!r.IsValid) throw new InvalidOperationException("invalid minimum:\n" + r.ToTable());
-        return r.Fval;
+        return FitRuns.ValidMigrad(FitRuns.Minuit(nll, _couplings!)).Fval;
     }
 
     /// <summary>Couplings only, normalisation from the cached K × K matrix.</summary>
@@ -117,10 +112,7 @@ public class JpsiFitBenchmarks
     private FitResult Migrad(bool analytic)
     {
         _fit!.Likelihood.UseAnalyticGradient = analytic;
-        var m = new Minuit(_fit.Likelihood, _definition!.FitParameters()) { Strategy = _definition.Strategy, Tolerance = _definition.Tolerance };
-        var r = m.Migrad();
-        if (!r.IsValid) throw new InvalidOperationException("invalid minimum:\n" + r.ToTable());
-        return r;
+        return FitRuns.ValidMigrad(FitRuns.Minuit(_fit.Likelihood, _definition!));
     }
 
     /// <summary>MIGRAD with the analytic gradient (PartialWave's default).</summary>
@@ -136,8 +128,22 @@ public class JpsiFitBenchmarks
     public double MigradAndHesse()
     {
         _fit!.Likelihood.UseAnalyticGradient = true;
-        var m = new Minuit(_fit.Likelihood, _definition!.FitParameters()) { Strategy = _definition.Strategy, Tolerance = _definition.Tolerance };
+        var m = FitRuns.Minuit(_fit.Likelihood, _definition!);
         m.Migrad();
         return m.Hesse().Fval;
+    }
+}
+
+internal static class FitRuns
+{
+    public static Minuit Minuit(IObjective objective, FitDefinition definition) =>
+        new(objective, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
+
+    /// <summary>MIGRAD, refusing to time a fit that did not converge.</summary>
+    public static FitResult ValidMigrad(Minuit m)
+    {
+        var r = m.Migrad();
+        if (!r.IsValid) throw new InvalidOperationException("invalid minimum:\n" + r.ToTable());
+        return r;
     }
 }

@@ -53,11 +53,7 @@ internal sealed class Hesse
                 bool ok = false;
                 for (int multiply = 0; multiply < 5; multiply++)
                 {
-                    x[i] = xtf + d;
-                    fs1 = _f.Value(x);
-                    x[i] = xtf - d;
-                    fs2 = _f.Value(x);
-                    x[i] = xtf;
+                    (fs1, fs2) = _f.Sides(x, i, d);
                     sag = 0.5 * (fs1 + fs2 - 2.0 * amin);
                     if (sag > Precision.Eps2) { ok = true; break; }
                     if (limited)
@@ -203,11 +199,7 @@ internal sealed class Hesse
             double chgold = 10000;
             for (int j = 0; j < _strategy.HessianGradientCycles; j++)
             {
-                x[i] = xtf + d;
-                double fs1 = _f.Value(x);
-                x[i] = xtf - d;
-                double fs2 = _f.Value(x);
-                x[i] = xtf;
+                var (fs1, fs2) = _f.Sides(x, i, d);
                 double grdold = grd[i];
                 double grdnew = (fs1 - fs2) / (2.0 * d);
                 double dgmin = Precision.Eps * (Math.Abs(fs1) + Math.Abs(fs2)) / d;

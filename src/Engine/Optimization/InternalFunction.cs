@@ -53,6 +53,18 @@ internal sealed class InternalFunction
         return f;
     }
 
+    /// <summary>f(x + d·eᵢ) and f(x − d·eᵢ); <paramref name="x"/> is left as it was.</summary>
+    public (double Plus, double Minus) Sides(double[] x, int i, double d)
+    {
+        double xi = x[i];
+        x[i] = xi + d;
+        double plus = Value(x);
+        x[i] = xi - d;
+        double minus = Value(x);
+        x[i] = xi;
+        return (plus, minus);
+    }
+
     /// <summary>Trial points of line searches where the objective was not finite (stepped back from, not minimised).</summary>
     public int InfeasiblePoints { get; private set; }
     /// <summary>The report of the first such point.</summary>

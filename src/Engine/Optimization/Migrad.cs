@@ -90,11 +90,7 @@ internal sealed class Migrad
                 if (Math.Abs((step - stepb4) / step) < _strategy.GradientStepTolerance) break;
                 gstep[i] = step;
                 stepb4 = step;
-                xx[i] = xtf + step;
-                double fs1 = _f.Value(xx);
-                xx[i] = xtf - step;
-                double fs2 = _f.Value(xx);
-                xx[i] = xtf;
+                var (fs1, fs2) = _f.Sides(xx, i, step);
                 double grdb4 = grad[i];
                 grad[i] = 0.5 * (fs1 - fs2) / step;
                 g2[i] = (fs1 + fs2 - 2.0 * fx) / step / step;
