@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using PartialWave.Data;
+
+namespace PartialWave.Simulation;
+
+/// <summary>
+/// Fills <paramref name="destination"/> with uniform numbers in [0, 1) for the events
+/// <paramref name="firstEvent"/>, <paramref name="firstEvent"/> + 1, …: a pure function of the event index (a
+/// counter-based generator), so a run is the same for any batch size or thread count.
+/// </summary>
+public delegate void UniformFill(long firstEvent, Span<double> destination);
+
+/// <summary>Candidate events <paramref name="firstEvent"/> … <paramref name="firstEvent"/> + <paramref name="count"/> − 1 (same index, same event).</summary>
+public delegate EventSample CandidateBatch(long firstEvent, int count);
+
+/// <summary>Where a simulation stands.</summary>
+/// <param name="Generated">Candidates drawn so far.</param>
+/// <param name="Accepted">Events kept so far.</param>
+/// <param name="EventsPerSecond">Candidates per second.</param>
+/// <param name="Maximum">The maximum the acceptance uses.</param>
+public sealed record SimulationProgress(long Generated, long Accepted, double EventsPerSecond, double Maximum);
+
+/// <summary>An accept-reject run.</summary>
+/// <param name="Events">The kept events (candidate columns), in candidate order.</param>
+/// <param name="Generated">Candidates drawn (up to the last kept event).</param>
+/// <param name="Maximum">The maximum used by the final pass.</param>
+/// <param name="Restarts">Passes restarted because a candidate exceeded the assumed maximum (each with the larger one).</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record SimulationResult(EventSample Events, long Generated, double Maximum, IReadOnlyList<string> Restarts, double Seconds)
+{
+    /// <summary>Kept fraction.</summary>
+    public double Efficiency => Generated == 0 ? 0 : (double)Events.Count / Generated;
+}
+
+/// <summary>
+/// Accept-reject simulation of an intensity over candidate events (a phase-space sample, flat events, or weighted
+/// ones): a candidate is kept when u · max &lt; I · w (w the candidate's weight column, if any). One global maximum
+/// serves every batch — a per-batch maximum would bias the sample — estimated from a first batch and padded; a
+/// candidate above it is never clipped: the run restarts from the first event with the larger maximum and says so.
+/// Candidates and random numbers are keyed by event index, so the result depends on the seed alone.
+/// </summary>
+public sealed class AcceptReject
+{
+    private readonly IParametrizedFunction _intensity;
+    private readonly CandidateBatch _candidates;
+    private readonly UniformFill _uniforms;
+
+    /// <summary>Sets up a simulation.</summary>
+    /// <param name="intensity">Real-valued, non-negative model.</param>
+    /// <param name="candidates">Candidate generator keyed by event index.</param>
+    /// <param name="uniforms">Acceptance numbers keyed by event index (a stream separate from the candidates').</param>
+    public AcceptReject(IParametrizedFunction intensity, CandidateBatch candidates, UniformFill uniforms)
+    {
+        if (intensity.IsComplexValued) throw new ArgumentException("accept-reject needs a real-valued intensity");
+        _intensity = intensity;
+        _candidates = candidates;
+        _uniforms = uniforms;
+    }
+
+    /// <summary>Candidates per batch (memory, not results, depends on it).</summary>
+    public int BatchSize { get; init; } = 1 << 17;
+    /// <summary>Factor applied to the largest intensity seen when setting the maximum.</summary>
+    public double Padding { get; init; } = 1.05;
+    /// <summary>A known maximum (skips the estimate; still checked).</summary>
+    public double? Maximum { get; init; }
+    /// <summary>Column of candidate weights (importance sampling, weighted phase space); null for unweighted candidates.</summary>
+    public string? WeightColumn { get; init; }
+    /// <summary>Called after each batch.</summary>
+    public Action<SimulationProgress>? Progress { get; init; }
+
+    /// <summary>Draws until <paramref name="target"/> events are kept (or <paramref name="maxCandidates"/> are drawn).</summary>
+    /// <exception cref="InvalidOperationException">The intensity is negative or not finite somewhere (the message says where).</exception>
+    public SimulationResult Run(long target, long maxCandidates = long.MaxValue)
+    {
+        if (target < 0) throw new ArgumentOutOfRangeException(nameof(target));
+        var sw = Stopwatch.StartNew();
+        var restarts = new List<string>();
+        double max = Maximum ?? EstimateMaximum();
+        while (true)
+        {
+            var pass = Pass(max, target, maxCandidates, sw);
+            if (pass.Exceeded is not { } seen)
+                return new SimulationResult(pass.Events, pass.Generated, max, restarts, sw.Elapsed.TotalSeconds);
+            double larger = seen.Value * Padding;
+            restarts.Add($"candidate {seen.Index} has I·w = {seen.Value:G6} above the assumed maximum {max:G6}; restarted with {larger:G6}");
+            max = larger;
+        }
+    }
+
+    /// <summary>
+    /// A weighted sample instead of an unweighted one: the first <paramref name="count"/> candidates with a column
+    /// <paramref name="weightName"/> holding I · w (no acceptance, no maximum needed).
+    /// </summary>
+    public EventSample Weighted(int count, string weightName = "weight")
+    {
+        var batch = _candidates(0, count);
+        if (batch.Contains(weightName) && weightName != WeightColumn)
+            throw new ArgumentException($"the candidates already have a column '{weightName}'");
+        var values = Values(batch, 0);
+        return new EventSample(batch.ColumnNames.Where(c => c != weightName)
+            .Select(c => new KeyValuePair<string, double[]>(c, batch[c].ToArray()))
+            .Append(new KeyValuePair<string, double[]>(weightName, values)).ToList());
+    }
+
+    private double EstimateMaximum()
+    {
+        var batch = _candidates(0, BatchSize);
+        var values = Values(batch, 0);
+        double max = 0;
+        foreach (var v in values) max = Math.Max(max, v);
+        if (!(max > 0)) throw new InvalidOperationException($"the intensity is zero on all {batch.Count} candidates of the first batch: nothing can be accepted");
+        return max * Padding;
+    }
+
+    private double[] Values(EventSample batch, long first)
+    {
+        var values = new double[batch.Count];
+        _intensity.Evaluate(batch, values);
+        var weights = WeightColumn is null ? default : batch[WeightColumn];
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = WeightColumn is null ? values[i] : values[i] * weights[i];
+            if (!(v >= 0) || double.IsInfinity(v))
+                throw new InvalidOperationException($"the intensity{(WeightColumn is null ? "" : " times the weight")} is {v} at candidate {first + i}: it must be finite and not negative");
+            values[i] = v;
+        }
+        return values;
+    }
+
+    private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) Pass(double max, long target, long maxCandidates, Stopwatch sw)
+    {
+        var kept = new List<(EventSample Batch, int[] Rows)>();
+        long accepted = 0, generated = 0;
+        var u = new double[BatchSize];
+        while (accepted < target && generated < maxCandidates)
+        {
+            int n = (int)Math.Min(BatchSize, maxCandidates - generated);
+            var batch = _candidates(generated, n);
+            var values = Values(batch, generated);
+            _uniforms(generated, u.AsSpan(0, n));
+            var rows = new List<int>();
+            for (int i = 0; i < n; i++)
+            {
+                if (values[i] > max) return (Empty(batch), generated + i, (generated + i, values[i]));
+                if (u[i] * max < values[i])
+                {
+                    rows.Add(i);
+                    if (++accepted == target)
+                    {
+                        n = i + 1;
+                        break;
+                    }
+                }
+            }
+            kept.Add((batch, rows.ToArray()));
+            generated += n;
+            Progress?.Invoke(new SimulationProgress(generated, accepted, generated / Math.Max(sw.Elapsed.TotalSeconds, 1e-9), max));
+        }
+        return (Gather(kept), generated, null);
+    }
+
+    private static EventSample Empty(EventSample like) =>
+        new(like.ColumnNames.Select(c => new KeyValuePair<string, double[]>(c, [])).ToList());
+
+    private static EventSample Gather(List<(EventSample Batch, int[] Rows)> kept)
+    {
+        if (kept.Count == 0) return new EventSample([]);
+        var names = kept[0].Batch.ColumnNames;
+        int total = kept.Sum(k => k.Rows.Length);
+        var columns = names.ToDictionary(n => n, _ => new double[total]);
+        int at = 0;
+        foreach (var (batch, rows) in kept)
+        {
+            foreach (var name in names)
+            {
+                var source = batch[name];
+                var target = columns[name];
+                for (int r = 0; r < rows.Length; r++) target[at + r] = source[rows[r]];
+            }
+            at += rows.Length;
+        }
+        return new EventSample(names.Select(n => new KeyValuePair<string, double[]>(n, columns[n])).ToList());
+    }
+}
