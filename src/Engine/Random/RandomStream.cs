@@ -1,0 +1,169 @@
+namespace PartialWave.Randomness;
+
+/// <summary>
+/// A reproducible source of random numbers defined by a 64-bit seed and a 32-bit stream id, built on
+/// <see cref="Philox4x32"/>: every number is a pure function of (seed, stream, position), so a sample is
+/// bit-identical for any thread count, chunk size or device.
+/// </summary>
+/// <remarks>
+/// <para>The seed is the Philox key (low word first). Counters are laid out so that the two kinds of use never
+/// share a block:</para>
+/// <list type="bullet">
+/// <item>per-event draws (<see cref="Event"/>, <see cref="EventBlock"/>): counter (block, event low word,
+/// event high word, stream), for events 0 to 2^63 - 1 with up to 2^32 blocks (4 words each) per event;</item>
+/// <item>flat sequences (<see cref="FillUniform"/>, <see cref="FillNormal"/>, <see cref="FillExponential"/>,
+/// <see cref="FillUInt32"/>): counter (block low word, block high word, 2^31 + kind, stream), one kind per
+/// method, so the four sequences are independent of each other.</item>
+/// </list>
+/// <para>Use a different stream id for each purpose (phase-space generation, acceptance, smearing) so that
+/// their numbers are independent.</para>
+/// </remarks>
+public readonly struct RandomStream : IEquatable<RandomStream>
+{
+    private const uint FlatTag = 0x8000_0000;
+    private const uint KindWords = 0, KindUniform = 1, KindNormal = 2, KindExponential = 3;
+    private const int Batch = 256;
+
+    /// <summary>A stream of <paramref name="seed"/>.</summary>
+    public RandomStream(ulong seed, uint stream = 0)
+    {
+        Seed = seed;
+        Stream = stream;
+    }
+
+    /// <summary>The seed (the Philox key).</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The stream id (word 3 of every counter).</summary>
+    public uint Stream { get; }
+
+    internal uint Key0 => (uint)Seed;
+    internal uint Key1 => (uint)(Seed >> 32);
+
+    /// <summary>The same seed with another stream id.</summary>
+    public RandomStream WithStream(uint stream) => new(Seed, stream);
+
+    /// <summary>Block <paramref name="block"/> of event <paramref name="eventIndex"/>: Philox of (block, event low, event high, stream).</summary>
+    public PhiloxBlock EventBlock(long eventIndex, uint block)
+    {
+        CheckEvent(eventIndex);
+        return Philox4x32.Compute(new PhiloxBlock(block, (uint)eventIndex, (uint)((ulong)eventIndex >> 32), Stream), Key0, Key1);
+    }
+
+    /// <summary>Sequential draws for event <paramref name="eventIndex"/>, starting at block <paramref name="firstBlock"/>.</summary>
+    public EventRandom Event(long eventIndex, uint firstBlock = 0)
+    {
+        CheckEvent(eventIndex);
+        return new EventRandom(Key0, Key1, (uint)eventIndex, (uint)((ulong)eventIndex >> 32), Stream, firstBlock);
+    }
+
+    /// <summary>
+    /// Block <paramref name="block"/> of the events <paramref name="firstEvent"/>, <paramref name="firstEvent"/> + 1, ...
+    /// (as many as <paramref name="word0"/> is long), word by word: vectorised bulk form of <see cref="EventBlock"/>.
+    /// </summary>
+    public void EventBlocks(long firstEvent, uint block, Span<uint> word0, Span<uint> word1, Span<uint> word2, Span<uint> word3)
+    {
+        CheckEvent(firstEvent);
+        CheckEvent(firstEvent + Math.Max(0, word0.Length - 1));
+        Philox4x32.ComputeMany(new PhiloxBlock(block, 0, 0, Stream), 1, (ulong)firstEvent, Key0, Key1, word0, word1, word2, word3);
+    }
+
+    /// <summary>
+    /// Uniform doubles in [0, 1) at positions <paramref name="position"/>, <paramref name="position"/> + 1, ... of this
+    /// stream's uniform sequence: position n is <see cref="RandomBits.Uniform"/> of words (2h, 2h + 1), h = n mod 2,
+    /// of flat block n / 2.
+    /// </summary>
+    public void FillUniform(long position, Span<double> destination)
+    {
+        CheckPosition(position, destination.Length);
+        Fill(position, destination, KindUniform, 2, static (b, h) => h == 0 ? RandomBits.Uniform(b.X0, b.X1) : RandomBits.Uniform(b.X2, b.X3));
+    }
+
+    /// <summary>
+    /// Standard normal values at positions <paramref name="position"/>, ... of this stream's normal sequence:
+    /// flat block n / 2 gives the Box–Muller pair <see cref="RandomBits.Normals"/>, the first for even n, the second for odd.
+    /// </summary>
+    public void FillNormal(long position, Span<double> destination)
+    {
+        CheckPosition(position, destination.Length);
+        Fill(position, destination, KindNormal, 2, static (b, h) =>
+        {
+            var (first, second) = RandomBits.Normals(b);
+            return h == 0 ? first : second;
+        });
+    }
+
+    /// <summary>Standard exponential values at positions <paramref name="position"/>, ...: position n is <see cref="RandomBits.Exponential"/> of words (2h, 2h + 1) of flat block n / 2.</summary>
+    public void FillExponential(long position, Span<double> destination)
+    {
+        CheckPosition(position, destination.Length);
+        Fill(position, destination, KindExponential, 2, static (b, h) => h == 0 ? RandomBits.Exponential(b.X0, b.X1) : RandomBits.Exponential(b.X2, b.X3));
+    }
+
+    /// <summary>Raw 32-bit words at positions <paramref name="position"/>, ...: position n is word n mod 4 of flat block n / 4.</summary>
+    public void FillUInt32(long position, Span<uint> destination)
+    {
+        CheckPosition(position, destination.Length);
+        Fill(position, destination, KindWords, 4, static (b, h) => b[h]);
+    }
+
+    /// <summary>The uniform at one position of the sequence <see cref="FillUniform"/> writes.</summary>
+    public double Uniform(long position)
+    {
+        Span<double> one = stackalloc double[1];
+        FillUniform(position, one);
+        return one[0];
+    }
+
+    private void Fill<T>(long position, Span<T> destination, uint kind, int perBlock, Func<PhiloxBlock, int, T> take)
+    {
+        Span<uint> words = stackalloc uint[4 * Batch];
+        var w0 = words[..Batch]; var w1 = words.Slice(Batch, Batch);
+        var w2 = words.Slice(2 * Batch, Batch); var w3 = words.Slice(3 * Batch, Batch);
+        var template = new PhiloxBlock(0, 0, FlatTag | kind, Stream);
+        int done = 0;
+        while (done < destination.Length)
+        {
+            long n = position + done;
+            long firstBlock = n / perBlock;
+            int skip = (int)(n % perBlock);
+            int blocks = Math.Min(Batch, (skip + destination.Length - done + perBlock - 1) / perBlock);
+            Philox4x32.ComputeMany(template, 0, (ulong)firstBlock, Key0, Key1, w0[..blocks], w1[..blocks], w2[..blocks], w3[..blocks]);
+            for (int b = 0; b < blocks && done < destination.Length; b++)
+            {
+                var block = new PhiloxBlock(w0[b], w1[b], w2[b], w3[b]);
+                for (int h = b == 0 ? skip : 0; h < perBlock && done < destination.Length; h++)
+                    destination[done++] = take(block, h);
+            }
+        }
+    }
+
+    private static void CheckEvent(long eventIndex)
+    {
+        if (eventIndex < 0) throw new ArgumentOutOfRangeException(nameof(eventIndex), eventIndex, "event indices start at 0");
+    }
+
+    private static void CheckPosition(long position, int length)
+    {
+        if (position < 0 || position > long.MaxValue - length)
+            throw new ArgumentOutOfRangeException(nameof(position), position, "positions run from 0 to 2^63 - 1");
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(RandomStream other) => Seed == other.Seed && Stream == other.Stream;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is RandomStream other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Seed, Stream);
+
+    /// <summary>Equal seed and stream.</summary>
+    public static bool operator ==(RandomStream left, RandomStream right) => left.Equals(right);
+
+    /// <summary>Different seed or stream.</summary>
+    public static bool operator !=(RandomStream left, RandomStream right) => !left.Equals(right);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"RandomStream(seed {Seed}, stream {Stream})";
+}
