@@ -46,6 +46,14 @@ public static class DiagnosticCodes
     public const string UnknownSymbol = "PWA0013";
     /// <summary>A symbol of the model with no value.</summary>
     public const string MissingSymbol = "PWA0014";
+    /// <summary>A data file without a column the caller asked for.</summary>
+    public const string MissingColumn = "PWA0015";
+    /// <summary>A NaN in a data file (rejected unless the reader is told to allow NaN).</summary>
+    public const string NaNValue = "PWA0016";
+    /// <summary>A data file that ends before its header or its rows say it should (a short .npy, a short CSV row).</summary>
+    public const string Truncated = "PWA0017";
+    /// <summary>A data file of a type, element type or shape the readers do not support.</summary>
+    public const string UnsupportedData = "PWA0018";
 }
 
 /// <summary>The outcome of reading: a value, or the diagnostics that explain why there is none.</summary>

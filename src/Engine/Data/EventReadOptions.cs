@@ -1,0 +1,21 @@
+namespace PartialWave.Data;
+
+/// <summary>How the event-file readers treat what they read. The default reads every column and rejects NaN.</summary>
+public sealed record EventReadOptions
+{
+    /// <summary>Every column, NaN rejected.</summary>
+    public static EventReadOptions Default { get; } = new();
+
+    /// <summary>
+    /// The columns the caller needs, in the order the sample should have them; a file without one of them is an
+    /// error (<see cref="Parsing.DiagnosticCodes.MissingColumn"/>) that lists the columns it has. Other columns are
+    /// not read. Null: every column of the file, in file order.
+    /// </summary>
+    public IReadOnlyList<string>? Columns { get; init; }
+
+    /// <summary>
+    /// Accept NaN values. Off by default: a NaN in event data is nearly always a bug upstream, and a fit over it
+    /// fails far from the cause, so the reader names its row and column instead.
+    /// </summary>
+    public bool AllowNaN { get; init; }
+}

@@ -1,0 +1,71 @@
+using System.Buffers;
+using System.IO.MemoryMappedFiles;
+
+namespace PartialWave.Data;
+
+/// <summary>
+/// A file mapped read-only into memory, as <see cref="Memory{T}"/>. Reading a 56 MB CSV into a new byte array
+/// cost 35 ms here, mostly page faults on the fresh array; mapping the page cache costs about 6 (measured in the
+/// session that wrote the readers). Caveat of every mapping: a file truncated by another process while mapped
+/// faults the reader, so the readers map only while they parse and copy the values out.
+/// </summary>
+internal sealed unsafe class MappedFile : MemoryManager<byte>
+{
+    private readonly MemoryMappedFile? _file;
+    private readonly MemoryMappedViewAccessor? _view;
+    private readonly byte* _pointer;
+    private readonly int _length;
+
+    private MappedFile(MemoryMappedFile? file, MemoryMappedViewAccessor? view, byte* pointer, int length)
+    {
+        _file = file;
+        _view = view;
+        _pointer = pointer;
+        _length = length;
+    }
+
+    /// <summary>Maps a whole file (at most <see cref="Array.MaxLength"/> bytes).</summary>
+    public static MappedFile Open(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        long length = stream.Length;
+        if (length > Array.MaxLength) throw new IOException($"the file has {length} bytes, more than can be mapped at once");
+        if (length == 0) return new MappedFile(null, null, null, 0);
+        var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        try
+        {
+            var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            return new MappedFile(file, view, pointer + view.PointerOffset, (int)length);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file's length in bytes.</summary>
+    public int Length => _length;
+
+    /// <inheritdoc/>
+    public override Span<byte> GetSpan() => new(_pointer, _length);
+
+    /// <inheritdoc/>
+    public override MemoryHandle Pin(int elementIndex = 0) => new(_pointer + elementIndex);
+
+    /// <inheritdoc/>
+    public override void Unpin() { }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+        }
+        _file?.Dispose();
+    }
+}
