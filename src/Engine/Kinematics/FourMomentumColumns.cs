@@ -136,17 +136,22 @@ public sealed class FourMomentumColumns
         return new EventSample(columns);
     }
 
-    /// <summary>(p_i + p_j)² for every event.</summary>
+    /// <summary>(p_i + p_j)² for every event (in parallel chunks; each value depends only on its event).</summary>
     public double[] PairMassSquared(int i, int j)
     {
         var (ei, xi, yi, zi) = (E(i), Px(i), Py(i), Pz(i));
         var (ej, xj, yj, zj) = (E(j), Px(j), Py(j), Pz(j));
         var m2 = GC.AllocateUninitializedArray<double>(EventCount);
-        for (int k = 0; k < m2.Length; k++)
+        const int chunk = 1 << 15;
+        Parallel.For(0, (EventCount + chunk - 1) / chunk, c =>
         {
-            double e = ei[k] + ej[k], x = xi[k] + xj[k], y = yi[k] + yj[k], z = zi[k] + zj[k];
-            m2[k] = e * e - (x * x + y * y + z * z);
-        }
+            int end = Math.Min(m2.Length, (c + 1) * chunk);
+            for (int k = c * chunk; k < end; k++)
+            {
+                double e = ei[k] + ej[k], x = xi[k] + xj[k], y = yi[k] + yj[k], z = zi[k] + zj[k];
+                m2[k] = e * e - (x * x + y * y + z * z);
+            }
+        });
         return m2;
     }
 }

@@ -12,13 +12,14 @@ namespace PartialWave.Kinematics;
 /// </summary>
 /// <remarks>
 /// <para>Method: of the three pairs, the one with the best acceptance is "(i, j)", k the third particle. s_ij is
-/// drawn uniformly in its range and accepted with probability <see cref="DalitzPlot.Width"/>(s_ij) / max width;
-/// s_jk is then uniform over its range at that s_ij, so (s_ij, s_jk) is uniform inside the Dalitz boundary. The
+/// drawn with density proportional to <see cref="DalitzPlot.Width"/>(s_ij), by acceptance under a 128-bin envelope
+/// (about 99 % of attempts succeed); s_jk is then uniform over its range at that s_ij, so (s_ij, s_jk) is
+/// uniform inside the Dalitz boundary. The
 /// momenta are built with k along z and i in the xz plane, then turned by a uniformly random rotation
 /// R_z(α) R_y(β) R_z(γ) (cos β uniform): an isotropic orientation.</para>
 /// <para>Random numbers of event e (<see cref="RandomStream.EventBlock"/>, <see cref="RandomBits.Uniform"/> of word
 /// pairs 0–1 and 2–3): block 0 gives the position of s_jk in its range and α / 2π; block 1 gives (cos β + 1) / 2
-/// and γ / 2π; block 2 + t gives attempt t's (s_ij fraction, acceptance uniform).</para>
+/// and γ / 2π; block 2 + t gives attempt t's two uniforms (bin and position of s_ij, acceptance).</para>
 /// </remarks>
 public sealed class ThreeBodyPhaseSpace
 {
@@ -27,32 +28,28 @@ public sealed class ThreeBodyPhaseSpace
     private const int Lanes = 4;
 
     private readonly int _i, _j, _k;
-    private readonly double _M, _M2, _inv2M, _mi2, _mj2, _mk2, _sMin, _sRange, _deltaMax;
+    private readonly double _M, _M2, _inv2M, _mi2, _mj2, _mk2;
     private readonly double _a1, _b1, _a2, _b2;
+    private readonly WidthSampler _sampler;
 
     /// <summary>Phase space of a parent of mass <paramref name="parentMass"/> decaying to <paramref name="mass0"/>, <paramref name="mass1"/>, <paramref name="mass2"/> (GeV).</summary>
     public ThreeBodyPhaseSpace(double parentMass, double mass0, double mass1, double mass2)
     {
         Dalitz = new DalitzPlot(parentMass, mass0, mass1, mass2);
         var m = Dalitz.Masses;
-        double best = -1;
+        WidthSampler? best = null;
         foreach (var (i, j) in new[] { (0, 1), (0, 2), (1, 2) })
         {
-            var (peak, _) = MaximumWidth(Dalitz, i, j);
-            double efficiency = Dalitz.Area / ((Dalitz.Maximum(i, j) - Dalitz.Minimum(i, j)) * peak);
-            if (efficiency > best + 1e-12) { best = efficiency; (_i, _j) = (i, j); }
+            var sampler = new WidthSampler(Dalitz, i, j);
+            if (best is null || sampler.Efficiency > best.Efficiency + 1e-12) { best = sampler; (_i, _j) = (i, j); }
         }
+        _sampler = best!;
         _k = 3 - _i - _j;
         _M = parentMass; _M2 = parentMass * parentMass; _inv2M = 0.5 / parentMass;
         double mi = m[_i], mj = m[_j], mk = m[_k];
         _mi2 = mi * mi; _mj2 = mj * mj; _mk2 = mk * mk;
         _a1 = (mi + mj) * (mi + mj); _b1 = (mi - mj) * (mi - mj);
         _a2 = (parentMass + mk) * (parentMass + mk); _b2 = (parentMass - mk) * (parentMass - mk);
-        _sMin = Dalitz.Minimum(_i, _j);
-        _sRange = Dalitz.Maximum(_i, _j) - _sMin;
-        // A margin far above the maximiser's error; an event above the maximum is reported, never clipped.
-        _deltaMax = MaximumWidth(Dalitz, _i, _j).Peak * (1 + 1e-6);
-        Efficiency = Dalitz.Area / (_sRange * _deltaMax);
     }
 
     /// <summary>The Dalitz plot of the decay (boundary, area, phase-space volume).</summary>
@@ -62,7 +59,7 @@ public sealed class ThreeBodyPhaseSpace
     public (int I, int J) SampledPair => (_i, _j);
 
     /// <summary>Expected fraction of accepted draws of s_ij (1 / mean attempts per event).</summary>
-    public double Efficiency { get; }
+    public double Efficiency => _sampler.Efficiency;
 
     /// <summary>
     /// Events <paramref name="firstEvent"/> to <paramref name="firstEvent"/> + <paramref name="count"/> - 1 in new columns
@@ -129,29 +126,18 @@ public sealed class ThreeBodyPhaseSpace
     {
         retry = RetryBuffer ??= new int[Batch];
         retries = 0;
-        var sMin = Vector256.Create(_sMin); var sRange = Vector256.Create(_sRange); var deltaMax = Vector256.Create(_deltaMax);
         for (int t = 0; t < padded; t += Lanes)
         {
-            var us = Uniform(words, 8 * Batch + t);
-            var uAccept = Uniform(words, 10 * Batch + t);
-            var sv = sMin + us * sRange;
-            var delta = Width(sv);
-            if (Vector256.GreaterThanAny(delta, deltaMax)) ThrowAboveMaximum(Largest(delta));
-            uint accepted = Vector256.LessThan(uAccept * deltaMax, delta).ExtractMostSignificantBits();
+            var sv = _sampler.Attempt(Uniform(words, 8 * Batch + t), Uniform(words, 10 * Batch + t), out var accepted);
             sv.CopyTo(s.Slice(t, Lanes));
+            uint mask = accepted.ExtractMostSignificantBits();
+            if (mask == (1u << Lanes) - 1) continue;
             for (int lane = 0; lane < Lanes; lane++)
-                if ((accepted & (1u << lane)) == 0) retry[retries++] = t + lane;
+                if ((mask & (1u << lane)) == 0) retry[retries++] = t + lane;
         }
     }
 
     [ThreadStatic] private static int[]? RetryBuffer;
-
-    private static double Largest(Vector256<double> v)
-    {
-        double m = v[0];
-        for (int lane = 1; lane < Lanes; lane++) m = Math.Max(m, v[lane]);
-        return m;
-    }
 
     // Later attempts of one event, scalar, with the same arithmetic as the vector pass.
     private double Retry(RandomStream random, long eventIndex)
@@ -159,23 +145,9 @@ public sealed class ThreeBodyPhaseSpace
         for (uint block = 3; ; block++)
         {
             var b = random.EventBlock(eventIndex, block);
-            double s = _sMin + RandomBits.Uniform(b.X0, b.X1) * _sRange;
-            double l = (s - _a1) * (s - _b1) * ((s - _a2) * (s - _b2));
-            double delta = Math.Sqrt(Math.Max(l, 0.0)) / s;
-            if (delta > _deltaMax) ThrowAboveMaximum(delta);
-            if (RandomBits.Uniform(b.X2, b.X3) * _deltaMax < delta) return s;
+            if (_sampler.Attempt(RandomBits.Uniform(b.X0, b.X1), RandomBits.Uniform(b.X2, b.X3), out double s)) return s;
             if (block == uint.MaxValue) throw new InvalidOperationException("no accepted s_ij in 2^32 attempts");
         }
-    }
-
-    private void ThrowAboveMaximum(double delta) => throw new InvalidOperationException(
-        $"Dalitz width {delta} above the assumed maximum {_deltaMax}: the maximum search failed for masses {_M} -> {string.Join(", ", Dalitz.Masses)}");
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Vector256<double> Width(Vector256<double> s)
-    {
-        var l = (s - Vector256.Create(_a1)) * (s - Vector256.Create(_b1)) * ((s - Vector256.Create(_a2)) * (s - Vector256.Create(_b2)));
-        return Vector256.Sqrt(Vector256.Max(l, Vector256<double>.Zero)) / s;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -269,30 +241,5 @@ public sealed class ThreeBodyPhaseSpace
         x.StoreUnsafe(ref columns[first + 1][row]);
         y.StoreUnsafe(ref columns[first + 2][row]);
         z.StoreUnsafe(ref columns[first + 3][row]);
-    }
-
-    /// <summary>The largest width of the Dalitz plot over s_ij, and where: a grid, then golden-section refinement.</summary>
-    internal static (double Peak, double At) MaximumWidth(DalitzPlot dalitz, int i, int j)
-    {
-        double lo = dalitz.Minimum(i, j), hi = dalitz.Maximum(i, j);
-        const int grid = 2048;
-        double step = (hi - lo) / grid, bestS = lo, best = 0;
-        for (int g = 0; g <= grid; g++)
-        {
-            double s = lo + g * step, w = dalitz.Width(i, j, s);
-            if (w > best) { best = w; bestS = s; }
-        }
-        double a = Math.Max(lo, bestS - step), b = Math.Min(hi, bestS + step);
-        double invPhi = (Math.Sqrt(5) - 1) / 2;
-        double c = b - invPhi * (b - a), d = a + invPhi * (b - a);
-        double fc = dalitz.Width(i, j, c), fd = dalitz.Width(i, j, d);
-        for (int it = 0; it < 200 && b - a > 1e-15 * Math.Max(1, Math.Abs(b)); it++)
-        {
-            if (fc > fd) { b = d; d = c; fd = fc; c = b - invPhi * (b - a); fc = dalitz.Width(i, j, c); }
-            else { a = c; c = d; fc = fd; d = a + invPhi * (b - a); fd = dalitz.Width(i, j, d); }
-        }
-        foreach (var (s, w) in new[] { (c, fc), (d, fd) })
-            if (w > best) { best = w; bestS = s; }
-        return (best, bestS);
     }
 }
