@@ -32,6 +32,10 @@ public sealed class EventSample
     /// <summary>True when the sample has the column.</summary>
     public bool Contains(string name) => _columns.ContainsKey(name);
 
+    /// <summary>The array behind a column (the readers and writers use it without copying; callers must not write to it).</summary>
+    internal double[] Column(string name) => _columns.TryGetValue(name, out var c) ? c
+        : throw new KeyNotFoundException($"the sample has no column '{name}' (it has {string.Join(", ", _names)})");
+
     /// <summary>The values of a column.</summary>
     public ReadOnlySpan<double> this[string name] => _columns.TryGetValue(name, out var c) ? c
         : throw new KeyNotFoundException($"the sample has no column '{name}' (it has {string.Join(", ", _names)})");
