@@ -14,14 +14,20 @@ namespace PartialWave.Kinematics;
 /// </remarks>
 internal static class TurnSinCos
 {
-    // Static readonly doubles are constants to the optimising JIT, so the unrolled Horner steps below load nothing.
-    private static readonly double[] Sin = Coefficients(1);
-    private static readonly double[] Cos = Coefficients(0);
-    private static readonly double S0 = Sin[0], S1 = Sin[1], S2 = Sin[2], S3 = Sin[3], S4 = Sin[4], S5 = Sin[5], S6 = Sin[6], S7 = Sin[7], S8 = Sin[8];
-    private static readonly double C0 = Cos[0], C1 = Cos[1], C2 = Cos[2], C3 = Cos[3], C4 = Cos[4], C5 = Cos[5], C6 = Cos[6], C7 = Cos[7], C8 = Cos[8], C9 = Cos[9];
+    // (-1)^k (2π)^(2k+1) / (2k+1)! and (-1)^k (2π)^(2k) / (2k)!, as Coefficients computes them (a test checks),
+    // written out so the JIT sees constants whatever the order of compilation and class initialisation.
+    private const double S0 = 6.283185307179586, S1 = -41.341702240399755, S2 = 81.60524927607504,
+        S3 = -76.70585975306136, S4 = 42.058693944897634, S5 = -15.094642576822983, S6 = 3.8199525848482794,
+        S7 = -0.7181223017784999, S8 = 0.10422916220813974;
+    private const double C0 = 1, C1 = -19.739208802178716, C2 = 64.93939402266828, C3 = -85.4568172066937,
+        C4 = 60.24464137187664, C5 = -26.426256783374384, C6 = 7.903536371318464, C7 = -1.7143907110886707,
+        C8 = 0.28200596845579096, C9 = -0.036382841142545634;
 
-    // (-1)^k (2π)^(2k+p) / (2k+p)! for k = 0, 1, ...
-    private static double[] Coefficients(int parity)
+    internal static double[] SinCoefficients => [S0, S1, S2, S3, S4, S5, S6, S7, S8];
+    internal static double[] CosCoefficients => [C0, C1, C2, C3, C4, C5, C6, C7, C8, C9];
+
+    /// <summary>(-1)^k (2π)^(2k+p) / (2k+p)! for k = 0, 1, ... (p = 1: sine, 9 terms; p = 0: cosine, 10 terms).</summary>
+    internal static double[] Coefficients(int parity)
     {
         var c = new double[parity == 1 ? 9 : 10];
         for (int k = 0; k < c.Length; k++)

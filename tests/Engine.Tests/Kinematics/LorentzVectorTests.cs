@@ -91,6 +91,13 @@ public class TurnSinCosTests
     }
 
     [Fact]
+    public void Written_out_coefficients_are_the_Taylor_ones()
+    {
+        Assert.Equal(TurnSinCos.Coefficients(1), TurnSinCos.SinCoefficients);
+        Assert.Equal(TurnSinCos.Coefficients(0), TurnSinCos.CosCoefficients);
+    }
+
+    [Fact]
     public void A_lane_does_not_depend_on_its_neighbours()
     {
         double[] values = [0.01, 0.3, 0.6, 0.97, 0.125, 1e-9, 0.499999, 0.75];
