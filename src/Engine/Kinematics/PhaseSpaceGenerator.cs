@@ -5,7 +5,8 @@ namespace PartialWave.Kinematics;
 /// <summary>
 /// n-body phase space M → 0 1 ... n-1 in the parent's rest frame by the Raubold–Lynch method (GENBOD, as ROOT's
 /// <c>TGenPhaseSpace</c>): weighted events, or flat ones by accepting each with probability weight / bound.
-/// Event e uses only <see cref="RandomStream.Event"/>(e), so a sample is the same for any thread count.
+/// Event e uses only <see cref="RandomStream.Event"/>(e), so a sample is the same for any thread count; the
+/// arithmetic is IEEE-754 +, -, ×, ÷ and √ only, so it is the same on any platform too.
 /// </summary>
 /// <remarks>
 /// <para>The intermediate masses M_1 &lt; M_2 &lt; ... of the systems {0, 1}, {0, 1, 2}, ... are drawn as sorted
@@ -138,7 +139,8 @@ public sealed class PhaseSpaceGenerator
     {
         double cos = 2 * random.NextDouble() - 1;
         double sin = Math.Sqrt(Math.Max(0, 1 - cos * cos));
-        var (sp, cp) = Math.SinCos(2 * Math.PI * random.NextDouble());
+        // TurnSinCos, not Math.SinCos: additions and multiplications only, so the events are the same on any platform.
+        var (sp, cp) = TurnSinCos.Compute(random.NextDouble());
         return (sin * cp, sin * sp, cos);
     }
 

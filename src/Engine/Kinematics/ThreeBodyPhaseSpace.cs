@@ -8,7 +8,8 @@ namespace PartialWave.Kinematics;
 /// <summary>
 /// Flat (unweighted) three-body phase space M → 0 1 2 in the parent's rest frame, generated directly in the Dalitz
 /// plot and vectorised: the fast path for three-body decays. Event i is a pure function of (seed, stream, i), so a
-/// sample is the same for any thread count and any split into calls.
+/// sample is the same for any thread count and any split into calls; the arithmetic is IEEE-754 +, -, ×, ÷ and √
+/// only (no library sine, no fused multiply-add), so it is the same on any platform too.
 /// </summary>
 /// <remarks>
 /// <para>Method: of the three pairs, the one with the best acceptance is "(i, j)", k the third particle. s_ij is
