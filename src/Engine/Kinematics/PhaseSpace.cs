@@ -22,9 +22,15 @@ public static class PhaseSpace
 
     /// <summary>
     /// <see cref="GenerateFlat"/> as an event sample: columns <c>p{i}_E</c>, <c>p{i}_px</c>, <c>p{i}_py</c>, <c>p{i}_pz</c>
-    /// per particle, then <c>m2_{ij}</c> (invariant mass squared, i &lt; j) per pair.
+    /// per particle, then <c>m2_{ij}</c> (invariant mass squared, i &lt; j) per pair (for three bodies the generated
+    /// invariants, see <see cref="ThreeBodyPhaseSpace.GenerateSample"/>).
     /// </summary>
     public static EventSample FlatSample(double parentMass, IReadOnlyList<double> masses, int count, RandomStream random,
-        long firstEvent = 0, int maxDegreeOfParallelism = -1) =>
-        GenerateFlat(parentMass, masses, count, random, firstEvent, maxDegreeOfParallelism).ToEventSample();
+        long firstEvent = 0, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(masses);
+        return masses.Count == 3
+            ? new ThreeBodyPhaseSpace(parentMass, masses[0], masses[1], masses[2]).GenerateSample(random, count, firstEvent, maxDegreeOfParallelism)
+            : GenerateFlat(parentMass, masses, count, random, firstEvent, maxDegreeOfParallelism).ToEventSample();
+    }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using PartialWave.Data;
 using PartialWave.Randomness;
 
 namespace PartialWave.Kinematics;
@@ -79,7 +80,33 @@ public sealed class ThreeBodyPhaseSpace
     /// <paramref name="destination"/> at rows <paramref name="offset"/>, ..., on up to
     /// <paramref name="maxDegreeOfParallelism"/> threads (-1: all cores).
     /// </summary>
-    public void Generate(RandomStream random, long firstEvent, FourMomentumColumns destination, int offset, int count, int maxDegreeOfParallelism = -1)
+    public void Generate(RandomStream random, long firstEvent, FourMomentumColumns destination, int offset, int count, int maxDegreeOfParallelism = -1) =>
+        Generate(random, firstEvent, destination, null, offset, count, maxDegreeOfParallelism);
+
+    /// <summary>
+    /// Events <paramref name="firstEvent"/>, ... as an event sample with the columns of
+    /// <see cref="FourMomentumColumns.ToEventSample"/>: the four-momenta, then m2_01, m2_02, m2_12. The pair masses
+    /// squared are the generated invariants themselves (the third from the sum rule), not recomputed from the
+    /// momenta: the same to rounding, without another pass over memory.
+    /// </summary>
+    public EventSample GenerateSample(RandomStream random, int count, long firstEvent = 0, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var momenta = new FourMomentumColumns(3, count, zeroed: false);
+        var pairs = new double[3][];
+        for (int k = 0; k < 3; k++) pairs[k] = GC.AllocateUninitializedArray<double>(count);
+        Generate(random, firstEvent, momenta, pairs, 0, count, maxDegreeOfParallelism);
+        var columns = new List<KeyValuePair<string, double[]>>();
+        for (int i = 0; i < 3; i++)
+            for (int c = 0; c < 4; c++) columns.Add(new(FourMomentumColumns.ColumnName(i, c), momenta.Column(i, c)));
+        columns.Add(new(FourMomentumColumns.PairMassSquaredName(0, 1), pairs[0]));
+        columns.Add(new(FourMomentumColumns.PairMassSquaredName(0, 2), pairs[1]));
+        columns.Add(new(FourMomentumColumns.PairMassSquaredName(1, 2), pairs[2]));
+        return new EventSample(columns);
+    }
+
+    // pairs: null, or s_01, s_02, s_12 columns of the destination's length.
+    private void Generate(RandomStream random, long firstEvent, FourMomentumColumns destination, double[][]? pairs, int offset, int count, int maxDegreeOfParallelism)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (destination.ParticleCount != 3) throw new ArgumentException($"three-body events need three particles' columns, not {destination.ParticleCount}", nameof(destination));
@@ -88,9 +115,10 @@ public sealed class ThreeBodyPhaseSpace
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (offset + (long)count > destination.EventCount)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"rows {offset} to {offset + (long)count - 1} do not fit {destination.EventCount} rows");
-        var columns = new double[12][];
+        var columns = new double[pairs is null ? 12 : 15][];
         for (int p = 0; p < 3; p++)
             for (int c = 0; c < 4; c++) columns[4 * p + c] = destination.Column(p, c);
+        if (pairs is not null) pairs.CopyTo(columns, 12);
         int chunks = (count + ChunkSize - 1) / ChunkSize;
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(0, chunks, options, chunk =>
@@ -166,6 +194,7 @@ public sealed class ThreeBodyPhaseSpace
         Avx2.IsSupported ? Avx2.ConvertToVector256Int64(v).AsUInt64() : Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
 
     // Pass 3: momenta from (s_ij, geometry uniforms), vectorised; a last partial vector goes through a buffer.
+    // Columns 12 to 14, when present, take s_01, s_02, s_12.
     private void Build(ReadOnlySpan<uint> words, ReadOnlySpan<double> sBuffer, int n, int padded, double[][] columns, int row)
     {
         var M = Vector256.Create(_M); var M2 = Vector256.Create(_M2); var inv2M = Vector256.Create(_inv2M);
@@ -174,7 +203,11 @@ public sealed class ThreeBodyPhaseSpace
         var zero = Vector256<double>.Zero;
         var tiny = Vector256.Create(1e-300);
         int ci = 4 * _i, cj = 4 * _j, ck = 4 * _k;
-        Span<double> tail = stackalloc double[12 * Lanes];
+        // Column of the pair (a, b): 12 + a + b - 1 for a < b.
+        int pij = 11 + _i + _j, pjk = 11 + _j + _k, pik = 11 + _i + _k;
+        bool withPairs = columns.Length == 15;
+        var sumOfInvariants = Vector256.Create(Dalitz.SumOfInvariants);
+        Span<double> tail = stackalloc double[Lanes];
         for (int t = 0; t < padded; t += Lanes)
         {
             var s = Vector256.LoadUnsafe(ref Unsafe.AsRef(in sBuffer[t]));
@@ -213,24 +246,30 @@ public sealed class ThreeBodyPhaseSpace
             var kx = kxy * ca; var ky = kxy * sa; var kz = pk * cb;
             var jx = -(ix + kx); var jy = -(iy + ky); var jz = -(iz + kz);
 
+            var s_ik = sumOfInvariants - s - sjk;
             if (t + Lanes <= n)
             {
                 int r = row + t;
                 Store(columns, ci, r, ei, ix, iy, iz);
                 Store(columns, cj, r, ej, jx, jy, jz);
                 Store(columns, ck, r, ek, kx, ky, kz);
+                if (withPairs)
+                {
+                    s.StoreUnsafe(ref columns[pij][r]);
+                    sjk.StoreUnsafe(ref columns[pjk][r]);
+                    s_ik.StoreUnsafe(ref columns[pik][r]);
+                }
             }
             else
             {
                 int valid = n - t;
-                Span<Vector256<double>> values = [ei, ix, iy, iz, ej, jx, jy, jz, ek, kx, ky, kz];
-                int[] targets = [ci, cj, ck];
-                for (int p = 0; p < 3; p++)
-                    for (int c = 0; c < 4; c++)
-                    {
-                        values[4 * p + c].CopyTo(tail);
-                        tail[..valid].CopyTo(columns[targets[p] + c].AsSpan(row + t, valid));
-                    }
+                Span<Vector256<double>> values = [ei, ix, iy, iz, ej, jx, jy, jz, ek, kx, ky, kz, s, sjk, s_ik];
+                Span<int> targets = [ci, ci + 1, ci + 2, ci + 3, cj, cj + 1, cj + 2, cj + 3, ck, ck + 1, ck + 2, ck + 3, pij, pjk, pik];
+                for (int v = 0; v < (withPairs ? 15 : 12); v++)
+                {
+                    values[v].CopyTo(tail);
+                    tail[..valid].CopyTo(columns[targets[v]].AsSpan(row + t, valid));
+                }
             }
         }
     }
