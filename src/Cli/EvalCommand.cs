@@ -83,7 +83,7 @@ internal static class EvalCommand
                 $"unknown symbol(s), not in the model: {string.Join(", ", unknown.Select(u => $"'{u}'"))}");
         }
 
-        var read = CsvEvents.Read(dataPath);
+        var read = EventFiles.Read(dataPath);
         if (!read.Success) return io.Fail(read.Diagnostics);
         var sample = read.Value!;
         var both = sample.ColumnNames.Where(parameters.ContainsKey).ToList();

@@ -75,9 +75,9 @@ internal static partial class FitCommand
         var parsed = ModelFile.Load(q.ModelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
         var expr = parsed.Value!;
-        var dataRead = CsvEvents.Read(dataPath);
+        var dataRead = EventFiles.Read(dataPath);
         if (!dataRead.Success) return io.Fail(dataRead.Diagnostics);
-        var phspRead = CsvEvents.Read(phspPath);
+        var phspRead = EventFiles.Read(phspPath);
         if (!phspRead.Success) return io.Fail(phspRead.Diagnostics);
         var data = dataRead.Value!;
         var phsp = phspRead.Value!;
@@ -344,34 +344,5 @@ internal static partial class FitCommand
             return false;
         }
         return true;
-    }
-
-    /// <summary>A single status line on a terminal's standard error, rewritten in place (at most ten times a second).</summary>
-    private sealed class LiveLine(TextWriter err, bool enabled) : IDisposable
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private double _last = double.NegativeInfinity;
-        private int _width;
-
-        public void Show(string text, bool force = false)
-        {
-            if (!enabled) return;
-            double now = _clock.Elapsed.TotalSeconds;
-            if (!force && now - _last < 0.1) return;
-            _last = now;
-            err.Write("\r" + text.PadRight(_width));
-            _width = text.Length;
-            err.Flush();
-        }
-
-        public void Clear()
-        {
-            if (!enabled || _width == 0) return;
-            err.Write("\r" + new string(' ', _width) + "\r");
-            err.Flush();
-            _width = 0;
-        }
-
-        public void Dispose() => Clear();
     }
 }

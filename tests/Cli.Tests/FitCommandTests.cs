@@ -344,7 +344,7 @@ public class FitCommandTests
         return null;
     }
 
-    private static string JpsiFolder()
+    internal static string JpsiFolder()
     {
         var root = SharedRoot();
         Skip.If(root is null, "../shared is absent (it sits beside the repository in CI); skipping the J/psi reference fit.");

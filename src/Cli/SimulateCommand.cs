@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using PartialWave.Compilation;
+using PartialWave.Data;
+using PartialWave.Kinematics;
+using PartialWave.Parsing;
+using PartialWave.Randomness;
+using PartialWave.Simulation;
+using PartialWave.Symbolic;
+
+namespace PartialWave.Cli;
+
+/// <summary>
+/// <c>pwa simulate MODEL --decay "M -> m0 m1 m2" --events N [--params P.json] [--seed S] --out FILE</c> and
+/// <c>pwa phsp --decay ... --events N [--seed S] --out FILE</c>: events drawn from a model by accept-reject over flat
+/// phase space, or flat phase space itself. The same seed gives the same bytes on any number of cores.
+/// </summary>
+internal static class SimulateCommand
+{
+    // Streams of one seed: phase-space candidates, acceptance numbers.
+    private const uint CandidateStream = 0, AcceptanceStream = 1;
+
+    /// <summary>A decay written "M -> m0 m1 m2" (masses in GeV).</summary>
+    internal sealed record Decay(double Parent, double[] Masses);
+
+    internal static bool TryParseDecay(string text, out Decay decay, out string error)
+    {
+        decay = new Decay(0, []);
+        error = "";
+        var parts = text.Split("->", StringSplitOptions.TrimEntries);
+        if (parts.Length != 2) { error = $"expected \"M -> m0 m1 ...\" (masses in GeV), got \"{text}\""; return false; }
+        if (!double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var parent) || !(parent > 0))
+        {
+            error = $"the parent mass \"{parts[0]}\" is not a positive number";
+            return false;
+        }
+        var masses = new List<double>();
+        foreach (var m in parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(m, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !(v >= 0))
+            {
+                error = $"the final-state mass \"{m}\" is not a number ≥ 0";
+                return false;
+            }
+            masses.Add(v);
+        }
+        if (masses.Count < 2) { error = "a decay needs at least two final-state particles"; return false; }
+        if (masses.Sum() >= parent) { error = $"the final-state masses add up to {masses.Sum():G6} GeV, not below the parent's {parent:G6} GeV: no phase space"; return false; }
+        decay = new Decay(parent, masses.ToArray());
+        return true;
+    }
+
+    private static (Option<string> Decay, Option<int> Events, Option<ulong> Seed, Option<FileInfo> Out, Option<bool> Quiet) Common()
+    {
+        var decay = new Option<string>("--decay") { Description = "The decay, masses in GeV: \"M -> m0 m1 m2\" (e.g. \"3.0969 -> 0 0.1349768 0.1349768\"). Final-state particles are numbered from 0 in this order.", Required = true };
+        var events = new Option<int>("--events") { Description = "Number of events to write.", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the counter-based generator (default 1): the output depends on it alone.", DefaultValueFactory = _ => 1 };
+        var output = new Option<FileInfo>("--out") { Description = "Output file: .csv, .npy (one column), .npz or .parquet.", Required = true };
+        var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
+        return (decay, events, seed, output, quiet);
+    }
+
+    public static Command CreatePhsp(CommandIo io)
+    {
+        var (decay, events, seed, output, _) = Common();
+        var variables = new Option<string?>("--variables") { Description = "Also write these kinematic variables (AmpForm's names, comma-separated, e.g. m_12,theta_0,phi_0): a normalisation sample for `pwa fit`." };
+        var cmd = new Command("phsp",
+            "Write a flat phase-space sample: four-momenta p{i}_E, p{i}_px, p{i}_py, p{i}_pz of each final-state particle in the " +
+            "parent's rest frame and the invariant masses squared m2_{ij} of each pair.\n\n" +
+            "Example:\n  pwa phsp --decay \"3.0969 -> 0 0.1349768 0.1349768\" --events 100000 --seed 7 --out phsp.parquet\n" +
+            "  pwa phsp --decay \"3.0969 -> 0 0.1349768 0.1349768\" --events 100000 --variables m_12,theta_0,phi_0 --out phsp.csv")
+        { decay, events, seed, output, variables };
+        cmd.SetAction(r => RunPhsp(io, r.GetValue(decay)!, r.GetValue(events), r.GetValue(seed), r.GetValue(output)!.FullName, r.GetValue(variables)));
+        return cmd;
+    }
+
+    public static Command CreateSimulate(CommandIo io)
+    {
+        var (decay, events, seed, output, quiet) = Common();
+        var model = new Argument<FileInfo>("MODEL") { Description = "Intensity model (.srepr or .expr): real and not negative. Its kinematic symbols use AmpForm's names (m_12, theta_0, phi_0, theta_1^12, ...)." };
+        var parameters = new Option<FileInfo?>("--params") { Description = "JSON object: parameter name -> number or [re, im]. Masses m_0, m_1, ... of the final state default to the --decay masses." };
+        var cmd = new Command("simulate",
+            "Draw events from a model by accept-reject over flat phase space (one global maximum, checked: an event above it restarts " +
+            "the run with a larger one) and write the kinematic variables the model reads.\n\n" +
+            "Example:\n  pwa simulate jpsi.srepr --decay \"3.0969 -> 0 0.1349768 0.1349768\" --events 10000 --params params.json --out data.csv")
+        { model, decay, events, seed, output, parameters, quiet };
+        cmd.SetAction(r => RunSimulate(io, r.GetValue(model)!.FullName, r.GetValue(decay)!, r.GetValue(events), r.GetValue(seed),
+            r.GetValue(output)!.FullName, r.GetValue(parameters)?.FullName, r.GetValue(quiet)));
+        return cmd;
+    }
+
+    private static bool CheckCommon(CommandIo io, string name, string decayText, int events, string outPath, out Decay decay, out int exit)
+    {
+        exit = 0;
+        if (!TryParseDecay(decayText, out decay, out var error)) { exit = io.Fail(name, $"--decay: {error}"); return false; }
+        if (events < 1) { exit = io.Fail(name, $"--events must be at least 1, got {events}"); return false; }
+        if (EventFiles.FormatOf(outPath) is null)
+        {
+            exit = io.Fail(outPath, $"unknown output format: use one of {string.Join(", ", EventFiles.Extensions.Keys)}");
+            return false;
+        }
+        if (Path.GetDirectoryName(outPath) is { Length: > 0 } dir && !Directory.Exists(dir))
+        {
+            exit = io.Fail(outPath, $"cannot write the output file: the directory {dir} does not exist");
+            return false;
+        }
+        return true;
+    }
+
+    private static int Write(CommandIo io, EventSample sample, string path)
+    {
+        try
+        {
+            EventFiles.Write(sample, path);
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return io.Fail(path, $"cannot write the output file: {ex.Message}");
+        }
+    }
+
+    private static int RunPhsp(CommandIo io, string decayText, int events, ulong seed, string outPath, string? variables)
+    {
+        if (!CheckCommon(io, "pwa phsp", decayText, events, outPath, out var decay, out var exit)) return exit;
+        var names = (variables ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var v in names)
+            if (!KinematicVariables.IsKnown(v, decay.Masses.Length, out var reason))
+                return io.Fail("pwa phsp", $"--variables: '{v}' is not a kinematic variable of a {decay.Masses.Length}-body decay ({reason})");
+        var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, events, new RandomStream(seed, CandidateStream));
+        var sample = momenta.ToEventSample();
+        if (names.Length > 0)
+        {
+            var extra = KinematicVariables.Compute(names, momenta);
+            sample = new EventSample(sample.ColumnNames.Select(c => new KeyValuePair<string, double[]>(c, sample[c].ToArray()))
+                .Concat(names.Select(v => new KeyValuePair<string, double[]>(v, extra[v].ToArray()))).ToList());
+        }
+        if ((exit = Write(io, sample, outPath)) != 0) return exit;
+        io.Out.WriteLine($"{events} flat phase-space events of {decayText} (seed {seed}) -> {outPath}");
+        return 0;
+    }
+
+    private static int RunSimulate(CommandIo io, string modelPath, string decayText, int events, ulong seed, string outPath, string? paramsPath, bool quiet)
+    {
+        const string name = "pwa simulate";
+        if (!CheckCommon(io, name, decayText, events, outPath, out var decay, out var exit)) return exit;
+        var parsed = ModelFile.Load(modelPath);
+        if (!parsed.Success) return io.Fail(parsed.Diagnostics);
+        var model = parsed.Value!;
+        var parameters = new Dictionary<string, Complex>();
+        string paramsText = "";
+        if (paramsPath is not null && !EvalCommand.TryReadParameters(io, paramsPath, out parameters, out paramsText, out exit)) return exit;
+        var symbols = model.FreeSymbolNames().ToHashSet(StringComparer.Ordinal);
+        var unknown = parameters.Keys.Where(k => !symbols.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            var (line, col) = CommandIo.FindJsonKey(paramsText, unknown[0]);
+            return io.Fail(paramsPath!, line, col, DiagnosticCodes.UnknownSymbol, $"unknown symbol(s), not in the model: {string.Join(", ", unknown.Select(u => $"'{u}'"))}");
+        }
+        int n = decay.Masses.Length;
+        // Final-state masses m_i default to the decay's (AmpForm writes them as symbols of the model).
+        for (int i = 0; i < n; i++)
+            if (symbols.Contains($"m_{i}") && !parameters.ContainsKey($"m_{i}")) parameters[$"m_{i}"] = decay.Masses[i];
+        var kinematic = symbols.Where(s => !parameters.ContainsKey(s) && KinematicVariables.IsKnown(s, n, out _)).OrderBy(s => s, StringComparer.Ordinal).ToList();
+        var missing = symbols.Where(s => !parameters.ContainsKey(s) && !kinematic.Contains(s)).ToList();
+        if (missing.Count > 0)
+            return io.Fail(paramsPath ?? modelPath, $"no value for the model's symbol(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: " +
+                "give them in --params (kinematic symbols must use AmpForm's names, e.g. m_12, theta_0, phi_0)");
+
+        IParametrizedFunction f;
+        try { f = Lambdify.Compile(model, kinematic, [], parameters); }
+        catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the cpu backend cannot compile the model: {ex.Message}"); }
+        if (f.IsComplexValued) return io.Fail(modelPath, "the model is complex-valued: accept-reject needs a real intensity (an |amplitude|² sum)");
+
+        var candidates = new RandomStream(seed, CandidateStream);
+        var acceptance = new RandomStream(seed, AcceptanceStream);
+        CandidateBatch batch = (first, count) =>
+        {
+            var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, count, candidates, first);
+            return KinematicVariables.Compute(kinematic, momenta);
+        };
+        UniformFill uniforms = (first, destination) => acceptance.FillUniform(first, destination);
+        using var live = new LiveLine(io.Err, enabled: !quiet && ReferenceEquals(io.Err, Console.Error) && !Console.IsErrorRedirected);
+        var sim = new AcceptReject(f, batch, uniforms)
+        {
+            Progress = p => live.Show($"simulate  {p.Accepted:N0}/{events:N0} kept of {p.Generated:N0} drawn  {p.EventsPerSecond / 1e6:F1} M/s"),
+        };
+        SimulationResult result;
+        try { result = sim.Run(events); }
+        catch (InvalidOperationException ex) { live.Clear(); return io.Fail(modelPath, ex.Message); }
+        live.Clear();
+        foreach (var restart in result.Restarts) io.Err.WriteLine($"{name}: note: {restart}");
+        if ((exit = Write(io, result.Events, outPath)) != 0) return exit;
+        io.Out.WriteLine($"{result.Events.Count} events of {Path.GetFileName(modelPath)} over {decayText} (seed {seed}; {result.Generated:N0} drawn, " +
+            $"efficiency {result.Efficiency:P2}, maximum {result.Maximum:G6}; {result.Seconds:F2} s) -> {outPath}");
+        io.Out.WriteLine($"columns: {string.Join(", ", result.Events.ColumnNames)}");
+        return 0;
+    }
+}
