@@ -6,7 +6,7 @@ internal sealed class ColumnBuilder
     public ColumnBuilder(int columns, int capacity)
     {
         Arrays = new double[columns][];
-        for (int i = 0; i < columns; i++) Arrays[i] = GC.AllocateUninitializedArray<double>(capacity);
+        for (int i = 0; i < columns; i++) Arrays[i] = LargeArrays.Doubles(capacity);
         Capacity = capacity;
     }
 
@@ -28,7 +28,7 @@ internal sealed class ColumnBuilder
         if (row >= capacity) throw new InvalidOperationException("more events than a .NET array can hold");
         for (int i = 0; i < Arrays.Length; i++)
         {
-            var grown = GC.AllocateUninitializedArray<double>(capacity);
+            var grown = LargeArrays.Doubles(capacity);
             Array.Copy(Arrays[i], grown, Capacity);
             Arrays[i] = grown;
         }
@@ -53,7 +53,7 @@ internal static class EventSampleBuilder
         var columns = new List<KeyValuePair<string, double[]>>();
         foreach (var name in names)
         {
-            var values = GC.AllocateUninitializedArray<double>((int)total);
+            var values = LargeArrays.Doubles((int)total);
             int at = 0;
             foreach (var p in parts)
             {

@@ -407,7 +407,8 @@ public static partial class CsvEvents
         return p;
     }
 
-    private static IEnumerable<EventSample> ReadChunksIterator(string path, int chunkEvents, EventReadOptions options)
+    // With emptyChunk, a file without rows gives one empty sample (for its column names) rather than none.
+    private static IEnumerable<EventSample> ReadChunksIterator(string path, int chunkEvents, EventReadOptions options, bool emptyChunk = false)
     {
         FileStream stream;
         try
@@ -440,6 +441,7 @@ public static partial class CsvEvents
             int capacity = Math.Min(chunkEvents, 1 << 16);
             var columns = new ColumnBuilder(names.Length, capacity);
             int rows = 0;
+            bool any = false;
             while (true)
             {
                 var span = window.Span;
@@ -452,6 +454,7 @@ public static partial class CsvEvents
                     window.Advance(end);
                     if (rows == chunkEvents)
                     {
+                        any = true;
                         yield return columns.ToSample(names, rows);
                         columns = new ColumnBuilder(names.Length, capacity);
                         rows = 0;
@@ -461,7 +464,7 @@ public static partial class CsvEvents
                 if (window.Eof) break;
                 window.Fill();
             }
-            if (rows > 0) yield return columns.ToSample(names, rows);
+            if (rows > 0 || (emptyChunk && !any)) yield return columns.ToSample(names, rows);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using PartialWave.Parsing;
 
 namespace PartialWave.Data;
@@ -22,7 +23,7 @@ public static partial class CsvEvents
     public static ParseResult<EventSample> Read(string path, EventReadOptions? options)
     {
         options ??= EventReadOptions.Default;
-        MappedFile mapped;
+        IMemoryOwner<byte> mapped;
         try
         {
             if (new FileInfo(path).Length > Array.MaxLength) return ReadLarge(path, options);
@@ -52,7 +53,7 @@ public static partial class CsvEvents
         var chunks = new List<EventSample>();
         try
         {
-            foreach (var chunk in ReadChunksIterator(path, 1 << 22, options)) chunks.Add(chunk);
+            foreach (var chunk in ReadChunksIterator(path, 1 << 22, options, emptyChunk: true)) chunks.Add(chunk);
         }
         catch (EventFileException ex)
         {

@@ -307,7 +307,7 @@ public sealed class EventCache
         // Columns are read and checked in segments on all cores: page faults on the new arrays and the copy from
         // the page cache are most of a reload, and both run in parallel.
         var arrays = new double[k][];
-        for (int j = 0; j < k; j++) arrays[j] = GC.AllocateUninitializedArray<double>((int)n);
+        for (int j = 0; j < k; j++) arrays[j] = LargeArrays.Doubles((int)n);
         int perColumn = (int)((n + Segment - 1) / Segment);
         var sums = new ulong[k * perColumn];
         int failed = 0;

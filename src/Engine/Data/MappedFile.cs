@@ -24,30 +24,55 @@ internal sealed unsafe class MappedFile : MemoryManager<byte>
         _length = length;
     }
 
-    /// <summary>Maps a whole file (at most <see cref="Array.MaxLength"/> bytes).</summary>
-    public static MappedFile Open(string path)
+    /// <summary>
+    /// A whole file's bytes: mapped when it is a regular file (at most <see cref="Array.MaxLength"/> bytes), read
+    /// into an array when it is a pipe or device that cannot be mapped.
+    /// </summary>
+    public static IMemoryOwner<byte> Open(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        long length = stream.Length;
-        if (length > Array.MaxLength) throw new IOException($"the file has {length} bytes, more than can be mapped at once");
-        if (length == 0) return new MappedFile(null, null, null, 0);
-        var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         try
         {
-            var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-            byte* pointer = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            return new MappedFile(file, view, pointer + view.PointerOffset, (int)length);
+            if (!stream.CanSeek)
+            {
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                stream.Dispose();
+                return new ArrayOwner(copy.GetBuffer(), (int)copy.Length);
+            }
+            long length = stream.Length;
+            if (length > Array.MaxLength) throw new IOException($"the file has {length} bytes, more than can be mapped at once");
+            if (length == 0)
+            {
+                stream.Dispose();
+                return new MappedFile(null, null, null, 0);
+            }
+            var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            try
+            {
+                var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+                byte* pointer = null;
+                view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+                return new MappedFile(file, view, pointer + view.PointerOffset, (int)length);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
         }
         catch
         {
-            file.Dispose();
+            stream.Dispose();
             throw;
         }
     }
 
-    /// <summary>The file's length in bytes.</summary>
-    public int Length => _length;
+    private sealed class ArrayOwner(byte[] array, int length) : IMemoryOwner<byte>
+    {
+        public Memory<byte> Memory => array.AsMemory(0, length);
+        public void Dispose() { }
+    }
 
     /// <inheritdoc/>
     public override Span<byte> GetSpan() => new(_pointer, _length);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -16,7 +17,7 @@ internal static class NpyEvents
     /// <summary>Reads a .npy file.</summary>
     public static ParseResult<EventSample> Read(string path, EventReadOptions options)
     {
-        MappedFile mapped;
+        IMemoryOwner<byte> mapped;
         try
         {
             mapped = MappedFile.Open(path);
@@ -44,7 +45,7 @@ internal static class NpyEvents
         for (int k = 0; k < selection.Names.Length; k++)
         {
             int j = selection.Source[k];
-            var values = GC.AllocateUninitializedArray<double>(rows);
+            var values = LargeArrays.Doubles(rows);
             Decode(body, header, j, 0, rows, values);
             if (!options.AllowNaN && NaNError(values, 0, selection.Names[k], file) is { } nan) return new ParseResult<EventSample>(null, [nan]);
             columns.Add(new(selection.Names[k], values));
@@ -99,7 +100,7 @@ internal static class NpyEvents
                 for (int k = 0; k < selection.Names.Length; k++)
                 {
                     int j = selection.Source[k];
-                    var values = GC.AllocateUninitializedArray<double>(count);
+                    var values = LargeArrays.Doubles(count);
                     if (header.Shape.Length == 2 && header.FortranOrder)
                     {
                         // Each column is contiguous: read this column's rows of the chunk.

@@ -122,7 +122,7 @@ internal static class NpzEvents
                                 throw new EventFileException(new Diagnostic(DiagnosticCodes.Truncated,
                                     $"entry '{entries![selection.Source[k]].Entry.FullName}' cannot be read in full: {ex.Message}", path, 1, 1));
                             }
-                            var values = GC.AllocateUninitializedArray<double>(count);
+                            var values = LargeArrays.Doubles(count);
                             NpyEvents.DecodeStrided(buffer.AsSpan(0, bytes), header, header.ItemSize, values);
                             if (!options.AllowNaN && NpyEvents.NaNError(values, start, selection.Names[k], path) is { } nan) throw new EventFileException(nan);
                             columns.Add(new(selection.Names[k], values));

@@ -209,7 +209,7 @@ internal static class ParquetEvents
         // A column as doubles, and the index of its first null (-1 when none).
         private static async Task<(double[], int)> Read<T>(ParquetRowGroupReader group, DataField field, int rows) where T : struct, INumberBase<T>
         {
-            var values = GC.AllocateUninitializedArray<double>(rows);
+            var values = LargeArrays.Doubles(rows);
             if (!field.IsNullable)
             {
                 if (typeof(T) == typeof(double))

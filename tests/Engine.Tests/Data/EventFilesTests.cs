@@ -75,6 +75,24 @@ public class EventFilesTests
         Assert.Equal(DiagnosticCodes.FileError, Assert.Throws<EventFileException>(() => EventFiles.ReadChunks(path, 10).ToList()).Diagnostic.Code);
     }
 
+    /// <summary>A pipe cannot be mapped: the readers fall back to reading it as a stream.</summary>
+    [SkippableFact]
+    public void Reading_from_a_pipe()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "named pipes via mkfifo");
+        using var dir = new TempDir();
+        foreach (var (name, content) in new[] { ("p.csv", "x,y\n1,2\n3,4\n"), ("q.csv", "x,y\n") })
+        {
+            var fifo = dir.File(name);
+            using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+            var writer = Task.Run(() => File.WriteAllText(fifo, content));
+            var s = DataAssert.Ok(EventFiles.Read(fifo));
+            writer.Wait();
+            Assert.Equal(["x", "y"], s.ColumnNames);
+            Assert.Equal(content.Count(c => c == '\n') - 1, s.Count);
+        }
+    }
+
     [Fact]
     public void Chunk_size_must_be_positive()
     {
