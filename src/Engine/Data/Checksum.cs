@@ -38,6 +38,39 @@ internal struct Checksum
         _sumOfSums = sumOfSums;
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="destination"/> and adds it, in one pass (a cached
+    /// sample is read once from the mapped entry instead of copied, then read again to be checked).
+    /// </summary>
+    public void AddCopy(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        if (destination.Length < source.Length) throw new ArgumentException("the destination is shorter than the source", nameof(destination));
+        _bytes += (ulong)source.Length;
+        var sum = _sum;
+        var sumOfSums = _sumOfSums;
+        int whole = source.Length / 32 * 32;
+        var from = MemoryMarshal.Cast<byte, Vector256<ulong>>(source[..whole]);
+        var to = MemoryMarshal.Cast<byte, Vector256<ulong>>(destination[..whole]);
+        for (int i = 0; i < from.Length; i++)
+        {
+            var v = from[i];
+            to[i] = v;
+            sum += v;
+            sumOfSums += sum;
+        }
+        if (whole < source.Length)
+        {
+            source[whole..].CopyTo(destination[whole..]);
+            Span<byte> tail = stackalloc byte[32];
+            tail.Clear();
+            source[whole..].CopyTo(tail);
+            sum += MemoryMarshal.Read<Vector256<ulong>>(tail);
+            sumOfSums += sum;
+        }
+        _sum = sum;
+        _sumOfSums = sumOfSums;
+    }
+
     /// <summary>Adds the checksum of a part checked on its own (the parts of a whole are added in a fixed order).</summary>
     public void AddValue(ulong value) => Add(MemoryMarshal.AsBytes(new ReadOnlySpan<ulong>(in value)));
 

@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 using PartialWave.Parsing;
 
 namespace PartialWave.Data;
@@ -17,7 +16,7 @@ public enum EventCacheStatus
     Miss,
     /// <summary>The cache entry was corrupt (truncated, altered): the file was read again and the entry replaced.</summary>
     Replaced,
-    /// <summary>The file was read but its sample not stored (the cache directory is not writable, or the file changed while being read).</summary>
+    /// <summary>The file was read but its sample not stored: the cache directory is not writable, the file changed while being read, or the sample is over 2 GB.</summary>
     NotStored,
     /// <summary>The file could not be read; the diagnostics say why. Nothing is cached for bad input.</summary>
     Failed,
@@ -124,6 +123,12 @@ public sealed class EventCache
         }
         // The entry is keyed by the hash taken before reading: store it only if the file stayed as it was.
         if (!Unchanged(info, length, modified))
+        {
+            status = EventCacheStatus.NotStored;
+            return result;
+        }
+        // Entries are mapped whole when loaded, which caps them at the largest array.
+        if (8L * result.Value!.Count * result.Value.ColumnNames.Count + (1 << 16) > Array.MaxLength)
         {
             status = EventCacheStatus.NotStored;
             return result;
@@ -251,47 +256,34 @@ public sealed class EventCache
     private static LoadResult Load(string entry, byte[] hash, string key, out EventSample? sample)
     {
         sample = null;
-        SafeFileHandle handle;
+        IMemoryOwner<byte> mapped;
         try
         {
-            handle = File.OpenHandle(entry, FileMode.Open, FileAccess.Read, FileShare.Read);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return LoadResult.Missing;
+            mapped = MappedFile.Open(entry);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return LoadResult.Missing;
         }
-        using (handle)
-        {
-            try
-            {
-                return LoadEntry(handle, hash, key, out sample) ? LoadResult.Loaded : LoadResult.Corrupt;
-            }
-            catch (IOException)
-            {
-                return LoadResult.Corrupt;
-            }
-        }
+        using (mapped) return LoadEntry(mapped.Memory, hash, key, out sample) ? LoadResult.Loaded : LoadResult.Corrupt;
     }
 
-    private static bool LoadEntry(SafeFileHandle handle, byte[] hash, string key, out EventSample? sample)
+    // The entry is mapped (entries are replaced by moving a new file over them, never rewritten in place) and each
+    // 2 MB segment copied and checked in one pass, on all cores: page faults on the new arrays and the copy are
+    // most of a reload, and both run in parallel.
+    private static bool LoadEntry(ReadOnlyMemory<byte> memory, byte[] hash, string key, out EventSample? sample)
     {
         sample = null;
-        long length = RandomAccess.GetLength(handle);
-        Span<byte> head = stackalloc byte[FixedHeader];
-        if (length < FixedHeader + 8 || RandomAccess.Read(handle, head, 0) != FixedHeader) return false;
-        if (!head.StartsWith(EntryMagic)) return false;
-        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(head[8..]);
-        int k = BinaryPrimitives.ReadInt32LittleEndian(head[12..]);
-        long n = BinaryPrimitives.ReadInt64LittleEndian(head[16..]);
-        if (headerLength < FixedHeader || headerLength % 64 != 0 || k < 0 || n < 0 || n > Array.MaxLength) return false;
-        if ((length - headerLength - 8) / 8 != (long)k * n || (length - headerLength - 8) % 8 != 0) return false;
-        if (!head.Slice(24, 32).SequenceEqual(hash) || !head.Slice(56, 8).SequenceEqual(Convert.FromHexString(key))) return false;
-        var header = new byte[headerLength];
-        if (RandomAccess.Read(handle, header, 0) != headerLength) return false;
+        var data = memory.Span;
+        long length = data.Length;
+        if (length < FixedHeader + 8 || !data.StartsWith(EntryMagic)) return false;
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(data[8..]);
+        int k = BinaryPrimitives.ReadInt32LittleEndian(data[12..]);
+        long n = BinaryPrimitives.ReadInt64LittleEndian(data[16..]);
+        if (headerLength < FixedHeader || headerLength % 64 != 0 || headerLength > length - 8 || k < 0 || n < 0 || n > Array.MaxLength) return false;
+        if ((length - headerLength - 8) % 8 != 0 || (length - headerLength - 8) / 8 != (long)k * n) return false;
+        if (!data.Slice(24, 32).SequenceEqual(hash) || !data.Slice(56, 8).SequenceEqual(Convert.FromHexString(key))) return false;
+        var header = data[..headerLength];
         var checksum = new Checksum();
         checksum.Add(header);
         var names = new string[k];
@@ -299,52 +291,32 @@ public sealed class EventCache
         for (int j = 0; j < k; j++)
         {
             if (at + 4 > headerLength) return false;
-            int size = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(at));
+            int size = BinaryPrimitives.ReadInt32LittleEndian(header[at..]);
             if (size < 0 || at + 4 + size > headerLength) return false;
-            names[j] = Encoding.UTF8.GetString(header, at + 4, size);
+            names[j] = Encoding.UTF8.GetString(header.Slice(at + 4, size));
             at += 4 + size;
         }
-        // Columns are read and checked in segments on all cores: page faults on the new arrays and the copy from
-        // the page cache are most of a reload, and both run in parallel.
         var arrays = new double[k][];
         for (int j = 0; j < k; j++) arrays[j] = LargeArrays.Doubles((int)n);
         int perColumn = (int)((n + Segment - 1) / Segment);
         var sums = new ulong[k * perColumn];
-        int failed = 0;
         Parallel.For(0, sums.Length, s =>
         {
-            int j = s / perColumn, start = s % perColumn * Segment;
-            var bytes = MemoryMarshal.AsBytes(arrays[j].AsSpan(start, (int)Math.Min(Segment, n - start)));
-            if (!ReadExactly(handle, bytes, headerLength + 8 * (j * n + start))) { Volatile.Write(ref failed, 1); return; }
+            int j = s / perColumn, start = s % perColumn * Segment, count = (int)Math.Min(Segment, n - start);
+            var source = memory.Span.Slice((int)(headerLength + 8 * (j * n + start)), 8 * count);
             var c = new Checksum();
-            c.Add(bytes);
+            c.AddCopy(source, MemoryMarshal.AsBytes(arrays[j].AsSpan(start, count)));
             sums[s] = c.Value;
         });
-        if (failed != 0) return false;
         foreach (var v in sums) checksum.AddValue(v);
-        long offset = headerLength + 8L * k * n;
-        var columns = names.Select((name, j) => new KeyValuePair<string, double[]>(name, arrays[j])).ToList();
-        Span<byte> trailer = stackalloc byte[8];
-        if (RandomAccess.Read(handle, trailer, offset) != 8 || BinaryPrimitives.ReadUInt64LittleEndian(trailer) != checksum.Value) return false;
+        if (BinaryPrimitives.ReadUInt64LittleEndian(data[^8..]) != checksum.Value) return false;
         try
         {
-            sample = new EventSample(columns);
+            sample = new EventSample(names.Select((name, j) => new KeyValuePair<string, double[]>(name, arrays[j])));
         }
         catch (ArgumentException)
         {
             return false; // duplicate names: not an entry this class wrote
-        }
-        return true;
-    }
-
-    private static bool ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
-    {
-        while (!buffer.IsEmpty)
-        {
-            int read = RandomAccess.Read(handle, buffer, offset);
-            if (read == 0) return false;
-            buffer = buffer[read..];
-            offset += read;
         }
         return true;
     }
