@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -15,6 +16,7 @@ internal struct Checksum
     private ulong _bytes;
 
     /// <summary>Adds bytes; the checksum depends on how the input is cut into calls, so writer and reader cut it alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 code on a first (often only) call
     public void Add(ReadOnlySpan<byte> data)
     {
         _bytes += (ulong)data.Length;
@@ -42,6 +44,7 @@ internal struct Checksum
     /// Copies <paramref name="source"/> to <paramref name="destination"/> and adds it, in one pass (a cached
     /// sample is read once from the mapped entry instead of copied, then read again to be checked).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 code on a first (often only) call
     public void AddCopy(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         if (destination.Length < source.Length) throw new ArgumentException("the destination is shorter than the source", nameof(destination));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -7,6 +8,7 @@ namespace PartialWave.Data;
 internal static class DataChecks
 {
     /// <summary>Index of the first NaN in <paramref name="values"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 code on a first (often only) call
     public static int IndexOfNaN(ReadOnlySpan<double> values)
     {
         int i = 0;

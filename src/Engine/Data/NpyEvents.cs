@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
@@ -223,6 +224,7 @@ internal static class NpyEvents
     }
 
     /// <summary>values[r] = element at byte r * stride of <paramref name="source"/>, converted to double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loop: skip tier-0 code on a first (often only) call
     internal static void DecodeStrided(ReadOnlySpan<byte> source, NpyHeader header, int stride, Span<double> values)
     {
         int n = values.Length;
