@@ -1,0 +1,72 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Jobs;
+using PartialWave.Data;
+using PartialWave.Parsing;
+using PartialWave.Randomness;
+using PartialWave.Simulation;
+
+namespace PartialWave.Benchmarks;
+
+// The accept-reject of ../shared/peers/gauss2d_simulate_fit.py: 1,000,000 flat events in [0, 20)², kept with
+// probability I/max I for a 2-D Gaussian (A1 = 10, A2 = 3, A3 = 10, A4 = 3). Here end to end: generating the
+// candidates, evaluating the model, drawing the acceptance numbers and gathering the kept events (the peer times
+// evaluation and acceptance only; its candidates are drawn before its clock starts).
+
+/// <summary>Accept-reject of the 2-D Gaussian over 1 M flat candidates.</summary>
+[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 3, iterationCount: 15)]
+[JsonExporterAttribute.Brief]
+[MarkdownExporterAttribute.GitHub]
+public class SimulationBenchmarks
+{
+    private const int Candidates = 1_000_000;
+    private IParametrizedFunction? _model;
+
+    [GlobalSetup]
+    public void Setup() =>
+        _model = Lambdify.Compile(InfixReader.Parse("1/(A2*A4)*exp(-((x - A1)**2/A2**2 + (y - A3)**2/A4**2))").GetValueOrThrow(),
+            ["x", "y"], [], new Dictionary<string, System.Numerics.Complex> { ["A1"] = 10, ["A2"] = 3, ["A3"] = 10, ["A4"] = 3 });
+
+    /// <summary>Flat candidates in [0, 20)², x and y from two streams of the seed, filled in parallel blocks.</summary>
+    internal static CandidateBatch Flat(ulong seed) => (first, count) =>
+    {
+        var x = new double[count];
+        var y = new double[count];
+        var sx = new RandomStream(seed, 0);
+        var sy = new RandomStream(seed, 1);
+        const int block = 1 << 14;
+        Parallel.For(0, (count + block - 1) / block, b =>
+        {
+            int start = b * block, n = Math.Min(block, count - start);
+            sx.FillUniform(first + start, x.AsSpan(start, n));
+            sy.FillUniform(first + start, y.AsSpan(start, n));
+            for (int i = start; i < start + n; i++)
+            {
+                x[i] *= 20;
+                y[i] *= 20;
+            }
+        });
+        return new EventSample([new("x", x), new("y", y)]);
+    };
+
+    /// <summary>Acceptance numbers from stream 2, filled in parallel blocks.</summary>
+    internal static UniformFill Acceptance(ulong seed) => (first, destination) =>
+    {
+        var s = new RandomStream(seed, 2);
+        var target = destination.ToArray();
+        const int block = 1 << 14;
+        Parallel.For(0, (target.Length + block - 1) / block, b =>
+        {
+            int start = b * block, n = Math.Min(block, target.Length - start);
+            s.FillUniform(first + start, target.AsSpan(start, n));
+        });
+        target.CopyTo(destination);
+    };
+
+    /// <summary>Generate, evaluate, accept: the whole simulation of 1 M candidates (maximum known, as the peer's vals.max()).</summary>
+    [Benchmark]
+    public int AcceptReject()
+    {
+        var sim = new AcceptReject(_model!, Flat(7), Acceptance(7)) { BatchSize = Candidates, Maximum = 1.0 / 9, Padding = 1.0 };
+        return sim.Run(long.MaxValue, Candidates).Events.Count;
+    }
+}
