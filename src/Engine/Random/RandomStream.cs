@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace PartialWave.Randomness;
 
 /// <summary>
@@ -76,7 +79,32 @@ public readonly struct RandomStream : IEquatable<RandomStream>
     public void FillUniform(long position, Span<double> destination)
     {
         CheckPosition(position, destination.Length);
-        Fill(position, destination, KindUniform, 2, static (b, h) => h == 0 ? RandomBits.Uniform(b.X0, b.X1) : RandomBits.Uniform(b.X2, b.X3));
+        // An odd start or length goes through the general path for its edges; whole blocks are converted in place
+        // without a call per value (the bulk of a simulation's uniforms).
+        if ((position & 1) != 0 || destination.Length < 2 * Batch)
+        {
+            Fill(position, destination, KindUniform, 2, static (b, h) => h == 0 ? RandomBits.Uniform(b.X0, b.X1) : RandomBits.Uniform(b.X2, b.X3));
+            return;
+        }
+        Span<uint> words = stackalloc uint[4 * Batch];
+        var w0 = words[..Batch]; var w1 = words.Slice(Batch, Batch);
+        var w2 = words.Slice(2 * Batch, Batch); var w3 = words.Slice(3 * Batch, Batch);
+        var template = new PhiloxBlock(0, 0, FlatTag | KindUniform, Stream);
+        int done = 0, whole = destination.Length & ~1;
+        while (done < whole)
+        {
+            int blocks = Math.Min(Batch, (whole - done) / 2);
+            Philox4x32.ComputeMany(template, 0, (ulong)((position + done) / 2), Key0, Key1, w0[..blocks], w1[..blocks], w2[..blocks], w3[..blocks]);
+            var d = destination.Slice(done, 2 * blocks);
+            int b = UniformPairs(w0[..blocks], w1[..blocks], w2[..blocks], w3[..blocks], d);
+            for (; b < blocks; b++)
+            {
+                d[2 * b] = RandomBits.Uniform(w0[b], w1[b]);
+                d[2 * b + 1] = RandomBits.Uniform(w2[b], w3[b]);
+            }
+            done += 2 * blocks;
+        }
+        if (whole < destination.Length) destination[whole] = Uniform(position + whole);
     }
 
     /// <summary>
@@ -136,6 +164,46 @@ public readonly struct RandomStream : IEquatable<RandomStream>
                     destination[done++] = take(block, h);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="RandomBits.Uniform"/> of words (0, 1) and (2, 3) of each block, eight blocks at a time, interleaved
+    /// into <paramref name="d"/>: (high · 2^21 + (low &gt;&gt; 11)) · 2^-53, each part converted exactly by the 2^52
+    /// exponent trick, so the doubles are bit for bit the scalar ones. Returns the blocks done.
+    /// </summary>
+    private static int UniformPairs(ReadOnlySpan<uint> w0, ReadOnlySpan<uint> w1, ReadOnlySpan<uint> w2, ReadOnlySpan<uint> w3, Span<double> d)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return 0;
+        var magic = Vector256.Create(0x4330_0000_0000_0000UL);
+        var twoTo52 = Vector256.Create(4503599627370496.0);
+        var twoTo21 = Vector256.Create(2097152.0);
+        var scale = Vector256.Create(1.0 / (1UL << 53));
+        Vector256<double> Exact(Vector256<ulong> v) => (v | magic).AsDouble() - twoTo52;
+        Vector256<double> Uniform(Vector256<ulong> low, Vector256<ulong> high) =>
+            (Exact(high) * twoTo21 + Exact(Vector256.ShiftRightLogical(low, 11))) * scale;
+        int b = 0;
+        for (; b + 8 <= w0.Length; b += 8)
+        {
+            var a0 = Vector256.Create(w0.Slice(b, 8));
+            var a1 = Vector256.Create(w1.Slice(b, 8));
+            var a2 = Vector256.Create(w2.Slice(b, 8));
+            var a3 = Vector256.Create(w3.Slice(b, 8));
+            for (int half = 0; half < 2; half++)
+            {
+                var low0 = half == 0 ? Vector256.WidenLower(a0) : Vector256.WidenUpper(a0);
+                var high0 = half == 0 ? Vector256.WidenLower(a1) : Vector256.WidenUpper(a1);
+                var low1 = half == 0 ? Vector256.WidenLower(a2) : Vector256.WidenUpper(a2);
+                var high1 = half == 0 ? Vector256.WidenLower(a3) : Vector256.WidenUpper(a3);
+                var even = Uniform(low0, high0);   // blocks b+4h .. b+4h+3, first value
+                var odd = Uniform(low1, high1);    // second value
+                var lo = Avx.UnpackLow(even, odd);    // e0 o0 e2 o2
+                var hi = Avx.UnpackHigh(even, odd);   // e1 o1 e3 o3
+                int at = 2 * (b + 4 * half);
+                Avx.Permute2x128(lo, hi, 0x20).CopyTo(d.Slice(at, 4));
+                Avx.Permute2x128(lo, hi, 0x31).CopyTo(d.Slice(at + 4, 4));
+            }
+        }
+        return b;
     }
 
     private static void CheckEvent(long eventIndex)

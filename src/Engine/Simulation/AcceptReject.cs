@@ -10,7 +10,10 @@ namespace PartialWave.Simulation;
 /// </summary>
 public delegate void UniformFill(long firstEvent, Span<double> destination);
 
-/// <summary>Candidate events <paramref name="firstEvent"/> … <paramref name="firstEvent"/> + <paramref name="count"/> − 1 (same index, same event).</summary>
+/// <summary>
+/// Candidate events <paramref name="firstEvent"/> … <paramref name="firstEvent"/> + <paramref name="count"/> − 1 (same
+/// index, same event). A batch is read completely before the next is asked for, so a generator may reuse its arrays.
+/// </summary>
 public delegate EventSample CandidateBatch(long firstEvent, int count);
 
 /// <summary>Where a simulation stands.</summary>
@@ -58,7 +61,7 @@ public sealed class AcceptReject
     }
 
     /// <summary>Candidates per batch (memory, not results, depends on it).</summary>
-    public int BatchSize { get; init; } = 1 << 17;
+    public int BatchSize { get; init; } = 1 << 16;
     /// <summary>Factor applied to the largest intensity seen when setting the maximum.</summary>
     public double Padding { get; init; } = 1.05;
     /// <summary>A known maximum (skips the estimate; still checked).</summary>
@@ -112,12 +115,12 @@ public sealed class AcceptReject
         return max * Padding;
     }
 
-    private double[] Values(EventSample batch, long first)
+    private double[] Values(EventSample batch, long first, double[]? buffer = null)
     {
-        var values = new double[batch.Count];
+        var values = buffer is not null && buffer.Length >= batch.Count ? buffer : new double[batch.Count];
         _intensity.Evaluate(batch, values);
         var weights = WeightColumn is null ? default : batch[WeightColumn];
-        for (int i = 0; i < values.Length; i++)
+        for (int i = 0; i < batch.Count; i++)
         {
             double v = WeightColumn is null ? values[i] : values[i] * weights[i];
             if (!(v >= 0) || double.IsInfinity(v))
@@ -131,13 +134,15 @@ public sealed class AcceptReject
     {
         var kept = new List<(EventSample Batch, int[] Rows)>();
         long accepted = 0, generated = 0;
+        // Buffers live for the whole pass: fresh memory costs page faults comparable to the work itself.
         var u = new double[BatchSize];
+        var buffer = new double[BatchSize];
         while (accepted < target && generated < maxCandidates)
         {
             int n = (int)Math.Min(BatchSize, maxCandidates - generated);
             var batch = _candidates(generated, n);
-            var values = Values(batch, generated);
-            _uniforms(generated, u.AsSpan(0, n));
+            var values = Values(batch, generated, buffer);
+            FillUniforms(generated, u, n);
             var rows = new List<int>();
             for (int i = 0; i < n; i++)
             {
@@ -152,12 +157,39 @@ public sealed class AcceptReject
                     }
                 }
             }
-            kept.Add((batch, rows.ToArray()));
+            kept.Add((Rows(batch, rows), [.. Enumerable.Range(0, rows.Count)]));
             generated += n;
             Progress?.Invoke(new SimulationProgress(generated, accepted, generated / Math.Max(sw.Elapsed.TotalSeconds, 1e-9), max));
         }
         return (Gather(kept), generated, null);
     }
+
+    // The acceptance numbers of a batch, filled in parallel slices (each a pure function of its event indices).
+    private void FillUniforms(long first, double[] u, int n)
+    {
+        const int slice = 1 << 14;
+        int slices = (n + slice - 1) / slice;
+        if (slices <= 1)
+        {
+            _uniforms(first, u.AsSpan(0, n));
+            return;
+        }
+        Parallel.For(0, slices, k =>
+        {
+            int start = k * slice;
+            _uniforms(first + start, u.AsSpan(start, Math.Min(slice, n - start)));
+        });
+    }
+
+    // The kept rows copied out at once: candidate generators may reuse their arrays for the next batch.
+    private static EventSample Rows(EventSample batch, List<int> rows) =>
+        new(batch.ColumnNames.Select(c =>
+        {
+            var source = batch[c];
+            var column = new double[rows.Count];
+            for (int r = 0; r < column.Length; r++) column[r] = source[rows[r]];
+            return new KeyValuePair<string, double[]>(c, column);
+        }).ToList());
 
     private static EventSample Empty(EventSample like) =>
         new(like.ColumnNames.Select(c => new KeyValuePair<string, double[]>(c, [])).ToList());
