@@ -169,7 +169,7 @@ internal static class SimulateCommand
                 "give them in --params (kinematic symbols must use AmpForm's names, e.g. m_12, theta_0, phi_0)");
 
         IParametrizedFunction f;
-        try { f = Lambdify.Compile(model, kinematic, [], parameters); }
+        try { f = Lambdify.Compile(model, kinematic, [], parameters, new LambdifyOptions { Hoisting = false }); } // each candidate is evaluated once
         catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the cpu backend cannot compile the model: {ex.Message}"); }
         if (f.IsComplexValued) return io.Fail(modelPath, "the model is complex-valued: accept-reject needs a real intensity (an |amplitude|² sum)");
 

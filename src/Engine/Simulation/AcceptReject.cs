@@ -40,7 +40,9 @@ public sealed record SimulationResult(EventSample Events, long Generated, double
 /// ones): a candidate is kept when u · max &lt; I · w (w the candidate's weight column, if any). One global maximum
 /// serves every batch — a per-batch maximum would bias the sample — estimated from a first batch and padded; a
 /// candidate above it is never clipped: the run restarts from the first event with the larger maximum and says so.
-/// Candidates and random numbers are keyed by event index, so the result depends on the seed alone.
+/// Candidates and random numbers are keyed by event index, so the result depends on the seed alone. Each batch is
+/// evaluated once: compile the intensity with <see cref="LambdifyOptions.Hoisting"/> off (hoisting pays off only on
+/// samples evaluated many times).
 /// </summary>
 public sealed class AcceptReject
 {
@@ -61,7 +63,7 @@ public sealed class AcceptReject
     }
 
     /// <summary>Candidates per batch (memory, not results, depends on it).</summary>
-    public int BatchSize { get; init; } = 1 << 16;
+    public int BatchSize { get; init; } = 1 << 18;
     /// <summary>Factor applied to the largest intensity seen when setting the maximum.</summary>
     public double Padding { get; init; } = 1.05;
     /// <summary>A known maximum (skips the estimate; still checked).</summary>
@@ -119,45 +121,79 @@ public sealed class AcceptReject
     {
         var values = buffer is not null && buffer.Length >= batch.Count ? buffer : new double[batch.Count];
         _intensity.Evaluate(batch, values);
-        var weights = WeightColumn is null ? default : batch[WeightColumn];
-        for (int i = 0; i < batch.Count; i++)
+        int n = batch.Count;
+        if (WeightColumn is not null)
         {
-            double v = WeightColumn is null ? values[i] : values[i] * weights[i];
-            if (!(v >= 0) || double.IsInfinity(v))
-                throw new InvalidOperationException($"the intensity{(WeightColumn is null ? "" : " times the weight")} is {v} at candidate {first + i}: it must be finite and not negative");
-            values[i] = v;
+            var weights = batch[WeightColumn];
+            for (int i = 0; i < n; i++) values[i] *= weights[i];
+        }
+        // One branch-free pass finds whether anything is negative, NaN or infinite; only then is the place looked up.
+        bool bad = false;
+        for (int i = 0; i < n; i++) bad |= !(values[i] >= 0 && values[i] <= double.MaxValue);
+        if (bad)
+        {
+            int at = Array.FindIndex(values, 0, n, v => !(v >= 0 && v <= double.MaxValue));
+            throw new InvalidOperationException($"the intensity{(WeightColumn is null ? "" : " times the weight")} is {values[at]} at candidate {first + at}: it must be finite and not negative");
         }
         return values;
     }
 
     private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) Pass(double max, long target, long maxCandidates, Stopwatch sw)
     {
+        // Buffers come from the shared pool and live for the whole pass: fresh memory costs page faults comparable
+        // to the work itself (about a millisecond per megabyte on the project's machines).
+        var u = System.Buffers.ArrayPool<double>.Shared.Rent(BatchSize);
+        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(BatchSize);
+        var rowBuffer = System.Buffers.ArrayPool<int>.Shared.Rent(BatchSize);
+        try
+        {
+            return PassWith(u, buffer, rowBuffer, max, target, maxCandidates, sw);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(u);
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+            System.Buffers.ArrayPool<int>.Shared.Return(rowBuffer);
+        }
+    }
+
+    private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) PassWith(double[] u, double[] buffer, int[] rowBuffer,
+        double max, long target, long maxCandidates, Stopwatch sw)
+    {
         var kept = new List<(EventSample Batch, int[] Rows)>();
         long accepted = 0, generated = 0;
-        // Buffers live for the whole pass: fresh memory costs page faults comparable to the work itself.
-        var u = new double[BatchSize];
-        var buffer = new double[BatchSize];
         while (accepted < target && generated < maxCandidates)
         {
             int n = (int)Math.Min(BatchSize, maxCandidates - generated);
             var batch = _candidates(generated, n);
             var values = Values(batch, generated, buffer);
             FillUniforms(generated, u, n);
-            var rows = new List<int>();
+            // Branch-free acceptance: every index is written, the count moves only for kept ones.
+            var rows = rowBuffer;
+            int k = 0;
+            bool exceeded = false;
             for (int i = 0; i < n; i++)
             {
-                if (values[i] > max) return (Empty(batch), generated + i, (generated + i, values[i]));
-                if (u[i] * max < values[i])
-                {
-                    rows.Add(i);
-                    if (++accepted == target)
-                    {
-                        n = i + 1;
-                        break;
-                    }
-                }
+                double v = values[i];
+                exceeded |= v > max;
+                rows[k] = i;
+                k += u[i] * max < v ? 1 : 0;
             }
-            kept.Add((Rows(batch, rows), [.. Enumerable.Range(0, rows.Count)]));
+            if (exceeded)
+            {
+                int at = Array.FindIndex(values, 0, n, v => v > max);
+                // Only an excess before the target is reached matters (later candidates are not used).
+                int keptBefore = 0;
+                for (int i = 0; i < at; i++) keptBefore += u[i] * max < values[i] ? 1 : 0;
+                if (accepted + keptBefore < target) return (Empty(batch), generated + at, (generated + at, values[at]));
+            }
+            if (accepted + k >= target)
+            {
+                k = (int)(target - accepted);
+                n = rows[k - 1] + 1;
+            }
+            accepted += k;
+            kept.Add((Rows(batch, rows, k), [.. Enumerable.Range(0, k)]));
             generated += n;
             Progress?.Invoke(new SimulationProgress(generated, accepted, generated / Math.Max(sw.Elapsed.TotalSeconds, 1e-9), max));
         }
@@ -167,7 +203,7 @@ public sealed class AcceptReject
     // The acceptance numbers of a batch, filled in parallel slices (each a pure function of its event indices).
     private void FillUniforms(long first, double[] u, int n)
     {
-        const int slice = 1 << 14;
+        const int slice = 1 << 16;
         int slices = (n + slice - 1) / slice;
         if (slices <= 1)
         {
@@ -182,11 +218,11 @@ public sealed class AcceptReject
     }
 
     // The kept rows copied out at once: candidate generators may reuse their arrays for the next batch.
-    private static EventSample Rows(EventSample batch, List<int> rows) =>
+    private static EventSample Rows(EventSample batch, int[] rows, int count) =>
         new(batch.ColumnNames.Select(c =>
         {
             var source = batch[c];
-            var column = new double[rows.Count];
+            var column = new double[count];
             for (int r = 0; r < column.Length; r++) column[r] = source[rows[r]];
             return new KeyValuePair<string, double[]>(c, column);
         }).ToList());

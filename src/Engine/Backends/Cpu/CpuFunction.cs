@@ -68,6 +68,27 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
 
     // ---------------- binding ----------------
 
+    // Column buffers of evicted bindings, by length, for the next sample of that size: a simulation binds a new
+    // batch of the same size again and again, and fresh memory costs page faults comparable to the evaluation.
+    private readonly Dictionary<long, Stack<NativeBuffer>> _pool = [];
+    private const int PoolDepth = 16;
+
+    private NativeBuffer Rent(long length) =>
+        _pool.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new NativeBuffer(length);
+
+    private void Return(NativeBuffer buffer)
+    {
+        if (!_pool.TryGetValue(buffer.Length, out var stack)) _pool[buffer.Length] = stack = new Stack<NativeBuffer>();
+        if (stack.Count < PoolDepth) stack.Push(buffer);
+        else buffer.Dispose();
+    }
+
+    private void Release(Binding binding)
+    {
+        foreach (var c in binding.Columns.Distinct()) Return(c);
+        if (binding.Weights is { } w) Return(w);
+    }
+
     private sealed class Binding(EventSample sample, int padded, NativeBuffer[] columns) : IDisposable
     {
         public EventSample Sample { get; } = sample;
@@ -98,7 +119,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         }
         if (_bindings.Count == MaxBindings)
         {
-            _bindings[0].Dispose();
+            Release(_bindings[0]);
             _bindings.RemoveAt(0);
         }
         var missing = Inputs.Where(n => !sample.Contains(n)).ToList();
@@ -110,8 +131,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         NativeBuffer DataColumn(string name)
         {
             if (byName.TryGetValue(name, out var b)) return b;
-            b = new NativeBuffer(padded);
+            b = Rent(padded);
             sample[name].CopyTo(b.Span);
+            b.Span[n..].Clear(); // a rented buffer's padding holds an older sample's values
             return byName[name] = b;
         }
         for (int k = 0; k < columns.Length; k++)
@@ -122,7 +144,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         if (_data is not null)
         {
             var dataInputs = _data.IR.Inputs.Select(DataColumn).ToArray();
-            var cache = _data.IR.Outputs.Select(_ => new NativeBuffer(padded)).ToArray();
+            var cache = _data.IR.Outputs.Select(_ => Rent(padded)).ToArray();
             Run(_data, padded, dataInputs, cache, null);
             for (int k = 0; k < columns.Length; k++)
             {
@@ -130,9 +152,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                 if (name.StartsWith(Hoisting.CachePrefix, StringComparison.Ordinal))
                     columns[k] = cache[_data.IR.Outputs.Select(o => o.Name).ToList().IndexOf(name)];
             }
-            foreach (var c in cache) if (!columns.Contains(c)) c.Dispose();
+            foreach (var c in cache) if (!columns.Contains(c)) Return(c);
         }
-        foreach (var b in byName.Values) if (!columns.Contains(b)) b.Dispose();
+        foreach (var b in byName.Values) if (!columns.Contains(b)) Return(b);
         var binding = new Binding(sample, padded, columns);
         _bindings.Add(binding);
         return binding;
@@ -169,8 +191,14 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     /// straight to those addresses (the caller's arrays) and <paramref name="afterChunk"/> gets a zero pointer;
     /// the last, partial chunk goes through the worker's buffer, since it would write past the caller's end.
     /// </remarks>
-    private void Run(CompiledKernel k, int padded, NativeBuffer[] inputs, NativeBuffer[]? fullOutputs,
-        Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0)
+    /// <remarks>
+    /// With <paramref name="inPlace"/>, inputs are read from those addresses (the caller's pinned arrays) for chunks
+    /// wholly below <paramref name="inPlaceLimit"/>, and from <paramref name="tails"/> (one padded chunk each) for
+    /// the last one; <paramref name="inputs"/> is then unused.
+    /// </remarks>
+    private void Run(CompiledKernel k, int padded, NativeBuffer[]? inputs, NativeBuffer[]? fullOutputs,
+        Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0,
+        IntPtr[]? inPlace = null, int inPlaceLimit = 0, NativeBuffer[]? tails = null)
     {
         int size = k.ChunkSize, chunks = padded / size;
         double* ps = k.PrepareParameters(new ReadOnlySpan<double>(_params.Pointer, k.OriginalParameterCount));
@@ -180,7 +208,11 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             var table = (double**)w.Table.Pointer;
             long start = (long)c * size;
             bool straight = direct is not null && start + size <= directLimit;
-            for (int s = 0; s < k.InputCount; s++) table[s] = inputs[s].Pointer + start;
+            if (inPlace is null)
+                for (int s = 0; s < k.InputCount; s++) table[s] = inputs![s].Pointer + start;
+            else
+                for (int s = 0; s < k.InputCount; s++)
+                    table[s] = start + size <= inPlaceLimit ? (double*)inPlace[s] + start : tails![s].Pointer + (start - inPlaceLimit);
             for (int j = 0; j < k.OutputCount; j++)
                 table[k.InputCount + j] = straight ? (double*)direct![j] + start
                     : fullOutputs is null ? w.Outputs.Pointer + (long)j * size : fullOutputs[j].Pointer + start;
@@ -195,15 +227,43 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         CheckSample(sample, re.Length, "the value span");
         if (IsComplexValued && im.Length < sample.Count)
             throw new ArgumentException("this function is complex-valued: give a span for the imaginary parts");
-        var b = Bind(sample);
         int n = sample.Count;
+        // A sample seen for the first time by a kernel without hoisted columns (one pass, as in a simulation) is read
+        // in place: copying it into aligned buffers would cost more memory traffic than the evaluation itself.
+        bool inPlace = _data is null && n >= _main.ChunkSize && !_bindings.Any(x => ReferenceEquals(x.Sample, sample));
+        var b = inPlace ? null : Bind(sample);
+        int size = _main.ChunkSize;
+        int tailStart = n / size * size;
+        var arrays = inPlace ? _mainIR.Inputs.Select(sample.Column).ToArray() : [];
+        var pins = arrays.Select(a => System.Runtime.InteropServices.GCHandle.Alloc(a, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
+        var tails = arrays.Select(a =>
+        {
+            var t = Rent(size);
+            t.Span.Clear();
+            a.AsSpan(tailStart).CopyTo(t.Span);
+            return t;
+        }).ToArray();
+        try
+        {
+            EvaluateRun(sample, re, im, b, size, pins.Select(p => p.AddrOfPinnedObject()).ToArray(), tailStart, tails);
+        }
+        finally
+        {
+            foreach (var p in pins) p.Free();
+            foreach (var t in tails) Return(t);
+        }
+    }
+
+    private void EvaluateRun(EventSample sample, Span<double> re, Span<double> im, Binding? b, int size, IntPtr[] inPlace, int tailStart, NativeBuffer[] tails)
+    {
+        int n = sample.Count;
+        int padded = b?.Padded ?? (n + size - 1) / size * size;
         fixed (double* pre = re, pim = im)
         {
             IntPtr reP = (IntPtr)pre, imP = (IntPtr)pim;
             bool writeIm = im.Length >= n;
-            int size = _main.ChunkSize;
             IntPtr[] direct = IsComplexValued ? [reP, imP] : [reP];
-            Run(_main, b.Padded, b.Columns, null, (c, outs) =>
+            Run(_main, padded, b?.Columns, null, (c, outs) =>
             {
                 int start = c * size, count = Math.Min(size, n - start);
                 if (count <= 0) return;
@@ -214,7 +274,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                     if (IsComplexValued) new Span<double>(o + size, count).CopyTo(new Span<double>((double*)imP + start, count));
                 }
                 if (writeIm && !IsComplexValued) new Span<double>((double*)imP + start, count).Clear();
-            }, direct, n);
+            }, direct, n, b is null ? inPlace : null, tailStart, tails);
         }
     }
 
@@ -256,9 +316,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     }
 
     // The weight column of the bound sample: the weights (or ones) for real events, zeros for the padding.
-    private static NativeBuffer Weights(Binding b, ReadOnlySpan<double> weights)
+    private NativeBuffer Weights(Binding b, ReadOnlySpan<double> weights)
     {
-        var w = b.Weights ??= new NativeBuffer(b.Padded);
+        var w = b.Weights ??= Rent(b.Padded);
         int n = b.Sample.Count;
         if (weights.Length > 0)
         {
@@ -352,6 +412,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     public void Dispose()
     {
         foreach (var b in _bindings) b.Dispose();
+        foreach (var stack in _pool.Values)
+            foreach (var buffer in stack) buffer.Dispose();
+        _pool.Clear();
         _bindings.Clear();
         _params.Dispose();
     }
