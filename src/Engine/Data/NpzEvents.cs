@@ -148,6 +148,8 @@ internal static class NpzEvents
         foreach (var name in sample.ColumnNames)
         {
             var entry = archive.CreateEntry(name + ".npy", CompressionLevel.NoCompression);
+            // A fixed time stamp (the zip format's epoch, as NumPy writes): the same sample gives the same bytes.
+            entry.LastWriteTime = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
             using var s = entry.Open();
             NpyEvents.WriteColumn(s, sample[name]);
         }
