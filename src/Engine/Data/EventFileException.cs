@@ -13,4 +13,17 @@ public sealed class EventFileException : FormatException
 
     /// <summary>What is wrong and where.</summary>
     public Diagnostic Diagnostic { get; }
+
+    /// <summary>Opens a file for a chunked read; a file that cannot be opened is reported as this exception.</summary>
+    internal static FileStream OpenForChunks(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EventFileException(new Diagnostic(DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}", path, 1, 1));
+        }
+    }
 }

@@ -70,15 +70,7 @@ internal static class NpzEvents
     /// <summary>Reads a .npz file in chunks of rows, streaming every selected entry side by side.</summary>
     public static IEnumerable<EventSample> ReadChunks(string path, int chunkEvents, EventReadOptions options)
     {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new EventFileException(new Diagnostic(DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}", path, 1, 1));
-        }
+        var stream = EventFileException.OpenForChunks(path);
         using (stream)
         {
             var opened = Open(stream, path, options, out var archive, out var entries, out var selection);

@@ -47,15 +47,7 @@ internal static class ParquetEvents
     /// <summary>Reads a Parquet file in chunks of rows, one row group in memory at a time.</summary>
     public static IEnumerable<EventSample> ReadChunks(string path, int chunkEvents, EventReadOptions options)
     {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new EventFileException(new Diagnostic(DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}", path, 1, 1));
-        }
+        var stream = EventFileException.OpenForChunks(path);
         using (stream)
         using (var source = Source.Open(stream, path, options))
         {
