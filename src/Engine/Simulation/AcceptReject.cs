@@ -160,7 +160,7 @@ public sealed class AcceptReject
     private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) PassWith(double[] u, double[] buffer, int[] rowBuffer,
         double max, long target, long maxCandidates, Stopwatch sw)
     {
-        var kept = new List<(EventSample Batch, int[] Rows)>();
+        var kept = new List<EventSample>();
         long accepted = 0, generated = 0;
         while (accepted < target && generated < maxCandidates)
         {
@@ -193,7 +193,7 @@ public sealed class AcceptReject
                 n = rows[k - 1] + 1;
             }
             accepted += k;
-            kept.Add((Rows(batch, rows, k), [.. Enumerable.Range(0, k)]));
+            kept.Add(Rows(batch, rows, k));
             generated += n;
             Progress?.Invoke(new SimulationProgress(generated, accepted, generated / Math.Max(sw.Elapsed.TotalSeconds, 1e-9), max));
         }
@@ -230,23 +230,22 @@ public sealed class AcceptReject
     private static EventSample Empty(EventSample like) =>
         new(like.ColumnNames.Select(c => new KeyValuePair<string, double[]>(c, [])).ToList());
 
-    private static EventSample Gather(List<(EventSample Batch, int[] Rows)> kept)
+    // The kept events of every batch, one after the other.
+    private static EventSample Gather(List<EventSample> kept)
     {
         if (kept.Count == 0) return new EventSample([]);
-        var names = kept[0].Batch.ColumnNames;
-        int total = kept.Sum(k => k.Rows.Length);
-        var columns = names.ToDictionary(n => n, _ => new double[total]);
-        int at = 0;
-        foreach (var (batch, rows) in kept)
+        var names = kept[0].ColumnNames;
+        int total = kept.Sum(k => k.Count);
+        return new EventSample(names.Select(name =>
         {
-            foreach (var name in names)
+            var column = new double[total];
+            int at = 0;
+            foreach (var batch in kept)
             {
-                var source = batch[name];
-                var target = columns[name];
-                for (int r = 0; r < rows.Length; r++) target[at + r] = source[rows[r]];
+                batch[name].CopyTo(column.AsSpan(at));
+                at += batch.Count;
             }
-            at += rows.Length;
-        }
-        return new EventSample(names.Select(n => new KeyValuePair<string, double[]>(n, columns[n])).ToList());
+            return new KeyValuePair<string, double[]>(name, column);
+        }).ToList());
     }
 }
