@@ -168,22 +168,33 @@ internal static class SimulateCommand
             return io.Fail(paramsPath ?? modelPath, $"no value for the model's symbol(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: " +
                 "give them in --params (kinematic symbols must use AmpForm's names, e.g. m_12, theta_0, phi_0)");
 
+        // One single-threaded copy per core; each candidate is evaluated once, so nothing is hoisted.
+        IParametrizedFunction Compile() => Lambdify.Compile(model, kinematic, [], parameters, new LambdifyOptions { Hoisting = false, MaxThreads = 1 });
         IParametrizedFunction f;
-        try { f = Lambdify.Compile(model, kinematic, [], parameters, new LambdifyOptions { Hoisting = false }); } // each candidate is evaluated once
+        try { f = Compile(); }
         catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the cpu backend cannot compile the model: {ex.Message}"); }
         if (f.IsComplexValued) return io.Fail(modelPath, "the model is complex-valued: accept-reject needs a real intensity (an |amplitude|² sum)");
+        bool first = true;
 
         var candidates = new RandomStream(seed, CandidateStream);
         var acceptance = new RandomStream(seed, AcceptanceStream);
-        CandidateBatch batch = (first, count) =>
+        CandidateBatch batch = (firstEvent, count) =>
         {
-            var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, count, candidates, first);
-            return KinematicVariables.Compute(kinematic, momenta);
+            var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, count, candidates, firstEvent, maxDegreeOfParallelism: 1);
+            return KinematicVariables.Compute(kinematic, momenta, maxDegreeOfParallelism: 1);
         };
         UniformFill uniforms = (first, destination) => acceptance.FillUniform(first, destination);
         using var live = new LiveLine(io.Err, enabled: !quiet && ReferenceEquals(io.Err, Console.Error) && !Console.IsErrorRedirected);
-        var sim = new AcceptReject(f, batch, uniforms)
+        // The copy compiled above (its errors reported) serves the first worker; the others compile their own.
+        IParametrizedFunction Next()
         {
+            if (!first) return Compile();
+            first = false;
+            return f;
+        }
+        var sim = new AcceptReject(Next, batch, uniforms)
+        {
+            BatchSize = 1 << 14,
             Progress = p => live.Show($"simulate  {p.Accepted:N0}/{events:N0} kept of {p.Generated:N0} drawn  {p.EventsPerSecond / 1e6:F1} M/s"),
         };
         SimulationResult result;

@@ -47,6 +47,7 @@ public sealed record SimulationResult(EventSample Events, long Generated, double
 public sealed class AcceptReject
 {
     private readonly IParametrizedFunction _intensity;
+    private readonly IParametrizedFunction[] _workers;
     private readonly CandidateBatch _candidates;
     private readonly UniformFill _uniforms;
 
@@ -58,12 +59,32 @@ public sealed class AcceptReject
     {
         if (intensity.IsComplexValued) throw new ArgumentException("accept-reject needs a real-valued intensity");
         _intensity = intensity;
+        _workers = [intensity];
         _candidates = candidates;
         _uniforms = uniforms;
     }
 
+    /// <summary>
+    /// Sets up a simulation on several cores: each worker has its own copy of the intensity (made by
+    /// <paramref name="intensityFactory"/>, best compiled single-threaded) and takes whole batches, generating,
+    /// evaluating and accepting each while it is in cache. The sample is the same as with one worker and the same
+    /// batch size: batches are merged in order.
+    /// </summary>
+    /// <param name="intensityFactory">Makes one intensity per worker.</param>
+    /// <param name="candidates">Candidate generator keyed by event index; called from several threads at once.</param>
+    /// <param name="uniforms">Acceptance numbers keyed by event index; called from several threads at once.</param>
+    /// <param name="workers">Workers (all cores when 0).</param>
+    public AcceptReject(Func<IParametrizedFunction> intensityFactory, CandidateBatch candidates, UniformFill uniforms, int workers = 0)
+        : this(intensityFactory(), candidates, uniforms)
+    {
+        int count = workers > 0 ? workers : Environment.ProcessorCount;
+        _workers = [_intensity, .. Enumerable.Range(1, Math.Max(0, count - 1)).Select(_ => intensityFactory())];
+    }
+
     /// <summary>Candidates per batch (memory, not results, depends on it).</summary>
     public int BatchSize { get; init; } = 1 << 18;
+    /// <summary>Candidates whose largest intensity, padded, sets the maximum (when none is given).</summary>
+    public int EstimateCandidates { get; init; } = 1 << 17;
     /// <summary>Factor applied to the largest intensity seen when setting the maximum.</summary>
     public double Padding { get; init; } = 1.05;
     /// <summary>A known maximum (skips the estimate; still checked).</summary>
@@ -109,18 +130,18 @@ public sealed class AcceptReject
 
     private double EstimateMaximum()
     {
-        var batch = _candidates(0, BatchSize);
+        var batch = _candidates(0, EstimateCandidates);
         var values = Values(batch, 0);
         double max = 0;
         foreach (var v in values) max = Math.Max(max, v);
-        if (!(max > 0)) throw new InvalidOperationException($"the intensity is zero on all {batch.Count} candidates of the first batch: nothing can be accepted");
+        if (!(max > 0)) throw new InvalidOperationException($"the intensity is zero on all {batch.Count} candidates used to estimate the maximum: nothing can be accepted");
         return max * Padding;
     }
 
-    private double[] Values(EventSample batch, long first, double[]? buffer = null)
+    private double[] Values(EventSample batch, long first, double[]? buffer = null, IParametrizedFunction? intensity = null)
     {
         var values = buffer is not null && buffer.Length >= batch.Count ? buffer : new double[batch.Count];
-        _intensity.Evaluate(batch, values);
+        (intensity ?? _intensity).Evaluate(batch, values);
         int n = batch.Count;
         if (WeightColumn is not null)
         {
@@ -140,6 +161,7 @@ public sealed class AcceptReject
 
     private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) Pass(double max, long target, long maxCandidates, Stopwatch sw)
     {
+        if (_workers.Length > 1) return PassInParallel(max, target, maxCandidates, sw);
         // Buffers come from the shared pool and live for the whole pass: fresh memory costs page faults comparable
         // to the work itself (about a millisecond per megabyte on the project's machines).
         var u = System.Buffers.ArrayPool<double>.Shared.Rent(BatchSize);
@@ -199,6 +221,97 @@ public sealed class AcceptReject
         }
         return (Gather(kept), generated, null);
     }
+
+    /// <summary>One batch worked by one worker: its kept rows (compacted), their indices, its first excess.</summary>
+    private sealed record BatchOutcome(EventSample Kept, int[] Rows, int Count, int ExceedAt, double ExceedValue);
+
+    private BatchOutcome Work(IParametrizedFunction intensity, long first, int n, double max)
+    {
+        var batch = _candidates(first, n);
+        var pool = System.Buffers.ArrayPool<double>.Shared;
+        var buffer = pool.Rent(n);
+        var u = pool.Rent(n);
+        var rows = new int[n];
+        try
+        {
+            var values = Values(batch, first, buffer, intensity);
+            _uniforms(first, u.AsSpan(0, n));
+            int k = 0, exceedAt = -1;
+            for (int i = 0; i < n; i++)
+            {
+                double v = values[i];
+                if (v > max && exceedAt < 0) exceedAt = i;
+                rows[k] = i;
+                k += u[i] * max < v ? 1 : 0;
+            }
+            return new BatchOutcome(Rows(batch, rows, k), rows, k, exceedAt, exceedAt >= 0 ? values[exceedAt] : 0);
+        }
+        finally
+        {
+            pool.Return(buffer);
+            pool.Return(u);
+        }
+    }
+
+    // Waves of one batch per worker, merged in batch order exactly as the one-worker pass takes them.
+    private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) PassInParallel(double max, long target, long maxCandidates, Stopwatch sw)
+    {
+        var kept = new List<EventSample>();
+        long accepted = 0, generated = 0;
+        int workers = _workers.Length;
+        // A wave gives each worker up to four batches (fewer thread hand-offs); batches past the target are dropped.
+        int perWave = 4 * workers;
+        var outcomes = new BatchOutcome?[perWave];
+        var sizes = new int[perWave];
+        while (accepted < target && generated < maxCandidates)
+        {
+            long start = generated;
+            int batches = 0;
+            for (; batches < perWave && start < maxCandidates; batches++)
+            {
+                sizes[batches] = (int)Math.Min(BatchSize, maxCandidates - start);
+                start += sizes[batches];
+            }
+            long waveFirst = generated;
+            int inWave = batches;
+            Parallel.For(0, Math.Min(workers, inWave), new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                // Worker w takes batches w, w + workers, ... of the wave with its own copy of the intensity.
+                for (int b = w; b < inWave; b += workers)
+                {
+                    long first = waveFirst;
+                    for (int j = 0; j < b; j++) first += sizes[j];
+                    outcomes[b] = Work(_workers[w], first, sizes[b], max);
+                }
+            });
+            for (int b = 0; b < batches; b++)
+            {
+                var o = outcomes[b]!;
+                if (o.ExceedAt >= 0)
+                {
+                    int keptBefore = 0;
+                    while (keptBefore < o.Count && o.Rows[keptBefore] < o.ExceedAt) keptBefore++;
+                    if (accepted + keptBefore < target) return (o.Kept, generated + o.ExceedAt, (generated + o.ExceedAt, o.ExceedValue));
+                }
+                if (accepted + o.Count >= target)
+                {
+                    int take = (int)(target - accepted);
+                    kept.Add(Take(o.Kept, take));
+                    generated += o.Rows[take - 1] + 1;
+                    accepted = target;
+                    break;
+                }
+                kept.Add(o.Kept);
+                accepted += o.Count;
+                generated += sizes[b];
+            }
+            Progress?.Invoke(new SimulationProgress(generated, accepted, generated / Math.Max(sw.Elapsed.TotalSeconds, 1e-9), max));
+        }
+        return (Gather(kept), generated, null);
+    }
+
+    private static EventSample Take(EventSample sample, int count) =>
+        new(sample.ColumnNames.Select(c => new KeyValuePair<string, double[]>(c, sample[c][..count].ToArray())).ToList());
 
     // The acceptance numbers of a batch, filled in parallel slices (each a pure function of its event indices).
     private void FillUniforms(long first, double[] u, int n)

@@ -58,12 +58,35 @@ public class AcceptRejectTests
     }
 
     [Fact]
+    public void The_estimated_maximum_and_the_sample_do_not_depend_on_the_batch_size()
+    {
+        var small = new AcceptReject(Model("1 + 4*x**2"), Flat(), Uniforms(2)) { BatchSize = 1000 }.Run(3000);
+        var large = new AcceptReject(Model("1 + 4*x**2"), Flat(), Uniforms(2)) { BatchSize = 5000 }.Run(3000);
+        Assert.Equal(small.Maximum, large.Maximum);
+        Assert.Equal(small.Events["x"].ToArray(), large.Events["x"].ToArray());
+    }
+
+    [Fact]
     public void The_sample_does_not_depend_on_the_batch_size()
     {
         var a = new AcceptReject(Model("1 + 4*x**2"), Flat(), Uniforms(2)) { BatchSize = 1000 }.Run(3000);
         var b = new AcceptReject(Model("1 + 4*x**2"), Flat(), Uniforms(2)) { BatchSize = 4096, Maximum = a.Maximum }.Run(3000);
         Assert.Equal(a.Events["x"].ToArray(), b.Events["x"].ToArray());
         Assert.Equal(a.Generated, b.Generated);
+    }
+
+    [Theory]
+    [InlineData(2, null)]
+    [InlineData(3, null)]
+    [InlineData(2, 2.0)]   // restarts: the excess must be found where one worker finds it
+    public void Workers_give_the_sample_one_worker_gives(int workers, double? maximum)
+    {
+        var one = new AcceptReject(Model("1 + 4*x**2"), Flat(), Uniforms(2)) { BatchSize = 1000, Maximum = maximum }.Run(7000);
+        var many = new AcceptReject(() => Model("1 + 4*x**2"), Flat(), Uniforms(2), workers) { BatchSize = 1000, Maximum = maximum }.Run(7000);
+        Assert.Equal(one.Events["x"].ToArray(), many.Events["x"].ToArray());
+        Assert.Equal(one.Generated, many.Generated);
+        Assert.Equal(one.Maximum, many.Maximum);
+        Assert.Equal(one.Restarts, many.Restarts);
     }
 
     [Fact]

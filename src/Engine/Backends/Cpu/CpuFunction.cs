@@ -203,7 +203,16 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         int size = k.ChunkSize, chunks = padded / size;
         double* ps = k.PrepareParameters(new ReadOnlySpan<double>(_params.Pointer, k.OriginalParameterCount));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
-        Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) =>
+        if (Threads == 1 || chunks == 1)
+        {
+            // One thread: a plain loop (a simulation worker calls this thousands of times on small batches).
+            using var worker = new Worker(k);
+            for (int c = 0; c < chunks; c++) Chunk(c, worker);
+            return;
+        }
+        Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) => Chunk(c, w), w => w.Dispose());
+
+        Worker Chunk(int c, Worker w)
         {
             var table = (double**)w.Table.Pointer;
             long start = (long)c * size;
@@ -219,7 +228,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             k.Run(table, ps, size);
             afterChunk?.Invoke(c, straight ? IntPtr.Zero : (IntPtr)w.Outputs.Pointer);
             return w;
-        }, w => w.Dispose());
+        }
     }
 
     public override void Evaluate(EventSample sample, Span<double> re, Span<double> im = default)
