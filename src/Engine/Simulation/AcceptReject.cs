@@ -138,7 +138,7 @@ public sealed class AcceptReject
         return max * Padding;
     }
 
-    private double[] Values(EventSample batch, long first, double[]? buffer = null, IParametrizedFunction? intensity = null)
+    private double[] Values(EventSample batch, long first, double[]? buffer = null, IParametrizedFunction? intensity = null, bool check = true)
     {
         var values = buffer is not null && buffer.Length >= batch.Count ? buffer : new double[batch.Count];
         (intensity ?? _intensity).Evaluate(batch, values);
@@ -148,15 +148,19 @@ public sealed class AcceptReject
             var weights = batch[WeightColumn];
             for (int i = 0; i < n; i++) values[i] *= weights[i];
         }
+        if (!check) return values;
         // One branch-free pass finds whether anything is negative, NaN or infinite; only then is the place looked up.
         bool bad = false;
         for (int i = 0; i < n; i++) bad |= !(values[i] >= 0 && values[i] <= double.MaxValue);
-        if (bad)
-        {
-            int at = Array.FindIndex(values, 0, n, v => !(v >= 0 && v <= double.MaxValue));
-            throw new InvalidOperationException($"the intensity{(WeightColumn is null ? "" : " times the weight")} is {values[at]} at candidate {first + at}: it must be finite and not negative");
-        }
+        if (bad) Check(values, n, first);
         return values;
+    }
+
+    private void Check(double[] values, int n, long first)
+    {
+        int at = Array.FindIndex(values, 0, n, v => !(v >= 0 && v <= double.MaxValue));
+        if (at >= 0)
+            throw new InvalidOperationException($"the intensity{(WeightColumn is null ? "" : " times the weight")} is {values[at]} at candidate {first + at}: it must be finite and not negative");
     }
 
     private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) Pass(double max, long target, long maxCandidates, Stopwatch sw)
@@ -234,16 +238,19 @@ public sealed class AcceptReject
         var rows = new int[n];
         try
         {
-            var values = Values(batch, first, buffer, intensity);
+            var values = Values(batch, first, buffer, intensity, check: false);
             _uniforms(first, u.AsSpan(0, n));
             int k = 0, exceedAt = -1;
+            bool bad = false;
             for (int i = 0; i < n; i++)
             {
                 double v = values[i];
+                bad |= !(v >= 0 && v <= double.MaxValue);
                 if (v > max && exceedAt < 0) exceedAt = i;
                 rows[k] = i;
                 k += u[i] * max < v ? 1 : 0;
             }
+            if (bad) Check(values, n, first);
             return new BatchOutcome(Rows(batch, rows, k), rows, k, exceedAt, exceedAt >= 0 ? values[exceedAt] : 0);
         }
         finally

@@ -71,6 +71,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     // Column buffers of evicted bindings, by length, for the next sample of that size: a simulation binds a new
     // batch of the same size again and again, and fresh memory costs page faults comparable to the evaluation.
     private readonly Dictionary<long, Stack<NativeBuffer>> _pool = [];
+    private readonly Dictionary<CompiledKernel, Worker> _singleWorkers = [];
     private const int PoolDepth = 16;
 
     private NativeBuffer Rent(long length) =>
@@ -205,8 +206,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
         if (Threads == 1 || chunks == 1)
         {
-            // One thread: a plain loop (a simulation worker calls this thousands of times on small batches).
-            using var worker = new Worker(k);
+            // One thread: a plain loop with a worker kept per kernel (a simulation worker calls this thousands of
+            // times on small batches).
+            if (!_singleWorkers.TryGetValue(k, out var worker)) _singleWorkers[k] = worker = new Worker(k);
             for (int c = 0; c < chunks; c++) Chunk(c, worker);
             return;
         }
@@ -424,6 +426,8 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         foreach (var stack in _pool.Values)
             foreach (var buffer in stack) buffer.Dispose();
         _pool.Clear();
+        foreach (var w in _singleWorkers.Values) w.Dispose();
+        _singleWorkers.Clear();
         _bindings.Clear();
         _params.Dispose();
     }
