@@ -70,11 +70,11 @@ public class SimulationBenchmarks
         for (; i < a.Length; i++) a[i] *= factor;
     }
 
-    /// <summary>Acceptance numbers from stream 2.</summary>
+    /// <summary>Acceptance numbers from stream 2 (32-bit resolution: u · max &lt; I needs no more).</summary>
     internal static UniformFill Acceptance(ulong seed)
     {
         var s = new RandomStream(seed, 2);
-        return (first, destination) => s.FillUniform(first, destination);
+        return (first, destination) => s.FillUniform32(first, destination);
     }
 
     /// <summary>Generate, evaluate, accept: the whole simulation of 1 M candidates (maximum known, as the peer's vals.max()).</summary>
