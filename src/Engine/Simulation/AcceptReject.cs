@@ -266,10 +266,12 @@ public sealed class AcceptReject
         var kept = new List<EventSample>();
         long accepted = 0, generated = 0;
         int workers = _workers.Length;
-        // A wave gives each worker up to four batches (fewer thread hand-offs); batches past the target are dropped.
-        int perWave = 4 * workers;
-        var outcomes = new BatchOutcome?[perWave];
-        var sizes = new int[perWave];
+        // Waves start with one batch per worker and double up to sixteen (fewer thread hand-offs on long runs, little
+        // work past the target on short ones); batches past the target are dropped.
+        const int maxPerWorker = 16;
+        var outcomes = new BatchOutcome?[maxPerWorker * workers];
+        var sizes = new int[maxPerWorker * workers];
+        int perWave = workers;
         while (accepted < target && generated < maxCandidates)
         {
             long start = generated;
@@ -313,6 +315,7 @@ public sealed class AcceptReject
                 generated += sizes[b];
             }
             Progress?.Invoke(new SimulationProgress(generated, accepted, generated / Math.Max(sw.Elapsed.TotalSeconds, 1e-9), max));
+            perWave = Math.Min(2 * perWave, maxPerWorker * workers);
         }
         return (Gather(kept), generated, null);
     }
