@@ -137,18 +137,7 @@ internal sealed class Hesse
             h[i] = Math.Max(1e-3 * sigma, 8.0 * Precision.Eps2 * (Math.Abs(x[i]) + Precision.Eps2));
             if (_f.Parameter(i).HasLimits) h[i] = Math.Min(h[i], 0.05);
         }
-        var hessian = new double[n, n];
-        var gp = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double xi = x[i];
-            x[i] = xi + h[i];
-            _f.ValueAndGradient(x, gp);
-            x[i] = xi;
-            for (int j = 0; j < n; j++) hessian[i, j] = (gp[j] - g0[j]) / h[i];
-        }
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++) hessian[i, j] = hessian[j, i] = 0.5 * (hessian[i, j] + hessian[j, i]);
+        var hessian = _f.HessianFromGradient(x, g0, h);
         var g2 = new double[n];
         for (int i = 0; i < n; i++) g2[i] = hessian[i, i];
         var g = new Gradient(g0, g2, h, true);

@@ -65,6 +65,28 @@ internal sealed class InternalFunction
         return (plus, minus);
     }
 
+    /// <summary>
+    /// The symmetrised Hessian from forward differences of the analytic gradient: column i is
+    /// (g(x + hᵢeᵢ) − <paramref name="g0"/>) / hᵢ, one gradient call per parameter.
+    /// </summary>
+    public double[,] HessianFromGradient(double[] x, double[] g0, double[] h)
+    {
+        int n = x.Length;
+        var hessian = new double[n, n];
+        var shifted = new double[n];
+        var xx = (double[])x.Clone();
+        for (int i = 0; i < n; i++)
+        {
+            xx[i] = x[i] + h[i];
+            ValueAndGradient(xx, shifted);
+            xx[i] = x[i];
+            for (int j = 0; j < n; j++) hessian[i, j] = (shifted[j] - g0[j]) / h[i];
+        }
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) hessian[i, j] = hessian[j, i] = 0.5 * (hessian[i, j] + hessian[j, i]);
+        return hessian;
+    }
+
     /// <summary>Trial points of line searches where the objective was not finite (stepped back from, not minimised).</summary>
     public int InfeasiblePoints { get; private set; }
     /// <summary>The report of the first such point.</summary>

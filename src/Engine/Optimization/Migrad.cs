@@ -125,19 +125,7 @@ internal sealed class Migrad
             // the whole Hessian at the start (one gradient call per parameter), and its inverse seeds the metric.
             var grad = new double[n];
             f = _f.ValueAndGradient(x, grad);
-            var hessian = new double[n, n];
-            var shifted = new double[n];
-            var xx = (double[])x.Clone();
-            for (int i = 0; i < n; i++)
-            {
-                double h = initial.Step[i];
-                xx[i] = x[i] + h;
-                _f.ValueAndGradient(xx, shifted);
-                xx[i] = x[i];
-                for (int j = 0; j < n; j++) hessian[i, j] = (shifted[j] - grad[j]) / h;
-            }
-            for (int i = 0; i < n; i++)
-                for (int j = i + 1; j < n; j++) hessian[i, j] = hessian[j, i] = 0.5 * (hessian[i, j] + hessian[j, i]);
+            var hessian = _f.HessianFromGradient(x, grad, initial.Step);
             var g2 = new double[n];
             for (int i = 0; i < n; i++) g2[i] = hessian[i, i];
             g = new Gradient(grad, g2, initial.Step, true);
