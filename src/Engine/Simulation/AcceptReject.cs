@@ -163,69 +163,6 @@ public sealed class AcceptReject
             throw new InvalidOperationException($"the intensity{(WeightColumn is null ? "" : " times the weight")} is {values[at]} at candidate {first + at}: it must be finite and not negative");
     }
 
-    private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) Pass(double max, long target, long maxCandidates, Stopwatch sw)
-    {
-        if (_workers.Length > 1) return PassInParallel(max, target, maxCandidates, sw);
-        // Buffers come from the shared pool and live for the whole pass: fresh memory costs page faults comparable
-        // to the work itself (about a millisecond per megabyte on the project's machines).
-        var u = System.Buffers.ArrayPool<double>.Shared.Rent(BatchSize);
-        var buffer = System.Buffers.ArrayPool<double>.Shared.Rent(BatchSize);
-        var rowBuffer = System.Buffers.ArrayPool<int>.Shared.Rent(BatchSize);
-        try
-        {
-            return PassWith(u, buffer, rowBuffer, max, target, maxCandidates, sw);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<double>.Shared.Return(u);
-            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
-            System.Buffers.ArrayPool<int>.Shared.Return(rowBuffer);
-        }
-    }
-
-    private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) PassWith(double[] u, double[] buffer, int[] rowBuffer,
-        double max, long target, long maxCandidates, Stopwatch sw)
-    {
-        var kept = new List<EventSample>();
-        long accepted = 0, generated = 0;
-        while (accepted < target && generated < maxCandidates)
-        {
-            int n = (int)Math.Min(BatchSize, maxCandidates - generated);
-            var batch = _candidates(generated, n);
-            var values = Values(batch, generated, buffer);
-            FillUniforms(generated, u, n);
-            // Branch-free acceptance: every index is written, the count moves only for kept ones.
-            var rows = rowBuffer;
-            int k = 0;
-            bool exceeded = false;
-            for (int i = 0; i < n; i++)
-            {
-                double v = values[i];
-                exceeded |= v > max;
-                rows[k] = i;
-                k += u[i] * max < v ? 1 : 0;
-            }
-            if (exceeded)
-            {
-                int at = Array.FindIndex(values, 0, n, v => v > max);
-                // Only an excess before the target is reached matters (later candidates are not used).
-                int keptBefore = 0;
-                for (int i = 0; i < at; i++) keptBefore += u[i] * max < values[i] ? 1 : 0;
-                if (accepted + keptBefore < target) return (Empty(batch), generated + at, (generated + at, values[at]));
-            }
-            if (accepted + k >= target)
-            {
-                k = (int)(target - accepted);
-                n = rows[k - 1] + 1;
-            }
-            accepted += k;
-            kept.Add(Rows(batch, rows, k));
-            generated += n;
-            Progress?.Invoke(new SimulationProgress(generated, accepted, generated / Math.Max(sw.Elapsed.TotalSeconds, 1e-9), max));
-        }
-        return (Gather(kept), generated, null);
-    }
-
     /// <summary>One batch worked by one worker: its kept rows (compacted), their indices, its first excess.</summary>
     private sealed record BatchOutcome(EventSample Kept, int[] Rows, int Count, int ExceedAt, double ExceedValue);
 
@@ -239,7 +176,9 @@ public sealed class AcceptReject
         try
         {
             var values = Values(batch, first, buffer, intensity, check: false);
-            _uniforms(first, u.AsSpan(0, n));
+            // A lone worker fills the acceptance numbers on all cores; several workers each fill their own batch.
+            if (_workers.Length == 1) FillUniforms(first, u, n);
+            else _uniforms(first, u.AsSpan(0, n));
             int k = 0, exceedAt = -1;
             bool bad = false;
             for (int i = 0; i < n; i++)
@@ -260,15 +199,16 @@ public sealed class AcceptReject
         }
     }
 
-    // Waves of one batch per worker, merged in batch order exactly as the one-worker pass takes them.
-    private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) PassInParallel(double max, long target, long maxCandidates, Stopwatch sw)
+    // Waves of batches, one or more per worker, merged in batch order: the sample is the same for any number of
+    // workers.
+    private (EventSample Events, long Generated, (long Index, double Value)? Exceeded) Pass(double max, long target, long maxCandidates, Stopwatch sw)
     {
         var kept = new List<EventSample>();
         long accepted = 0, generated = 0;
         int workers = _workers.Length;
         // Waves start with one batch per worker and double up to sixteen (fewer thread hand-offs on long runs, little
         // work past the target on short ones); batches past the target are dropped.
-        const int maxPerWorker = 16;
+        int maxPerWorker = workers == 1 ? 1 : 16;
         var outcomes = new BatchOutcome?[maxPerWorker * workers];
         var sizes = new int[maxPerWorker * workers];
         int perWave = workers;
@@ -283,16 +223,29 @@ public sealed class AcceptReject
             }
             long waveFirst = generated;
             int inWave = batches;
-            Parallel.For(0, Math.Min(workers, inWave), new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            // Worker w takes batches w, w + workers, ... of the wave with its own copy of the intensity.
+            void Worker(int w)
             {
-                // Worker w takes batches w, w + workers, ... of the wave with its own copy of the intensity.
                 for (int b = w; b < inWave; b += workers)
                 {
                     long first = waveFirst;
                     for (int j = 0; j < b; j++) first += sizes[j];
                     outcomes[b] = Work(_workers[w], first, sizes[b], max);
                 }
-            });
+            }
+            if (workers == 1) Worker(0);
+            else
+            {
+                try
+                {
+                    Parallel.For(0, Math.Min(workers, inWave), new ParallelOptions { MaxDegreeOfParallelism = workers }, Worker);
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+                {
+                    // A bad intensity in a worker is reported as it is with one worker, not wrapped.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
+            }
             for (int b = 0; b < batches; b++)
             {
                 var o = outcomes[b]!;
@@ -349,9 +302,6 @@ public sealed class AcceptReject
             for (int r = 0; r < column.Length; r++) column[r] = source[rows[r]];
             return new KeyValuePair<string, double[]>(c, column);
         }).ToList());
-
-    private static EventSample Empty(EventSample like) =>
-        new(like.ColumnNames.Select(c => new KeyValuePair<string, double[]>(c, [])).ToList());
 
     // The kept events of every batch, one after the other.
     private static EventSample Gather(List<EventSample> kept)

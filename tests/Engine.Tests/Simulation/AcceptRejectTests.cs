@@ -122,6 +122,9 @@ public class AcceptRejectTests
         var e = Assert.Throws<InvalidOperationException>(() => sim.Run(10));
         Assert.Matches("at candidate [0-9]+", e.Message);
         Assert.Contains("not negative", e.Message);
+        // the same error, not wrapped, from several workers
+        var workers = new AcceptReject(() => Model("x - 0.5"), Flat(), Uniforms(2), 2) { Maximum = 1, BatchSize = 100 };
+        Assert.Contains("not negative", Assert.Throws<InvalidOperationException>(() => workers.Run(1000)).Message);
     }
 
     [Fact]
