@@ -80,13 +80,7 @@ public class JpsiFitBenchmarks
         var phsp = CsvEvents.Read(Path.Combine(dir, _definition.PhspFile!)).GetValueOrThrow();
         _fit = UnbinnedFit.Create(model, _definition, data, phsp);
         // The coupling-only variant: f0(1500) mass and width fixed at their start values.
-        var fixedValues = new Dictionary<string, System.Numerics.Complex>(_definition.Fixed);
-        foreach (var p in _definition.Free.Where(p => p.Part == ParameterPart.Value)) fixedValues[p.Symbol] = p.Start;
-        _couplings = new FitDefinition
-        {
-            Free = _definition.Free.Where(p => p.Part != ParameterPart.Value).ToList(), Fixed = fixedValues,
-            KinematicVariables = _definition.KinematicVariables, Strategy = _definition.Strategy, Tolerance = _definition.Tolerance,
-        };
+        _couplings = _definition.CouplingsOnly();
         _cached = UnbinnedFit.Create(model, _couplings, data, phsp);
         _uncached = new UnbinnedNll(_cached.Function, data, phsp, _cached.Likelihood.Map, cacheNormalisation: false);
         Console.WriteLine($"// couplings only: {_cached.Likelihood.NormalisationMode}");

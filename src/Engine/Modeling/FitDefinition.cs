@@ -65,6 +65,28 @@ public sealed class FitDefinition
         return specs;
     }
 
+    /// <summary>
+    /// The same fit with every real parameter (masses, widths) fixed at its start value: only complex couplings stay
+    /// free, the case in which the normalisation is kept as a coupling matrix.
+    /// </summary>
+    public FitDefinition CouplingsOnly()
+    {
+        var fixedValues = new Dictionary<string, Complex>(Fixed, StringComparer.Ordinal);
+        foreach (var p in Free.Where(p => p.Part == ParameterPart.Value)) fixedValues[p.Symbol] = p.Start;
+        return new FitDefinition
+        {
+            Free = Free.Where(p => p.Part != ParameterPart.Value).ToList(),
+            Fixed = fixedValues,
+            KinematicVariables = KinematicVariables,
+            Strategy = Strategy,
+            Tolerance = Tolerance,
+            ModelFile = ModelFile,
+            DataFile = DataFile,
+            PhspFile = PhspFile,
+            ComplexSymbols = ComplexSymbols,
+        };
+    }
+
     /// <summary>The fit parameters of a Minuit run.</summary>
     public IReadOnlyList<FitParameter> FitParameters() =>
         Free.Select(p => new FitParameter(p.Name, p.Start, p.Step, p.Lower, p.Upper)).ToList();

@@ -42,13 +42,9 @@ public class ReferenceFitTests
         var dir = SharedData.ReferenceFit(Folder);
         var def = FitDefinition.Load(Path.Combine(dir, "fit.json"));
         // Fix the f0(1500) mass and width at their start values: the couplings alone are free.
-        var fixedValues = new Dictionary<string, System.Numerics.Complex>(def.Fixed);
-        foreach (var p in def.Free.Where(p => p.Part == ParameterPart.Value)) fixedValues[p.Symbol] = p.Start;
-        var couplingsOnly = new FitDefinition
-        {
-            Free = def.Free.Where(p => p.Part != ParameterPart.Value).ToList(), Fixed = fixedValues,
-            KinematicVariables = def.KinematicVariables, Strategy = def.Strategy, Tolerance = def.Tolerance,
-        };
+        var couplingsOnly = def.CouplingsOnly();
+        Assert.Equal(10, couplingsOnly.Free.Count);
+        Assert.Equal(def.Free.Single(p => p.Symbol == "m_{f_{0}(1500)}").Start, couplingsOnly.Fixed["m_{f_{0}(1500)}"].Real);
         var model = ModelFile.Load(Path.Combine(dir, def.ModelFile!)).GetValueOrThrow();
         var data = CsvEvents.Read(Path.Combine(dir, def.DataFile!)).GetValueOrThrow();
         var phsp = CsvEvents.Read(Path.Combine(dir, def.PhspFile!)).GetValueOrThrow();
