@@ -126,6 +126,7 @@ public sealed class UnbinnedNll : Estimator
 
     private CoupledNormalisation? _coupled;
     private int[] _couplingIndex = [];
+    private (int Re, int Im)[] _couplingSlots = [];
     private (int Index, Complex Value)[] _frozen = [];
 
     /// <summary>How the normalisation is computed: a cached coupling matrix, or a full sum per call (and why).</summary>
@@ -146,7 +147,10 @@ public sealed class UnbinnedNll : Estimator
             NormalisationMode = $"full sum per call ({reason})";
             return;
         }
-        _couplingIndex = couplings.Select(c => parameters.Select(p => p.Name).ToList().IndexOf(c)).ToArray();
+        var names = parameters.Select(p => p.Name).ToList();
+        var slots = Function.GradientParameters.ToList();
+        _couplingIndex = couplings.Select(c => names.IndexOf(c)).ToArray();
+        _couplingSlots = couplings.Select(c => (slots.IndexOf(c + ".re"), slots.IndexOf(c + ".im"))).ToArray();
         _frozen = parameters.Select((p, i) => (i, p.Value)).Where(t => !couplings.Contains(parameters[t.i].Name)).ToArray();
         NormalisationMode = $"cached {couplings.Count + 1}x{couplings.Count + 1} coupling matrix";
     }
@@ -193,12 +197,10 @@ public sealed class UnbinnedNll : Estimator
         var dIm = new double[k];
         cached.Gradient(c, dRe, dIm);
         var slots = new double[Function.GradientParameters.Count];
-        var names = Function.GradientParameters.ToList();
         for (int j = 0; j < k; j++)
         {
-            string name = Function.Parameters[_couplingIndex[j]].Name;
-            slots[names.IndexOf(name + ".re")] = dRe[j];
-            slots[names.IndexOf(name + ".im")] = dIm[j];
+            slots[_couplingSlots[j].Re] = dRe[j];
+            slots[_couplingSlots[j].Im] = dIm[j];
         }
         return new SampleSum(value, slots);
     }
