@@ -82,6 +82,36 @@ public static class Lambdify
     {
         options ??= new LambdifyOptions();
         var sw = Stopwatch.StartNew();
+        if (options.Backend == Backend.Reference)
+        {
+            var (expr, roles, sorted) = Resolve(expression, inputs, parameters, fixedValues);
+            statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, expr.DagSize(), 0, 1);
+            return new ReferenceFunction(expr, inputs, sorted, IsComplexValued(expr, roles));
+        }
+        var prepared = Prepare(expression, inputs, parameters, fixedValues, options);
+        var f = new CpuFunction(prepared.Data, prepared.Main, inputs, prepared.Parameters, options);
+        statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, f.OperationsPerEvent, f.HoistedOperations, f.SegmentCount);
+        return f;
+    }
+
+    /// <summary>The lowered, optimised, hoisted kernels of an expression: what the CPU backend and the C# emitter start from.</summary>
+    internal sealed record Prepared(KernelIR? Data, KernelIR Main, IReadOnlyList<ParameterSpec> Parameters);
+
+    /// <summary>Checks the roles of every symbol, folds fixed values, lowers and optimises.</summary>
+    internal static Prepared Prepare(Expr expression, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyDictionary<string, Complex>? fixedValues, LambdifyOptions options)
+    {
+        var (expr, roles, sorted) = Resolve(expression, inputs, parameters, fixedValues);
+        var real = IrPasses.Run(ComplexExpansion.Expand(Lowering.Lower(expr, roles)));
+        KernelIR? data = null;
+        var main = real;
+        if (options.Hoisting) (data, main) = Hoisting.Run(real);
+        return new Prepared(data, main, sorted);
+    }
+
+    private static (Expr Expr, Dictionary<string, SymbolRole> Roles, List<ParameterSpec> Sorted) Resolve(Expr expression,
+        IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters, IReadOnlyDictionary<string, Complex>? fixedValues)
+    {
         var roles = new Dictionary<string, SymbolRole>(StringComparer.Ordinal);
         foreach (var i in inputs)
             if (!roles.TryAdd(i, SymbolRole.Input)) throw new ArgumentException($"'{i}' is listed twice");
@@ -98,18 +128,6 @@ public static class Lambdify
         var unknown = expr.FreeSymbolNames().Where(n => !roles.ContainsKey(n)).ToList();
         if (unknown.Count > 0)
             throw new ArgumentException($"symbol(s) with no role (input, parameter or fixed value): {string.Join(", ", unknown)}");
-        var sortedParameters = parameters.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-        if (options.Backend == Backend.Reference)
-        {
-            statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, expr.DagSize(), 0, 1);
-            return new ReferenceFunction(expr, inputs, sortedParameters, IsComplexValued(expr, roles));
-        }
-        var real = IrPasses.Run(ComplexExpansion.Expand(Lowering.Lower(expr, roles)));
-        KernelIR? data = null;
-        var main = real;
-        if (options.Hoisting) (data, main) = Hoisting.Run(real);
-        var f = new CpuFunction(data, main, inputs, sortedParameters, options);
-        statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, f.OperationsPerEvent, f.HoistedOperations, f.SegmentCount);
-        return f;
+        return (expr, roles, parameters.OrderBy(p => p.Name, StringComparer.Ordinal).ToList());
     }
 }

@@ -52,6 +52,7 @@ internal sealed class Lowering
     /// <summary>Lowers <paramref name="root"/>; symbols take the roles given (every free symbol needs one).</summary>
     public static KernelIR Lower(Expr root, IReadOnlyDictionary<string, SymbolRole> roles)
     {
+        CompilerActivity.Lowered();
         root = Factoring.Run(root);
         var missing = root.FreeSymbolNames().Where(n => !roles.ContainsKey(n)).ToList();
         if (missing.Count > 0)

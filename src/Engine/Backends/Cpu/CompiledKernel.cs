@@ -3,57 +3,115 @@ using PartialWave.Compilation;
 namespace PartialWave.Backends.Cpu;
 
 /// <summary>
-/// A real-only kernel compiled to segments. Column table layout (one pointer per slot, offset per chunk):
-/// inputs, then outputs, then scratch columns for values crossing segments.
+/// How a real-only kernel is laid out for the CPU: its parameter-only prelude, the per-event kernel, its segments
+/// and the column table (one pointer per slot, offset per chunk): inputs, then outputs, then scratch columns for
+/// values crossing segments. Emitters render <see cref="Program"/> of each segment; nothing here generates code.
 /// </summary>
-internal sealed unsafe class CompiledKernel
+internal sealed class KernelLayout
 {
-    /// <summary>Name of the weight column of a reducing kernel (see <see cref="Reduces"/>).</summary>
-    public const string WeightColumn = "#weight";
+    private readonly Func<int, int> _cross;
+    private readonly List<(int Value, int Slot)>[] _outputs;
 
-    /// <param name="ir">The kernel.</param>
-    /// <param name="splitSize">Most operations per generated method.</param>
-    /// <param name="reduce">
-    /// Sum the outputs over each chunk, weighted by the input <see cref="WeightColumn"/>, instead of storing them
-    /// per event: each output column then holds four lane sums per chunk.
-    /// </param>
-    public CompiledKernel(KernelIR ir, int splitSize, bool reduce = false)
+    private KernelLayout(KernelIR? prelude, KernelIR ir, int originalParameterCount, int splitSize, bool reduce)
     {
-        Reduces = reduce;
         if (!ir.IsRealOnly) throw new ArgumentException("the CPU backend compiles real-only IR", nameof(ir));
-        OriginalParameterCount = ir.Parameters.Count;
-        (Prelude, ir) = UniformHoisting.Run(ir);
+        Prelude = prelude;
         IR = ir;
-        _parameters = new NativeBuffer(Math.Max(1, ir.Parameters.Count));
+        OriginalParameterCount = originalParameterCount;
+        SplitSize = splitSize;
+        Reduces = reduce;
         Segments = Splitting.Plan(ir, splitSize);
         var cross = Segments.SelectMany(s => s.Exports).Distinct().OrderBy(v => v).ToList();
         var crossIndex = cross.Select((v, k) => (v, k)).ToDictionary(t => t.v, t => t.k);
         InputCount = ir.Inputs.Count;
         OutputCount = ir.Outputs.Count;
         ScratchCount = cross.Count;
-        int chunk = MaxChunkSize;
+        int chunk = CompiledKernel.MaxChunkSize;
         while (chunk > 16 && (long)ScratchCount * chunk * sizeof(double) > 192 * 1024) chunk /= 2;
         ChunkSize = chunk;
-        int Cross(int v) => InputCount + OutputCount + crossIndex[v];
+        _cross = v => InputCount + OutputCount + crossIndex[v];
         var segmentOf = new int[ir.Instructions.Count];
         for (int s = 0; s < Segments.Count; s++)
             for (int i = Segments[s].First; i < Segments[s].End; i++) segmentOf[i] = s;
-        int weightSlot = reduce ? ir.Inputs.ToList().IndexOf(WeightColumn) : -1;
-        if (reduce && weightSlot < 0) throw new ArgumentException($"a reducing kernel needs the input {WeightColumn}", nameof(ir));
-        Kernels = new SegmentKernel[Segments.Count];
-        for (int s = 0; s < Segments.Count; s++)
-        {
-            // Each output is stored by the segment that computes it; outputs that are sources by the last one.
-            var outs = ir.Outputs.Select((o, k) => (o.Value, Slot: InputCount + k))
-                .Where(o => ir.Instructions[o.Value].IsSource ? s == Segments.Count - 1 : segmentOf[o.Value] == s)
-                .ToList();
-            Kernels[s] = IlEmitter.Emit(ir, Segments[s], input => input, Cross, outs, $"pwa_segment_{s}", weightSlot);
-        }
+        WeightSlot = reduce ? ir.Inputs.ToList().IndexOf(CompiledKernel.WeightColumn) : -1;
+        if (reduce && WeightSlot < 0) throw new ArgumentException($"a reducing kernel needs the input {CompiledKernel.WeightColumn}", nameof(ir));
+        // Each output is stored by the segment that computes it; outputs that are sources by the last one.
+        _outputs = Segments.Select((_, s) => ir.Outputs.Select((o, k) => (o.Value, Slot: InputCount + k))
+            .Where(o => ir.Instructions[o.Value].IsSource ? s == Segments.Count - 1 : segmentOf[o.Value] == s)
+            .ToList()).ToArray();
+    }
+
+    /// <summary>Lays out <paramref name="ir"/>, moving its parameter-only values to a prelude first.</summary>
+    /// <param name="ir">The kernel.</param>
+    /// <param name="splitSize">Most operations per generated method.</param>
+    /// <param name="reduce">
+    /// Sum the outputs over each chunk, weighted by the input <see cref="CompiledKernel.WeightColumn"/>, instead of
+    /// storing them per event: each output column then holds four lane sums per chunk.
+    /// </param>
+    public static KernelLayout Create(KernelIR ir, int splitSize, bool reduce)
+    {
+        if (!ir.IsRealOnly) throw new ArgumentException("the CPU backend compiles real-only IR", nameof(ir));
+        var (prelude, main) = UniformHoisting.Run(ir);
+        return new KernelLayout(prelude, main, ir.Parameters.Count, splitSize, reduce);
+    }
+
+    /// <summary>A layout from parts an earlier <see cref="Create"/> made (a precompiled kernel): no pass runs.</summary>
+    public static KernelLayout FromParts(KernelIR? prelude, KernelIR ir, int originalParameterCount, int splitSize, bool reduce) =>
+        new(prelude, ir, originalParameterCount, splitSize, reduce);
+
+    /// <summary>The per-event kernel: the original parameters, then the slots the prelude fills.</summary>
+    public KernelIR IR { get; }
+    /// <summary>Parameter-only values computed once per parameter change (null when there are none).</summary>
+    public KernelIR? Prelude { get; }
+    /// <summary>Parameters of the kernel as it was given (before its parameter-only part moved to the prelude).</summary>
+    public int OriginalParameterCount { get; }
+    public int SplitSize { get; }
+    /// <summary>True when outputs are weighted chunk sums rather than per-event values.</summary>
+    public bool Reduces { get; }
+    public int WeightSlot { get; }
+    public IReadOnlyList<Segment> Segments { get; }
+    public int InputCount { get; }
+    public int OutputCount { get; }
+    public int ScratchCount { get; }
+    public int SlotCount => InputCount + OutputCount + ScratchCount;
+
+    /// <summary>
+    /// Events per chunk for this kernel: 256, halved while the scratch columns of one chunk would not fit in a
+    /// core's L2 cache (a gradient kernel keeps thousands of values alive across segments). It depends on the
+    /// kernel alone, never on the thread count, so results stay bit-identical for any number of threads.
+    /// </summary>
+    public int ChunkSize { get; }
+
+    /// <summary>What segment <paramref name="s"/> computes and stores.</summary>
+    public SegmentProgram Program(int s) => SegmentProgram.Plan(IR, Segments[s], input => input, _cross, _outputs[s], WeightSlot);
+}
+
+/// <summary>A laid-out kernel with code for each segment (generated now, or precompiled), ready to run on chunks.</summary>
+internal sealed unsafe class CompiledKernel
+{
+    /// <summary>Name of the weight column of a reducing kernel (see <see cref="Reduces"/>).</summary>
+    public const string WeightColumn = "#weight";
+
+    /// <summary>Lays out <paramref name="ir"/> and generates its segments (see <see cref="KernelLayout.Create"/>).</summary>
+    public CompiledKernel(KernelIR ir, int splitSize, bool reduce = false) : this(KernelLayout.Create(ir, splitSize, reduce)) { }
+
+    /// <summary>A kernel with the code of <paramref name="precompiled"/> (one method per segment), or generated now when null.</summary>
+    public CompiledKernel(KernelLayout layout, SegmentKernel[]? precompiled = null)
+    {
+        Layout = layout;
+        if (precompiled is not null && precompiled.Length != layout.Segments.Count)
+            throw new ArgumentException($"{precompiled.Length} precompiled segments for a kernel of {layout.Segments.Count}", nameof(precompiled));
+        _parameters = new NativeBuffer(Math.Max(1, IR.Parameters.Count));
+        Kernels = precompiled ?? Enumerable.Range(0, layout.Segments.Count)
+            .Select(s => IlEmitter.Emit(layout.Program(s), $"pwa_segment_{s}")).ToArray();
         JitAll();
     }
 
-    // A DynamicMethod is compiled on its first call. Calling every segment once with no events, on all cores
-    // at once, moves that cost here and spreads it over the cores instead of paying it serially later.
+    public KernelLayout Layout { get; }
+
+    // A method is JIT-compiled on its first call (a precompiled one too: it is marked for full optimisation, so it
+    // skips tiering as a DynamicMethod does). Calling every segment once with no events, on all cores at once,
+    // moves that cost here and spreads it over the cores instead of paying it serially later.
     private void JitAll()
     {
         using var dummy = new NativeBuffer(64);
@@ -65,24 +123,13 @@ internal sealed unsafe class CompiledKernel
         Parallel.ForEach(Kernels, k => k((double**)tp, (double*)pp, 0));
     }
 
-    /// <summary>
-    /// Events per chunk for this kernel: 256, halved while the scratch columns of one chunk would not fit in a
-    /// core's L2 cache (a gradient kernel keeps thousands of values alive across segments). It depends on the
-    /// kernel alone, never on the thread count, so results stay bit-identical for any number of threads.
-    /// </summary>
-    public int ChunkSize { get; }
-
     /// <summary>The largest chunk size; sample buffers are padded to a multiple of it.</summary>
     public const int MaxChunkSize = 256;
 
-    /// <summary>The per-event kernel: the original parameters, then the slots the prelude fills.</summary>
-    public KernelIR IR { get; }
-
-    /// <summary>Parameter-only values computed once per parameter change (null when there are none).</summary>
-    public KernelIR? Prelude { get; }
-
-    /// <summary>Parameters of the kernel as it was given (before its parameter-only part moved to the prelude).</summary>
-    public int OriginalParameterCount { get; }
+    public int ChunkSize => Layout.ChunkSize;
+    public KernelIR IR => Layout.IR;
+    public KernelIR? Prelude => Layout.Prelude;
+    public int OriginalParameterCount => Layout.OriginalParameterCount;
 
     private readonly NativeBuffer _parameters;
     private double[]? _lastOriginal;
@@ -104,14 +151,13 @@ internal sealed unsafe class CompiledKernel
         return _parameters.Pointer;
     }
 
-    /// <summary>True when outputs are weighted chunk sums rather than per-event values.</summary>
-    public bool Reduces { get; }
-    public IReadOnlyList<Segment> Segments { get; }
+    public bool Reduces => Layout.Reduces;
+    public IReadOnlyList<Segment> Segments => Layout.Segments;
     public SegmentKernel[] Kernels { get; }
-    public int InputCount { get; }
-    public int OutputCount { get; }
-    public int ScratchCount { get; }
-    public int SlotCount => InputCount + OutputCount + ScratchCount;
+    public int InputCount => Layout.InputCount;
+    public int OutputCount => Layout.OutputCount;
+    public int ScratchCount => Layout.ScratchCount;
+    public int SlotCount => Layout.SlotCount;
 
     /// <summary>Runs every segment on one chunk whose column pointers are in <paramref name="table"/>.</summary>
     public void Run(double** table, double* parameters, int length)

@@ -15,35 +15,47 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     // Sample buffers are padded to a multiple of the largest chunk, so every kernel's chunks tile them exactly.
     private const int Padding = CompiledKernel.MaxChunkSize;
 
-    private readonly KernelIR _mainIR;
+    private readonly Func<KernelRole, CompiledKernel?> _build;
+    private readonly CompiledKernel?[] _kernels = new CompiledKernel?[Enum.GetValues<KernelRole>().Length];
     private readonly CompiledKernel? _data;
     private readonly CompiledKernel _main;
-    private readonly int _splitSize;
     private readonly int[] _paramSlotToVector; // IR parameter slot -> index in RealParameterVector()
     private readonly NativeBuffer _params;
-    private CompiledKernel? _gradient;
-    private readonly CompiledKernel?[] _reducers = new CompiledKernel?[4]; // (log?, gradient?) -> kernel
     // Samples bound recently (a likelihood alternates between data and a normalisation sample), newest last.
     private readonly List<Binding> _bindings = [];
     private const int MaxBindings = 4;
 
+    /// <summary>A function whose kernels are generated now, each when first needed.</summary>
     public CpuFunction(KernelIR? data, KernelIR main, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
+        : this(new KernelVariants(data, main, options.SplitSize), inputs, parameters, options)
+    {
+    }
+
+    private CpuFunction(KernelVariants variants, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
+        : this(role => variants.Layout(role) is { } layout ? new CompiledKernel(layout) : null, inputs, parameters, options)
+    {
+    }
+
+    /// <summary>A function whose kernels come from <paramref name="build"/> (for example precompiled ones).</summary>
+    public CpuFunction(Func<KernelRole, CompiledKernel?> build, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
         : base(inputs, parameters)
     {
-        _mainIR = main;
-        _splitSize = options.SplitSize;
+        _build = build;
         Threads = Math.Max(1, options.MaxThreads);
-        _data = data is null ? null : new CompiledKernel(data, _splitSize);
-        _main = new CompiledKernel(main, _splitSize);
-        _paramSlotToVector = main.Parameters.Select(p =>
+        _data = Kernel(KernelRole.Data);
+        _main = Kernel(KernelRole.Main) ?? throw new ArgumentException("no main kernel", nameof(build));
+        var main = _main.IR.Parameters.Take(_main.OriginalParameterCount).ToList();
+        _paramSlotToVector = main.Select(p =>
         {
             int k = GradientParameters.ToList().IndexOf(p);
             return k >= 0 ? k : throw new InvalidOperationException($"kernel parameter {p} is not a function parameter");
         }).ToArray();
-        _params = new NativeBuffer(Math.Max(1, main.Parameters.Count));
+        _params = new NativeBuffer(Math.Max(1, main.Count));
         WriteParameters();
-        IsComplexValued = main.Outputs.Any(o => o.Name == "value.re");
+        IsComplexValued = _main.IR.Outputs.Any(o => o.Name == "value.re");
     }
+
+    private CompiledKernel? Kernel(KernelRole role) => _kernels[(int)role] ??= _build(role);
 
     public int Threads { get; set; }
     public override bool IsComplexValued { get; }
@@ -127,7 +139,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         if (missing.Count > 0) throw new ArgumentException($"the sample has no column(s) {string.Join(", ", missing)}");
         int n = sample.Count;
         int padded = Math.Max(Padding, (n + Padding - 1) / Padding * Padding);
-        var columns = new NativeBuffer[_mainIR.Inputs.Count];
+        var columns = new NativeBuffer[_main.IR.Inputs.Count];
         var byName = new Dictionary<string, NativeBuffer>(StringComparer.Ordinal);
         NativeBuffer DataColumn(string name)
         {
@@ -139,7 +151,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         }
         for (int k = 0; k < columns.Length; k++)
         {
-            var name = _mainIR.Inputs[k];
+            var name = _main.IR.Inputs[k];
             if (!name.StartsWith(Hoisting.CachePrefix, StringComparison.Ordinal)) columns[k] = DataColumn(name);
         }
         if (_data is not null)
@@ -149,7 +161,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             Run(_data, padded, dataInputs, cache, null);
             for (int k = 0; k < columns.Length; k++)
             {
-                var name = _mainIR.Inputs[k];
+                var name = _main.IR.Inputs[k];
                 if (name.StartsWith(Hoisting.CachePrefix, StringComparison.Ordinal))
                     columns[k] = cache[_data.IR.Outputs.Select(o => o.Name).ToList().IndexOf(name)];
             }
@@ -245,7 +257,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         var b = inPlace ? null : Bind(sample);
         int size = _main.ChunkSize;
         int tailStart = n / size * size;
-        var arrays = inPlace ? _mainIR.Inputs.Select(sample.Column).ToArray() : [];
+        var arrays = inPlace ? _main.IR.Inputs.Select(sample.Column).ToArray() : [];
         var pins = arrays.Select(a => System.Runtime.InteropServices.GCHandle.Alloc(a, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
         var tails = arrays.Select(a =>
         {
@@ -292,38 +304,13 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private CompiledKernel GradientKernel()
     {
         if (!IsGradientSupported) throw new NotSupportedException("gradients need a real-valued function");
-        return _gradient ??= GradientOf(_mainIR);
-    }
-
-    // Checkpointed reverse mode: forward segments of a quarter of the split size, so that a region (recompute
-    // plus adjoints, about three times the forward work) fits one method of the split size. Methods stay at the
-    // split size: beyond a few hundred operations the JIT's code for these kernels gets several times slower.
-    // A kernel whose plain reverse mode fits in two methods keeps its forward values in registers or one
-    // scratch hop anyway: recomputing would only add work.
-    private CompiledKernel GradientOf(KernelIR ir, bool reduce = false)
-    {
-        var plain = IrPasses.Run(ReverseMode.Differentiate(ir, ["value"]));
-        // Up to twice the split size, a plain gradient is one method: no value crosses a method boundary.
-        if (plain.OperationCount <= 2 * _splitSize) return new CompiledKernel(plain, 2 * _splitSize, reduce);
-        if (Splitting.Plan(plain, _splitSize).Count <= 2) return new CompiledKernel(plain, _splitSize, reduce);
-        var gradient = ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, _splitSize / 4));
-        return new CompiledKernel(IrPasses.Run(gradient), _splitSize, reduce);
+        return Kernel(KernelRole.Gradient)!;
     }
 
     private CompiledKernel ReducingKernel(bool log, bool gradient)
     {
         if (IsComplexValued) throw new NotSupportedException((log ? "SumLog" : "Sum") + " needs a real-valued function");
-        ref var slot = ref _reducers[(log ? 2 : 0) + (gradient ? 1 : 0)];
-        if (slot is not null) return slot;
-        // A reducing kernel sums inside the generated loop (weighted by an extra column), so no per-event value or
-        // gradient is ever stored: a gradient of a hundred parameters costs no memory traffic per event.
-        var b = new IrBuilder(_mainIR.Inputs.Append(CompiledKernel.WeightColumn), _mainIR.Parameters);
-        var map = new int[_mainIR.Instructions.Count];
-        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(_mainIR.Instructions[i], map);
-        int value = map[_mainIR.Outputs.Single(o => o.Name == "value").Value];
-        b.AddOutput("value", log ? b.Emit(IrOp.Log, value) : value);
-        var ir = b.Build();
-        return slot = gradient ? GradientOf(ir, reduce: true) : new CompiledKernel(IrPasses.Run(ir), _splitSize, reduce: true);
+        return Kernel(KernelVariants.ReducingRole(log, gradient))!;
     }
 
     // The weight column of the bound sample: the weights (or ones) for real events, zeros for the padding.

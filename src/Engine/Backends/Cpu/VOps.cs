@@ -7,9 +7,11 @@ namespace PartialWave.Backends.Cpu;
 
 /// <summary>
 /// One static method per real IR operation on Vector256&lt;double&gt;, with the IR's scalar semantics lane by
-/// lane (see <see cref="IrInterpreter"/>). Generated kernels call these; the JIT inlines them.
+/// lane (see <see cref="IrInterpreter"/>). Generated kernels call these; the JIT inlines them. Public because
+/// precompiled kernels in analysis assemblies call them too.
 /// </summary>
-internal static class VOps
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public static class VOps
 {
     private static readonly Vector256<double> One = Vector256.Create(1.0);
     private static readonly Vector256<double> Half = Vector256.Create(0.5);
@@ -152,6 +154,6 @@ internal static class VOps
     }
 
     /// <summary>The method implementing a real operation.</summary>
-    public static MethodInfo MethodFor(IrOp op) =>
+    internal static MethodInfo MethodFor(IrOp op) =>
         Methods.TryGetValue(op, out var m) ? m : throw new NotSupportedException($"no vector implementation of {op}");
 }

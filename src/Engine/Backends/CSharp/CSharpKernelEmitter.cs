@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using PartialWave.Backends.Cpu;
+using PartialWave.Compilation;
+using PartialWave.Symbolic;
+
+namespace PartialWave.Backends.CSharp;
+
+/// <summary>Statistics of emitted kernels.</summary>
+/// <param name="Kernels">Kernels (value, gradient, sums, hoisted columns).</param>
+/// <param name="Methods">Generated methods.</param>
+/// <param name="Operations">Operations per event over all kernels.</param>
+/// <param name="Seconds">Time spent lowering, optimising and writing source.</param>
+public sealed record EmitStatistics(int Kernels, int Methods, int Operations, double Seconds);
+
+/// <summary>
+/// Writes C# source for the CPU kernels of an expression: the same kernels, segment by segment and statement by
+/// statement, as the runtime backend generates as IL (both render one <see cref="SegmentProgram"/>), plus the
+/// kernels' layouts as data. The build task compiles models with it, so an analysis evaluates them with no parsing
+/// or compiling at run time.
+/// </summary>
+public static class CSharpKernelEmitter
+{
+    /// <summary>
+    /// The members of a class (to be placed inside <c>static unsafe partial class</c>): a <c>Kernels</c> property
+    /// (<see cref="PrecompiledKernels"/>), <c>CreateFunction(LambdifyOptions?)</c>, and the segment methods. Every
+    /// kernel a function may need is included: values, values with gradients, and the weighted sums (with and
+    /// without logarithm and gradient) the estimators use.
+    /// </summary>
+    /// <param name="expression">The model.</param>
+    /// <param name="inputs">Symbols read from event columns.</param>
+    /// <param name="parameters">Free parameters and their defaults.</param>
+    /// <param name="fixedValues">Values folded into the kernels.</param>
+    /// <param name="options">Split size and hoisting (the backend must be the CPU's).</param>
+    /// <param name="statistics">What was emitted.</param>
+    public static string EmitMembers(Expr expression, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyDictionary<string, Complex>? fixedValues, LambdifyOptions? options, out EmitStatistics statistics)
+    {
+        options ??= new LambdifyOptions();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var prepared = Lambdify.Prepare(expression, inputs, parameters, fixedValues, options);
+        var variants = new KernelVariants(prepared.Data, prepared.Main, options.SplitSize);
+        var kernels = variants.Roles.Select(role => (Role: role, Layout: variants.Layout(role)!)).ToList();
+        var text = new StringBuilder();
+        var data = PrecompiledKernels.Write(inputs, prepared.Parameters, kernels);
+        text.AppendLine("    private static global::PartialWave.Backends.Cpu.PrecompiledKernels? s_kernels;");
+        text.AppendLine();
+        text.AppendLine("    /// <summary>The precompiled kernels (their layouts are read on first use).</summary>");
+        text.AppendLine("    public static global::PartialWave.Backends.Cpu.PrecompiledKernels Kernels => s_kernels ??= new(KernelData, new global::PartialWave.Backends.Cpu.SegmentKernel[][]");
+        text.AppendLine("    {");
+        foreach (var (k, (role, layout)) in kernels.Index())
+            text.AppendLine($"        new global::PartialWave.Backends.Cpu.SegmentKernel[] {{ {string.Join(", ", Enumerable.Range(0, layout.Segments.Count).Select(s => MethodName(k, s)))} }}, // {role}");
+        text.AppendLine("    });");
+        text.AppendLine();
+        text.AppendLine("    /// <summary>A function evaluating the model with the precompiled kernels (CPU, SIMD, all cores).</summary>");
+        text.AppendLine("    public static global::PartialWave.IParametrizedFunction CreateFunction(global::PartialWave.LambdifyOptions? options = null) => Kernels.CreateFunction(options);");
+        text.AppendLine();
+        // Long literals are split so that no line of the generated file is unreasonably long for an editor.
+        text.AppendLine("    private const string KernelData =");
+        const int Width = 120;
+        for (int i = 0; i < data.Length; i += Width)
+            text.Append("        \"").Append(data, i, Math.Min(Width, data.Length - i)).Append('"').AppendLine(i + Width < data.Length ? " +" : ";");
+        int methods = 0, operations = 0;
+        foreach (var (k, (role, layout)) in kernels.Index())
+        {
+            operations += layout.IR.OperationCount;
+            for (int s = 0; s < layout.Segments.Count; s++, methods++)
+            {
+                text.AppendLine();
+                Render(text, layout.Program(s), MethodName(k, s), $"{role}, segment {s + 1} of {layout.Segments.Count}");
+            }
+        }
+        statistics = new EmitStatistics(kernels.Count, methods, operations, sw.Elapsed.TotalSeconds);
+        return text.ToString();
+    }
+
+    private static string MethodName(int kernel, int segment) => $"K{kernel}S{segment}";
+
+    /// <summary>Renders one segment as a static method (see <see cref="SegmentProgram"/> for its shape).</summary>
+    internal static void Render(StringBuilder w, SegmentProgram program, string name, string comment)
+    {
+        const string Vec = "global::System.Runtime.Intrinsics.Vector256";
+        w.AppendLine($"    // {comment}");
+        // Full optimisation at first call, as a DynamicMethod gets: tier-0 code of a large kernel is many times slower.
+        w.AppendLine("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        w.AppendLine($"    private static void {name}(double** t, double* p, int n)");
+        w.AppendLine("    {");
+        foreach (var slot in program.PointerSlots) w.AppendLine($"        double* c{slot} = t[{slot}];");
+        var declared = new HashSet<int>();
+        foreach (var (local, source) in program.Invariants)
+        {
+            w.AppendLine($"        {Vec}<double> v{local} = {Vec}.Create({(source.Op == IrOp.Param ? $"p[{source.A}]" : Literal(source.X))});");
+            declared.Add(local);
+        }
+        foreach (var (_, local) in program.Sums)
+        {
+            w.AppendLine($"        {Vec}<double> v{local} = {Vec}<double>.Zero;");
+            declared.Add(local);
+        }
+        var rest = Enumerable.Range(0, program.LocalCount).Where(l => !declared.Contains(l)).ToList();
+        if (rest.Count > 0) w.AppendLine($"        {Vec}<double> {string.Join(", ", rest.Select(l => $"v{l}"))};");
+        w.AppendLine("        for (int i = 0; i < n; i += 4)");
+        w.AppendLine("        {");
+        void StoreTo(int local, int slot, bool summed)
+        {
+            if (summed)
+            {
+                int acc = program.SumLocal(slot);
+                w.AppendLine($"            v{acc} = v{acc} + global::PartialWave.Backends.Cpu.VOps.WeightedTerm(v{local}, v{program.WeightLocal});");
+            }
+            else w.AppendLine($"            {Vec}.Store(v{local}, c{slot} + i);");
+        }
+        if (program.Reduces) w.AppendLine($"            v{program.WeightLocal} = {Vec}.Load(c{program.WeightSlot} + i);");
+        foreach (var (local, slot) in program.Loads) w.AppendLine($"            v{local} = {Vec}.Load(c{slot} + i);");
+        foreach (var (local, slots) in program.SourceStores)
+            foreach (var slot in slots) StoreTo(local, slot, program.Reduces);
+        var expression = new StringBuilder();
+        foreach (var s in program.Statements)
+        {
+            expression.Clear();
+            Expression(expression, s.Expression);
+            w.Append($"            v{s.Result} = ").Append(expression).AppendLine(";");
+            if (s.ExportSlot >= 0) StoreTo(s.Result, s.ExportSlot, false);
+            foreach (var slot in s.OutputSlots) StoreTo(s.Result, slot, program.Reduces);
+        }
+        w.AppendLine("        }");
+        foreach (var (slot, local) in program.Sums) w.AppendLine($"        {Vec}.Store(v{local}, c{slot});");
+        w.AppendLine("    }");
+    }
+
+    // Arithmetic as operators (the IL emitter calls the same operator methods); everything else through VOps, whose
+    // methods are portable (the IL emitter may pick an AVX intrinsic for the machine it runs on; this code must run
+    // on any machine the analysis is copied to).
+    private static void Expression(StringBuilder w, SegmentProgram.Tree t)
+    {
+        if (t.IsLocal) { w.Append('v').Append(t.Local); return; }
+        string? infix = t.Op switch { IrOp.Add => " + ", IrOp.Sub => " - ", IrOp.Mul => " * ", IrOp.Div => " / ", _ => null };
+        if (infix is not null)
+        {
+            w.Append('(');
+            Expression(w, t.Args[0]);
+            w.Append(infix);
+            Expression(w, t.Args[1]);
+            w.Append(')');
+            return;
+        }
+        if (t.Op == IrOp.Neg)
+        {
+            w.Append("(-");
+            Expression(w, t.Args[0]);
+            w.Append(')');
+            return;
+        }
+        w.Append("global::PartialWave.Backends.Cpu.VOps.").Append(t.Op).Append('(');
+        for (int a = 0; a < t.Args.Length; a++)
+        {
+            if (a > 0) w.Append(", ");
+            Expression(w, t.Args[a]);
+        }
+        w.Append(')');
+    }
+
+    /// <summary>A C# expression for exactly <paramref name="x"/> (negative zero and NaN payloads included).</summary>
+    internal static string Literal(double x)
+    {
+        var r = x.ToString("R", CultureInfo.InvariantCulture);
+        if (double.IsFinite(x) && x != 0 && double.Parse(r, CultureInfo.InvariantCulture) == x) return r + "d";
+        if (x == 0 && !double.IsNegative(x)) return "0d";
+        return $"global::System.BitConverter.Int64BitsToDouble(unchecked((long)0x{BitConverter.DoubleToInt64Bits(x):X16}UL))";
+    }
+}
