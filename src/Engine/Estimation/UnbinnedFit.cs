@@ -58,4 +58,50 @@ public sealed class UnbinnedFit
         var minuit = new Minuit(nll, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
         return new UnbinnedFit(function, nll, minuit, sw.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// Sets up the fit of a compiled model (a precompiled model class's function, say) with the model's own parameter
+    /// declarations: real parameters keep their limits; a complex coupling c = r e^{iφ} is fitted as magnitude
+    /// <c>NAME.mag</c> (at least 0) and phase <c>NAME.phase</c>; fixed parameters stay at their values.
+    /// </summary>
+    /// <param name="function">The compiled intensity (real-valued).</param>
+    /// <param name="parameters">The model's parameters (defaults, limits, fixed).</param>
+    /// <param name="data">Data events.</param>
+    /// <param name="phsp">Normalisation events.</param>
+    /// <param name="start">Start values by parameter name (defaults where absent).</param>
+    /// <exception cref="ArgumentException">A parameter is not one of the function's, or a start value is outside its limits.</exception>
+    public static UnbinnedFit Create(IParametrizedFunction function, IReadOnlyList<ModelParameter> parameters, EventSample data, EventSample phsp,
+        IReadOnlyDictionary<string, System.Numerics.Complex>? start = null)
+    {
+        var bindings = new List<ParameterBinding>();
+        var fitParameters = new List<FitParameter>();
+        foreach (var p in parameters)
+        {
+            var value = start is not null && start.TryGetValue(p.Name, out var s) ? s : p.Default;
+            function.SetParameter(p.Name, value);
+            if (p.IsFixed) continue;
+            if (!p.IsComplex)
+            {
+                bindings.Add(new ParameterBinding(p.Name, p.Name, ParameterPart.Value));
+                fitParameters.Add(new FitParameter(p.Name, value.Real, StepFor(value.Real, p.Lower, p.Upper), p.Lower, p.Upper));
+                continue;
+            }
+            bindings.Add(new ParameterBinding(p.Name + ".mag", p.Name, ParameterPart.Magnitude));
+            bindings.Add(new ParameterBinding(p.Name + ".phase", p.Name, ParameterPart.Phase));
+            fitParameters.Add(new FitParameter(p.Name + ".mag", value.Magnitude, Math.Max(0.1 * value.Magnitude, 0.01), Lower: 0));
+            fitParameters.Add(new FitParameter(p.Name + ".phase", value.Phase, 0.1));
+        }
+        foreach (var f in fitParameters) f.Validate();
+        var map = new ParameterMap(function, bindings);
+        var nll = new UnbinnedNll(function, data, phsp, map);
+        return new UnbinnedFit(function, nll, new Minuit(nll, fitParameters), 0);
+    }
+
+    // Minuit's first steps: a tenth of the value, or of the allowed range where that is smaller.
+    private static double StepFor(double value, double? lower, double? upper)
+    {
+        double step = Math.Abs(value) > 0 ? 0.1 * Math.Abs(value) : 0.1;
+        if (lower is { } lo && upper is { } hi) step = Math.Min(step, 0.1 * (hi - lo));
+        return step;
+    }
 }
