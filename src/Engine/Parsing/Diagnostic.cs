@@ -54,6 +54,32 @@ public static class DiagnosticCodes
     public const string Truncated = "PWA0017";
     /// <summary>A data file of a type, element type or shape the readers do not support.</summary>
     public const string UnsupportedData = "PWA0018";
+
+    // ---- the .amp model language ----
+    /// <summary>A model file statement that does not have the expected shape (a keyword, '=', a name is missing).</summary>
+    public const string AmpSyntax = "PWA0101";
+    /// <summary>A name used in an expression that is not declared as a variable, parameter or constant, nor defined with let.</summary>
+    public const string UndeclaredSymbol = "PWA0102";
+    /// <summary>A call of a function that is neither built in nor defined with let.</summary>
+    public const string UndefinedFunction = "PWA0103";
+    /// <summary>A name declared or defined twice (or a reserved name declared).</summary>
+    public const string Redefinition = "PWA0104";
+    /// <summary>A call with too few or too many arguments.</summary>
+    public const string WrongArgumentCount = "PWA0105";
+    /// <summary>A model file without an intensity.</summary>
+    public const string MissingIntensity = "PWA0106";
+    /// <summary>A model file with more than one intensity.</summary>
+    public const string DuplicateIntensity = "PWA0107";
+    /// <summary>A parameter default, limit or constant value that depends on a variable or parameter.</summary>
+    public const string NonConstantValue = "PWA0108";
+    /// <summary>Parameter limits with lower ≥ upper, or a default outside its limits.</summary>
+    public const string InvalidLimits = "PWA0109";
+    /// <summary>An intensity that is not provably real-valued.</summary>
+    public const string ComplexIntensity = "PWA0110";
+    /// <summary>A spin or angular-momentum argument that is not a literal number (or not an integer or half-integer).</summary>
+    public const string SpinNotLiteral = "PWA0111";
+    /// <summary>A model that is not self-consistent (a free symbol without a role, a name given two roles).</summary>
+    public const string InvalidModel = "PWA0112";
 }
 
 /// <summary>The outcome of reading: a value, or the diagnostics that explain why there is none.</summary>

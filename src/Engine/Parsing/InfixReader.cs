@@ -21,13 +21,80 @@ public sealed class InfixReader
 
     private readonly string _text;
     private readonly Func<string, Assumptions> _assumptions;
+    private readonly InfixScope? _scope;
+    // With a scope, errors of meaning (an unknown name, a wrong argument count) are collected here and parsing goes on
+    // with a placeholder, so one pass reports every such error; syntax errors still end the expression.
+    private readonly List<ParseFailure> _semanticErrors = [];
     private int _pos;
     private int _depth;
 
-    private InfixReader(string text, Func<string, Assumptions>? assumptions)
+    private InfixReader(string text, Func<string, Assumptions>? assumptions, InfixScope? scope = null)
     {
         _text = text;
         _assumptions = assumptions ?? (_ => Assumptions.None);
+        _scope = scope;
+    }
+
+    /// <summary>Stands in for a name or call that was reported as an error, so that parsing can go on.</summary>
+    private static readonly Expr ErrorPlaceholder = Expr.Symbol("<error>");
+
+    /// <summary>
+    /// Reads an expression whose names and functions come from <paramref name="scope"/> (an embedding language's
+    /// declarations) in addition to the built-in constants and math functions. Every unknown name, unknown function
+    /// and wrong argument count is reported, not just the first.
+    /// </summary>
+    /// <param name="text">The expression.</param>
+    /// <param name="file">Name used in diagnostics.</param>
+    /// <param name="scope">Names, functions and lexical extensions.</param>
+    public static ParseResult<Expr> Parse(string text, string file, InfixScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var (value, diagnostics) = ParseRegion(text, 0, text.Length, file, scope);
+        return new ParseResult<Expr>(value, diagnostics);
+    }
+
+    /// <summary>Reads <c>text[start..end]</c> as one expression; diagnostics carry positions in the whole text.</summary>
+    internal static (Expr? Value, List<Diagnostic> Diagnostics) ParseRegion(string text, int start, int end, string file, InfixScope scope)
+    {
+        var region = text.Substring(start, end - start);
+        var r = new InfixReader(region, null, scope);
+        var diagnostics = new List<Diagnostic>();
+        Diagnostic At(string code, string message, int offset)
+        {
+            var (line, col) = SourcePosition.Locate(text, start + Math.Clamp(offset, 0, region.Length));
+            return new Diagnostic(code, message, file, line, col);
+        }
+        Expr? e = null;
+        try
+        {
+            e = r.ParseOr();
+            r.SkipSpace();
+            if (r._pos < region.Length)
+            {
+                if (region[r._pos] == ')')
+                    throw new ParseFailure(DiagnosticCodes.Unbalanced, "unbalanced ')': no '(' is open here", r._pos);
+                throw new ParseFailure(DiagnosticCodes.UnexpectedToken, $"expected an operator or the end of the expression, found {SourcePosition.Describe(region, r._pos)}", r._pos);
+            }
+            if (e.IsBoolean) throw new ParseFailure(DiagnosticCodes.WrongArgument, "expected an expression, found a condition", 0);
+        }
+        catch (ParseFailure f)
+        {
+            r._semanticErrors.Add(f);
+            e = null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or ArithmeticException or InvalidOperationException)
+        {
+            r._semanticErrors.Add(new ParseFailure(DiagnosticCodes.WrongArgument, ex.Message, r._pos));
+            e = null;
+        }
+        foreach (var f in r._semanticErrors) diagnostics.Add(At(f.Code, f.Message, f.Offset));
+        return (diagnostics.Count == 0 ? e : null, diagnostics);
+    }
+
+    private Expr SemanticError(string code, string message, int at)
+    {
+        _semanticErrors.Add(new ParseFailure(code, message, at));
+        return ErrorPlaceholder;
     }
 
     /// <summary>Reads an expression (a value, not a condition).</summary>
@@ -262,15 +329,28 @@ public sealed class InfixReader
             _depth--;
             return Expr.Call(ExprKind.Abs, inner);
         }
-        if (char.IsAsciiDigit(c) || (c == '.' && _pos + 1 < _text.Length && char.IsAsciiDigit(_text[_pos + 1]))) return ReadNumber();
-        if (c == '`')
+        if (char.IsAsciiDigit(c) || (c == '.' && _pos + 1 < _text.Length && char.IsAsciiDigit(_text[_pos + 1])))
+        {
+            var number = ReadNumber();
+            // 2.5i: an imaginary literal, where the embedding language asks for them (there is no implicit multiplication
+            // otherwise, so the 'i' cannot mean anything else).
+            if (_scope is { ImaginaryLiterals: true } && _pos < _text.Length && _text[_pos] == 'i'
+                && (_pos + 1 >= _text.Length || !(char.IsAsciiLetterOrDigit(_text[_pos + 1]) || _text[_pos + 1] == '_')))
+            {
+                _pos++;
+                return Expr.Mul(number, Expr.I);
+            }
+            return number;
+        }
+        if (c == '`' || (c == '"' && _scope is not null))
         {
             var quoted = ReadQuotedName();
-            return Expr.Symbol(quoted, _assumptions(quoted));
+            return _scope is null ? Expr.Symbol(quoted, _assumptions(quoted)) : ResolveScoped(quoted, at);
         }
         if (char.IsAsciiLetter(c) || c == '_')
         {
             int start = _pos;
+            if (_scope is not null && MatchCompoundName() is { } compound) return ResolveScoped(compound, start);
             while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_')) _pos++;
             var name = _text[start.._pos];
             if (Peek("(")) return ParseCall(name, start);
@@ -284,24 +364,46 @@ public sealed class InfixReader
                 "true" => Expr.True,
                 "false" => Expr.False,
                 "and" or "or" or "not" => throw new ParseFailure(DiagnosticCodes.UnexpectedToken, $"expected an expression, found the keyword '{name}'", start),
-                _ => Expr.Symbol(name, _assumptions(name)),
+                _ => _scope is null ? Expr.Symbol(name, _assumptions(name)) : ResolveScoped(name, start),
             };
         }
         if (c == ')') throw new ParseFailure(DiagnosticCodes.Unbalanced, "expected an expression, found ')' (unbalanced parentheses?)", _pos);
         throw Expected("an expression (a number, a name, a function call or '(')");
     }
 
+    private Expr ResolveScoped(string name, int at) =>
+        _scope!.ResolveName(name) ?? SemanticError(DiagnosticCodes.UndeclaredSymbol,
+            $"unknown symbol '{name}': expected a declared name; declare it as a variable, parameter or constant, or define it with let", at);
+
+    // Declared names that are not identifiers (theta_1^12, phi_1^12,012) are matched longest first where an identifier
+    // starts, so theta_1^12 is the variable and m_12^2 the square of m_12.
+    private string? MatchCompoundName()
+    {
+        string? best = null;
+        foreach (var name in _scope!.CompoundNames)
+        {
+            if (name.Length <= (best?.Length ?? 0) || string.CompareOrdinal(_text, _pos, name, 0, name.Length) != 0) continue;
+            int end = _pos + name.Length;
+            if (end < _text.Length && (char.IsAsciiLetterOrDigit(_text[end]) || _text[end] == '_')) continue;
+            best = name;
+        }
+        if (best is not null) _pos += best.Length;
+        return best;
+    }
+
+    /// <summary>Reads a name quoted with backticks (or, where a scope allows them, double quotes); the quote doubled stands for itself.</summary>
     private string ReadQuotedName()
     {
-        int start = _pos++;
+        int start = _pos;
+        char quote = _text[_pos++];
         var sb = new StringBuilder();
         while (true)
         {
-            if (_pos >= _text.Length) throw new ParseFailure(DiagnosticCodes.BadString, "quoted name is not terminated (expected a closing '`')", start);
+            if (_pos >= _text.Length) throw new ParseFailure(DiagnosticCodes.BadString, $"quoted name is not terminated (expected a closing '{quote}')", start);
             char c = _text[_pos++];
-            if (c == '`')
+            if (c == quote)
             {
-                if (_pos < _text.Length && _text[_pos] == '`') { sb.Append('`'); _pos++; continue; }
+                if (_pos < _text.Length && _text[_pos] == quote) { sb.Append(quote); _pos++; continue; }
                 break;
             }
             sb.Append(c);
@@ -363,6 +465,91 @@ public sealed class InfixReader
             }
         }
         _depth--;
+        if (_scope is not null) return ScopedCall(name, start, args);
+        return BuiltinCall(name, start, args);
+    }
+
+    private Expr ScopedCall(string name, int start, List<(Expr E, int At)> args)
+    {
+        var f = _scope!.ResolveFunction(name);
+        if (f is null)
+        {
+            if (IsBuiltinFunction(name, out int bmin, out int bmax))
+            {
+                if (args.Count < bmin || args.Count > bmax)
+                {
+                    var arity = ParseFailure.WrongArity(name, bmin, bmax, args.Count, start);
+                    return SemanticError(DiagnosticCodes.WrongArgumentCount, arity.Message, start);
+                }
+                if (args.Exists(a => ReferenceEquals(a.E, ErrorPlaceholder))) return ErrorPlaceholder;
+                return BuiltinCall(name, start, args);
+            }
+            var known = _scope.FunctionNames.Concat(BuiltinFunctionNames()).Distinct().ToList();
+            var near = NearNames(name, known);
+            return SemanticError(DiagnosticCodes.UndefinedFunction,
+                $"unknown function '{name}': expected a built-in or a function defined with let" +
+                (near.Count > 0 ? $" (did you mean {string.Join(", ", near.Select(n => $"'{n}'"))}?)" : $" (known: {string.Join(", ", known)})"), start);
+        }
+        if (args.Count < f.MinArgs || args.Count > f.MaxArgs)
+        {
+            var arity = ParseFailure.WrongArity(name, f.MinArgs, f.MaxArgs, args.Count, start);
+            return SemanticError(DiagnosticCodes.WrongArgumentCount, arity.Message, start);
+        }
+        var values = new Expr[args.Count];
+        for (int i = 0; i < args.Count; i++) values[i] = Value(args[i].E, args[i].At, $"as an argument of {name}");
+        if (Array.Exists(values, v => ReferenceEquals(v, ErrorPlaceholder))) return ErrorPlaceholder;
+        try
+        {
+            return f.Apply(values);
+        }
+        catch (InfixArgumentException ex)
+        {
+            int at = ex.ArgumentIndex >= 0 && ex.ArgumentIndex < args.Count ? args[ex.ArgumentIndex].At : start;
+            return SemanticError(ex.Code, ex.Message, at);
+        }
+        catch (ArgumentException ex)
+        {
+            return SemanticError(DiagnosticCodes.WrongArgument, $"{name}: {ex.Message}", start);
+        }
+    }
+
+    private static bool IsBuiltinFunction(string name, out int min, out int max)
+    {
+        if (name == "sqrt") { min = max = 1; return true; }
+        if (Functions.TryGet(name, out var info) || Aliases.TryGetValue(name, out var k) && (info = Functions.Of(k)!) is not null)
+        {
+            min = info.MinArgs; max = info.MaxArgs; return true;
+        }
+        min = max = 2;
+        return name is "Eq" or "Ne" or "Lt" or "Le" or "Gt" or "Ge";
+    }
+
+    private static IEnumerable<string> BuiltinFunctionNames() =>
+        new[] { "sqrt" }.Concat(Functions.List.Select(f => f.Name)).Concat(Aliases.Keys).Append("Piecewise");
+
+    /// <summary>Known names within a small edit distance of <paramref name="name"/> (or sharing its start), closest first.</summary>
+    internal static List<string> NearNames(string name, IEnumerable<string> known) =>
+        known.Select(k => (k, d: EditDistance(name.ToLowerInvariant(), k.ToLowerInvariant())))
+            .Where(t => t.d <= Math.Max(2, name.Length / 3) || (name.Length >= 3 && t.k.StartsWith(name, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(t => t.d).ThenBy(t => t.k, StringComparer.Ordinal).Take(4).Select(t => t.k).ToList();
+
+    private static int EditDistance(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+
+    private Expr BuiltinCall(string name, int start, List<(Expr E, int At)> args)
+    {
         ExprKind kind;
         int min, max;
         if (name == "sqrt") { kind = ExprKind.Pow; min = max = 1; }

@@ -18,7 +18,18 @@ public static class InfixPrinter
     public static string Print(Expr e)
     {
         var sb = new StringBuilder();
-        Write(sb, e, 0);
+        new Writer(null, Name).Write(sb, e, 0);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Prints with some nodes replaced by names (<paramref name="alias"/> returns null for the others) and symbol names
+    /// spelt by <paramref name="formatName"/>: how a model writer prints shared subexpressions as definitions.
+    /// </summary>
+    internal static string Print(Expr e, Func<Expr, string?>? alias, Func<string, string> formatName)
+    {
+        var sb = new StringBuilder();
+        new Writer(alias, formatName).Write(sb, e, 0);
         return sb.ToString();
     }
 
@@ -68,151 +79,158 @@ public static class InfixPrinter
         e.Kind == ExprKind.Mul ? IsNegativeTerm(e.ArgArray[0]) :
         e is RationalNumber { IsNegative: true } || e is FloatNumber { Value: < 0 };
 
-    private static void Write(StringBuilder sb, Expr e, int context)
+    // One printing pass; the alias and the name format are what vary between callers.
+    private sealed class Writer(Func<Expr, string?>? alias, Func<string, string> formatName)
     {
-        bool paren = Precedence(e) < context;
-        if (paren) sb.Append('(');
-        WriteBare(sb, e);
-        if (paren) sb.Append(')');
-    }
-
-    private static void WriteBare(StringBuilder sb, Expr e)
-    {
-        switch (e)
+        public void Write(StringBuilder sb, Expr e, int context)
         {
-            case RationalNumber r:
-                sb.Append(r.Numerator.ToString(CultureInfo.InvariantCulture));
-                if (!r.IsInteger) sb.Append('/').Append(r.Denominator.ToString(CultureInfo.InvariantCulture));
-                return;
-            case FloatNumber f:
-                sb.Append(FormatDouble(f.Value));
-                return;
-            case ComplexNumber c:
-                sb.Append('(').Append(FormatDouble(c.Value.Real)).Append(c.Value.Imaginary < 0 ? " - " : " + ")
-                  .Append(FormatDouble(Math.Abs(c.Value.Imaginary))).Append("*I)");
-                return;
-            case Symbol s:
-                sb.Append(Name(s.Name));
-                return;
+            if (alias?.Invoke(e) is { } named) { sb.Append(named); return; }
+            bool paren = Precedence(e) < context;
+            if (paren) sb.Append('(');
+            WriteBare(sb, e);
+            if (paren) sb.Append(')');
         }
-        var args = e.ArgArray;
-        switch (e.Kind)
+
+        private void WriteBare(StringBuilder sb, Expr e)
         {
-            case ExprKind.ImaginaryUnit: sb.Append('I'); return;
-            case ExprKind.Pi: sb.Append("pi"); return;
-            case ExprKind.E: sb.Append('E'); return;
-            case ExprKind.True: sb.Append("true"); return;
-            case ExprKind.False: sb.Append("false"); return;
-            case ExprKind.Add:
-                for (int i = 0; i < args.Length; i++)
-                {
-                    // Numbers go last, as people write them: x + 1, not 1 + x.
-                    var t = args[(i + 1) % args.Length is var k && args[0].IsNumber ? k : i];
-                    if (i == 0) { Write(sb, t, PAdd); continue; }
-                    if (IsNegativeTerm(t)) { sb.Append(" - "); Write(sb, Expr.Mul(Expr.MinusOne, t), PAdd + 1); }
-                    else { sb.Append(" + "); Write(sb, t, PAdd + 1); }
-                }
-                return;
-            case ExprKind.Mul:
-                WriteMul(sb, e);
-                return;
-            case ExprKind.Pow:
+            switch (e)
             {
-                var b = args[0]; var x = args[1];
-                if (x is RationalNumber { Numerator.IsOne: true } h && h.Denominator == 2)
+                case RationalNumber r:
+                    sb.Append(r.Numerator.ToString(CultureInfo.InvariantCulture));
+                    if (!r.IsInteger) sb.Append('/').Append(r.Denominator.ToString(CultureInfo.InvariantCulture));
+                    return;
+                case FloatNumber f:
+                    sb.Append(FormatDouble(f.Value));
+                    return;
+                case ComplexNumber c:
+                    sb.Append('(').Append(FormatDouble(c.Value.Real)).Append(c.Value.Imaginary < 0 ? " - " : " + ")
+                      .Append(FormatDouble(Math.Abs(c.Value.Imaginary))).Append("*I)");
+                    return;
+                case Symbol s:
+                    sb.Append(formatName(s.Name));
+                    return;
+            }
+            var args = e.ArgArray;
+            switch (e.Kind)
+            {
+                case ExprKind.ImaginaryUnit: sb.Append('I'); return;
+                case ExprKind.Pi: sb.Append("pi"); return;
+                case ExprKind.E: sb.Append('E'); return;
+                case ExprKind.True: sb.Append("true"); return;
+                case ExprKind.False: sb.Append("false"); return;
+                case ExprKind.Add:
+                    for (int i = 0; i < args.Length; i++)
+                    {
+                        // Numbers go last, as people write them: x + 1, not 1 + x.
+                        var t = args[(i + 1) % args.Length is var k && args[0].IsNumber ? k : i];
+                        if (i == 0) { Write(sb, t, PAdd); continue; }
+                        // A named term stays named: negating it first would print the definition out in full.
+                        if (IsNegativeTerm(t) && alias?.Invoke(t) is null) { sb.Append(" - "); Write(sb, Expr.Mul(Expr.MinusOne, t), PAdd + 1); }
+                        else { sb.Append(" + "); Write(sb, t, PAdd + 1); }
+                    }
+                    return;
+                case ExprKind.Mul:
+                    WriteMul(sb, e);
+                    return;
+                case ExprKind.Pow:
                 {
-                    sb.Append("sqrt("); Write(sb, b, 0); sb.Append(')');
+                    var b = args[0]; var x = args[1];
+                    if (x is RationalNumber { Numerator.IsOne: true } h && h.Denominator == 2)
+                    {
+                        sb.Append("sqrt("); Write(sb, b, 0); sb.Append(')');
+                        return;
+                    }
+                    // 0^-n stays a power: as 1/0^n it would fold to 1/0 and read back as 0^-1.
+                    if (x is RationalNumber { IsNegative: true } && !b.IsNumber)
+                    {
+                        sb.Append("1/"); Write(sb, Expr.Pow(b, Expr.Mul(Expr.MinusOne, x)), PPow);
+                        return;
+                    }
+                    Write(sb, b, PPow + 1);
+                    sb.Append('^');
+                    Write(sb, x, PPow + 1);
                     return;
                 }
-                // 0^-n stays a power: as 1/0^n it would fold to 1/0 and read back as 0^-1.
-                if (x is RationalNumber { IsNegative: true } && !b.IsNumber)
-                {
-                    sb.Append("1/"); Write(sb, Expr.Pow(b, Expr.Mul(Expr.MinusOne, x)), PPow);
+                case ExprKind.Piecewise:
+                    sb.Append("Piecewise(");
+                    for (int i = 0; i < args.Length; i++)
+                    {
+                        if (i > 0) sb.Append(", ");
+                        sb.Append('('); Write(sb, args[i].ArgArray[0], 0); sb.Append(", "); Write(sb, args[i].ArgArray[1], 0); sb.Append(')');
+                    }
+                    sb.Append(')');
                     return;
-                }
-                Write(sb, b, PPow + 1);
-                sb.Append('^');
-                Write(sb, x, PPow + 1);
+                case ExprKind.And or ExprKind.Or:
+                    for (int i = 0; i < args.Length; i++)
+                    {
+                        if (i > 0) sb.Append(e.Kind == ExprKind.And ? " and " : " or ");
+                        Write(sb, args[i], Precedence(e) + 1);
+                    }
+                    return;
+                case ExprKind.Not:
+                    sb.Append("not "); Write(sb, args[0], PNot);
+                    return;
+            }
+            if (Functions.IsRelational(e.Kind))
+            {
+                Write(sb, args[0], PRel + 1);
+                sb.Append(e.Kind switch
+                {
+                    ExprKind.StrictLessThan => " < ", ExprKind.StrictGreaterThan => " > ", ExprKind.LessThan => " <= ",
+                    ExprKind.GreaterThan => " >= ", ExprKind.Equality => " == ", _ => " != ",
+                });
+                Write(sb, args[1], PRel + 1);
                 return;
             }
-            case ExprKind.Piecewise:
-                sb.Append("Piecewise(");
-                for (int i = 0; i < args.Length; i++)
-                {
-                    if (i > 0) sb.Append(", ");
-                    sb.Append('('); Write(sb, args[i].ArgArray[0], 0); sb.Append(", "); Write(sb, args[i].ArgArray[1], 0); sb.Append(')');
-                }
-                sb.Append(')');
-                return;
-            case ExprKind.And or ExprKind.Or:
-                for (int i = 0; i < args.Length; i++)
-                {
-                    if (i > 0) sb.Append(e.Kind == ExprKind.And ? " and " : " or ");
-                    Write(sb, args[i], Precedence(e) + 1);
-                }
-                return;
-            case ExprKind.Not:
-                sb.Append("not "); Write(sb, args[0], PNot);
-                return;
-        }
-        if (Functions.IsRelational(e.Kind))
-        {
-            Write(sb, args[0], PRel + 1);
-            sb.Append(e.Kind switch
+            if (e.Kind == ExprKind.Abs)
             {
-                ExprKind.StrictLessThan => " < ", ExprKind.StrictGreaterThan => " > ", ExprKind.LessThan => " <= ",
-                ExprKind.GreaterThan => " >= ", ExprKind.Equality => " == ", _ => " != ",
-            });
-            Write(sb, args[1], PRel + 1);
-            return;
+                sb.Append('|'); Write(sb, args[0], 0); sb.Append('|');
+                return;
+            }
+            var info = Functions.Of(e.Kind)!;
+            sb.Append(info.Name).Append('(');
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (i > 0) sb.Append(", ");
+                Write(sb, args[i], 0);
+            }
+            sb.Append(')');
         }
-        if (e.Kind == ExprKind.Abs)
-        {
-            sb.Append('|'); Write(sb, args[0], 0); sb.Append('|');
-            return;
-        }
-        var info = Functions.Of(e.Kind)!;
-        sb.Append(info.Name).Append('(');
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (i > 0) sb.Append(", ");
-            Write(sb, args[i], 0);
-        }
-        sb.Append(')');
-    }
 
-    private static void WriteMul(StringBuilder sb, Expr e)
-    {
-        if (IsNegativeTerm(e))
+        private void WriteMul(StringBuilder sb, Expr e)
         {
-            sb.Append('-');
-            Write(sb, Expr.Mul(Expr.MinusOne, e), PMul);
-            return;
-        }
-        var num = new List<Expr>(); var den = new List<Expr>();
-        foreach (var f in e.ArgArray)
-        {
-            if (f is RationalNumber r && !r.IsInteger)
+            if (IsNegativeTerm(e))
             {
-                if (!r.Numerator.IsOne) num.Add(Expr.Integer(r.Numerator));
-                den.Add(Expr.Integer(r.Denominator));
+                sb.Append('-');
+                Write(sb, Expr.Mul(Expr.MinusOne, e), PMul);
+                return;
             }
-            else if (f.Kind == ExprKind.Pow && f.ArgArray[1] is RationalNumber { IsNegative: true } x && !f.ArgArray[0].IsNumber)
-                den.Add(Expr.Pow(f.ArgArray[0], Expr.Mul(Expr.MinusOne, x)));
-            else num.Add(f);
-        }
-        if (num.Count == 0) sb.Append('1');
-        for (int i = 0; i < num.Count; i++)
-        {
-            if (i > 0) sb.Append('*');
-            Write(sb, num[i], PMul);
-        }
-        // One '/' per denominator factor: a/b/c is a*b^-1*c^-1, while a/(b*c) is a*(b*c)^-1 — two
-        // different trees, and the printed form must read back to the one it came from.
-        foreach (var d in den)
-        {
-            sb.Append('/');
-            Write(sb, d, PPow); // a/(-2*x), not a/-2*x
+            var num = new List<Expr>(); var den = new List<Expr>();
+            foreach (var f in e.ArgArray)
+            {
+                if (alias?.Invoke(f) is not null) num.Add(f);
+                else if (f is RationalNumber r && !r.IsInteger)
+                {
+                    if (!r.Numerator.IsOne) num.Add(Expr.Integer(r.Numerator));
+                    den.Add(Expr.Integer(r.Denominator));
+                }
+                else if (f.Kind == ExprKind.Pow && f.ArgArray[1] is RationalNumber { IsNegative: true } x && !f.ArgArray[0].IsNumber)
+                    den.Add(Expr.Pow(f.ArgArray[0], Expr.Mul(Expr.MinusOne, x)));
+                else num.Add(f);
+            }
+            if (num.Count == 0) sb.Append('1');
+            for (int i = 0; i < num.Count; i++)
+            {
+                if (i > 0) sb.Append('*');
+                Write(sb, num[i], PMul);
+            }
+            // One '/' per denominator factor: a/b/c is a*b^-1*c^-1, while a/(b*c) is a*(b*c)^-1 — two
+            // different trees, and the printed form must read back to the one it came from.
+            foreach (var d in den)
+            {
+                sb.Append('/');
+                Write(sb, d, PPow); // a/(-2*x), not a/-2*x
+            }
         }
     }
 }
