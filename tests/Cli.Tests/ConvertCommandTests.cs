@@ -92,4 +92,16 @@ public class ConvertCommandTests
         var r = CliTest.Run("info", amp, "--json").AssertExit(0);
         Assert.Contains("\"free_symbols\":[\"c\",\"x\"]", r.Stdout);
     }
+
+    [Fact]
+    public void Simulate_takes_the_defaults_of_an_amp_model()
+    {
+        using var dir = CliTest.NewTempDir();
+        var amp = dir.Write("rho.amp", "variable m_12, theta_1^12\nconstant m_pi = 0.13957\nparameter m = 0.775 in [0.7, 0.85]\nparameter w = 0.149\n" +
+            "intensity = |relativistic_bw_ff(m_12^2, m, w, m_pi, m_pi, 1, 1.5) * wigner_d(1, 0, 0, theta_1^12)|^2\n");
+        var output = dir.PathOf("events.csv");
+        var r = CliTest.Run("simulate", amp, "--decay", "1.86484 -> 0.497611 0.13957 0.13957", "--events", "100", "--out", output, "--quiet").AssertExit(0);
+        Assert.Contains("columns: m_12, theta_1^12", r.Stdout);
+        Assert.Equal(101, File.ReadAllLines(output).Length);
+    }
 }
