@@ -128,6 +128,13 @@ public class AmpReaderTests
     }
 
     [Fact]
+    public void An_unclosed_bracket_names_its_place_in_the_file()
+    {
+        var d = FailsWith("variable x\nintensity = x +\n  (x * 2\n", (DiagnosticCodes.Unbalanced, 3, 9));
+        Assert.Contains("opened at 3:3", d[0].Message);
+    }
+
+    [Fact]
     public void Unknown_symbols_are_all_reported_with_the_fix()
     {
         var d = FailsWith("variable x\nintensity = x^2 + y + 2*zz\n",
