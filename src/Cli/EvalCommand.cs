@@ -14,7 +14,7 @@ internal static class EvalCommand
 {
     public static Command Create(CommandIo io)
     {
-        var model = new Argument<FileInfo>("MODEL") { Description = "Model file (.srepr or .expr)." };
+        var model = new Argument<FileInfo>("MODEL") { Description = "Model file (.srepr, .expr or .amp; an .amp model's parameter defaults and constants apply where --params gives no value)." };
         var data = new Option<FileInfo>("--data") { Description = "Events: CSV with a header of symbol names (RFC 4180 quoting), one event a row.", Required = true };
         var parameters = new Option<FileInfo?>("--params") { Description = "JSON object mapping parameter names to numbers or [re, im]." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the values here (CSV with columns re,im) instead of standard output." };
@@ -65,6 +65,17 @@ internal static class EvalCommand
         return false;
     }
 
+    /// <summary>
+    /// An .amp model's parameter defaults and constants, for every symbol of the model that --params leaves without a value:
+    /// an .amp file carries its own defaults, so it needs no --params file.
+    /// </summary>
+    internal static void WithAmpDefaults(string modelPath, Dictionary<string, Complex> parameters, IReadOnlySet<string> modelSymbols)
+    {
+        if (!ModelFile.IsAmp(modelPath) || ModelFile.LoadModel(modelPath).Value is not { } model) return;
+        foreach (var (name, value) in model.SymbolValues())
+            if (modelSymbols.Contains(name)) parameters.TryAdd(name, value);
+    }
+
     private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, Backend backend, int split)
     {
         var parsed = ModelFile.Load(modelPath);
@@ -82,6 +93,8 @@ internal static class EvalCommand
             return io.Fail(paramsPath!, line, col, DiagnosticCodes.UnknownSymbol,
                 $"unknown symbol(s), not in the model: {string.Join(", ", unknown.Select(u => $"'{u}'"))}");
         }
+
+        WithAmpDefaults(modelPath, parameters, modelSymbols);
 
         var read = EventFiles.Read(dataPath);
         if (!read.Success) return io.Fail(read.Diagnostics);

@@ -25,8 +25,8 @@ internal static class Pwa
         var io = new CommandIo(stdout, stderr);
         var root = new RootCommand(
             "pwa: PartialWave, amplitude analysis for particle physics.\n" +
-            "Reads symbolic models (SymPy srepr exports, infix expressions), evaluates them exactly, checks them against reference values, and fits them to data.\n\n" +
-            "Example:\n  pwa info model.srepr\n  pwa check model.srepr model.json\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n  pwa simulate model.srepr --decay \"3.0969 -> 0 0.1349768 0.1349768\" --events 10000 --out data.csv");
+            "Reads symbolic models (SymPy srepr exports, infix expressions, .amp model files), evaluates them exactly, checks them against reference values, and fits them to data.\n\n" +
+            "Example:\n  pwa info model.srepr\n  pwa check model.srepr model.json\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n  pwa simulate model.srepr --decay \"3.0969 -> 0 0.1349768 0.1349768\" --events 10000 --out data.csv\n  pwa convert model.srepr --params model.json -o model.amp");
         root.Subcommands.Add(InfoCommand.Create(io));
         root.Subcommands.Add(CheckCommand.Create(io));
         root.Subcommands.Add(EvalCommand.Create(io));
@@ -34,6 +34,7 @@ internal static class Pwa
         root.Subcommands.Add(SimulateCommand.CreateSimulate(io));
         root.Subcommands.Add(SimulateCommand.CreatePhsp(io));
         root.Subcommands.Add(BenchCommand.Create(io));
+        root.Subcommands.Add(ConvertCommand.Create(io));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

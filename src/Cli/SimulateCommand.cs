@@ -78,7 +78,7 @@ internal static class SimulateCommand
     public static Command CreateSimulate(CommandIo io)
     {
         var (decay, events, seed, output, quiet) = Common();
-        var model = new Argument<FileInfo>("MODEL") { Description = "Intensity model (.srepr or .expr): real and not negative. Its kinematic symbols use AmpForm's names (m_12, theta_0, phi_0, theta_1^12, ...)." };
+        var model = new Argument<FileInfo>("MODEL") { Description = "Intensity model (.srepr, .expr or .amp; an .amp model supplies its parameter defaults): real and not negative. Its kinematic symbols use AmpForm's names (m_12, theta_0, phi_0, theta_1^12, ...)." };
         var parameters = new Option<FileInfo?>("--params") { Description = "JSON object: parameter name -> number or [re, im]. Masses m_0, m_1, ... of the final state default to the --decay masses." };
         var cmd = new Command("simulate",
             "Draw events from a model by accept-reject over flat phase space (one global maximum, checked: an event above it restarts " +
@@ -158,6 +158,7 @@ internal static class SimulateCommand
             var (line, col) = CommandIo.FindJsonKey(paramsText, unknown[0]);
             return io.Fail(paramsPath!, line, col, DiagnosticCodes.UnknownSymbol, $"unknown symbol(s), not in the model: {string.Join(", ", unknown.Select(u => $"'{u}'"))}");
         }
+        EvalCommand.WithAmpDefaults(modelPath, parameters, symbols);
         int n = decay.Masses.Length;
         // Final-state masses m_i default to the decay's (AmpForm writes them as symbols of the model).
         for (int i = 0; i < n; i++)

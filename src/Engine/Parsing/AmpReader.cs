@@ -65,7 +65,8 @@ public static partial class AmpReader
                 var (line, col) = SourcePosition.Locate(text, text.Length);
                 Error(DiagnosticCodes.MissingIntensity, "expected an 'intensity = ...' statement; the model has none", line, col);
             }
-            else if (_intensity.Value.Value is { } intensity && !AmplitudeModel.IsRealValued(intensity, _variables, _parameters, _constants))
+            else if (_intensity.Value.Value is { } intensity && !intensity.FreeSymbolNames().Contains(Placeholder is Symbol p ? p.Name : "")
+                     && !AmplitudeModel.IsRealValued(intensity, _variables, DeclaredParameters(), _constants))
             {
                 Error(DiagnosticCodes.ComplexIntensity,
                     "expected a real-valued intensity, such as |A|^2 or a sum of them; this one may be complex", _intensity.Value.At);
@@ -84,6 +85,12 @@ public static partial class AmpReader
                 return new ParseResult<AmplitudeModel>(null, Sorted());
             }
         }
+
+        // Every parameter declared, including those whose default was in error: their kind still decides whether the
+        // intensity is real, and a bad default should not also be reported as a complex intensity.
+        private IEnumerable<ModelParameter> DeclaredParameters() =>
+            _names.Where(n => n.Value.Kind == Kind.Parameter)
+                .Select(n => new ModelParameter(n.Key, 0, n.Value.Value is Symbol { IsReal: false }));
 
         private List<Diagnostic> Sorted() =>
             _diagnostics.Distinct().OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
@@ -224,6 +231,7 @@ public static partial class AmpReader
         /// <summary>Reads an expression that must only involve numbers and constants, and evaluates it.</summary>
         private Complex? ConstantValue(int start, int end, string what)
         {
+            while (start < end && char.IsWhiteSpace(text[start])) start++;
             if (start >= end) { Error(DiagnosticCodes.AmpSyntax, $"expected {what}, found the end of the statement", start); return null; }
             var e = Expression(start, end);
             if (e is null) return null;

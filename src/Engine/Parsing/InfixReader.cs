@@ -22,15 +22,20 @@ public sealed class InfixReader
     private readonly string _text;
     private readonly Func<string, Assumptions> _assumptions;
     private readonly InfixScope? _scope;
+    // A region of a larger file is read as its own text; messages that name another place ("opened at 3:7") count in the file.
+    private readonly string _fullText;
+    private readonly int _base;
     // With a scope, errors of meaning (an unknown name, a wrong argument count) are collected here and parsing goes on
     // with a placeholder, so one pass reports every such error; syntax errors still end the expression.
     private readonly List<ParseFailure> _semanticErrors = [];
     private int _pos;
     private int _depth;
 
-    private InfixReader(string text, Func<string, Assumptions>? assumptions, InfixScope? scope = null)
+    private InfixReader(string text, Func<string, Assumptions>? assumptions, InfixScope? scope = null, string? fullText = null, int baseOffset = 0)
     {
         _text = text;
+        _fullText = fullText ?? text;
+        _base = baseOffset;
         _assumptions = assumptions ?? (_ => Assumptions.None);
         _scope = scope;
     }
@@ -57,7 +62,7 @@ public sealed class InfixReader
     internal static (Expr? Value, List<Diagnostic> Diagnostics) ParseRegion(string text, int start, int end, string file, InfixScope scope)
     {
         var region = text.Substring(start, end - start);
-        var r = new InfixReader(region, null, scope);
+        var r = new InfixReader(region, null, scope, text, start);
         var diagnostics = new List<Diagnostic>();
         Diagnostic At(string code, string message, int offset)
         {
@@ -308,7 +313,7 @@ public sealed class InfixReader
             if (!Accept(")"))
             {
                 SkipSpace();
-                if (_pos >= _text.Length) throw ParseFailure.Unclosed(_text, at, "')' to close the '('", _pos);
+                if (_pos >= _text.Length) throw ParseFailure.Unclosed(_fullText, _base + at, "')' to close the '('", _pos);
                 throw Expected("')'");
             }
             _depth--;
@@ -322,7 +327,7 @@ public sealed class InfixReader
             var inner = Value(ParseSum(), p, "inside |...|");
             if (!Accept("|"))
             {
-                var (l, col) = SourcePosition.Locate(_text, at);
+                var (l, col) = SourcePosition.Locate(_fullText, _base + at);
                 throw new ParseFailure(_pos >= _text.Length ? DiagnosticCodes.Unbalanced : DiagnosticCodes.UnexpectedToken,
                     $"expected '|' to close the '|' at {l}:{col}, found {SourcePosition.Describe(_text, _pos)}", _pos);
             }
@@ -460,7 +465,7 @@ public sealed class InfixReader
                 if (Accept(",")) continue;
                 if (Accept(")")) break;
                 SkipSpace();
-                if (_pos >= _text.Length) throw ParseFailure.Unclosed(_text, start, $"')' to close the '{name}('", _pos);
+                if (_pos >= _text.Length) throw ParseFailure.Unclosed(_fullText, _base + start, $"')' to close the '{name}('", _pos);
                 throw Expected($"',' or ')' in the arguments of {name}");
             }
         }
