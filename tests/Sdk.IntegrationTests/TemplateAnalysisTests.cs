@@ -32,14 +32,15 @@ public sealed class TemplateAnalysisTests(TemplateFixture fixture, ITestOutputHe
         Assert.Contains("valid minimum", run.Output);
         Assert.Contains("| parameter | true | fitted | error | pull |", run.Output);
         Assert.Contains("Hesse Err", run.Output);
-        var results = Path.Combine(Path.GetDirectoryName(Project(root))!, "results");
+        // `dotnet run` runs the program in the caller's folder, where it writes results/.
+        var results = Path.Combine(root, "results");
         foreach (var file in new[] { "dalitz.png", "projection_m2_01.png", "projection_m2_02.png", "projection_m2_12.png", "pulls.png", "report.md", "fit.json" })
         {
             var path = Path.Combine(results, file);
             Assert.True(File.Exists(path) && new FileInfo(path).Length > 0, $"{path} is missing or empty");
         }
         using (var fit = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "fit.json"))))
-            Assert.True(fit.RootElement.GetProperty("is_valid").GetBoolean(), "fit.json says the fit is invalid");
+            Assert.True(fit.RootElement.GetProperty("valid").GetBoolean(), "fit.json says the fit is invalid");
         var png = File.ReadAllBytes(Path.Combine(results, "dalitz.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
 
