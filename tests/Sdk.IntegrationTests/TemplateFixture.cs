@@ -22,7 +22,7 @@ public sealed class TemplateFixture : IDisposable
         Feed = Path.Combine(Root, "feed");
         // The solution's build made every output; packing only stamps this run's version on them.
         foreach (var project in new[] { "src/Engine/PartialWave.Engine.csproj", "src/Testing/PartialWave.Testing.csproj", "sdk/PartialWave.Sdk.csproj", "templates/PartialWave.Templates.csproj" })
-            Dotnet.Run(RepoRoot, "pack", project, "-c", Configuration, "--no-build", "-o", Feed, $"-p:PackageVersion={Version}").Ok($"pack {project}");
+            Dotnet.Run(RepoRoot, "pack", project, "-c", Configuration, "--no-build", "--no-restore", "-o", Feed, $"-p:PackageVersion={Version}").Ok($"pack {project}");
         File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>

@@ -20,16 +20,7 @@ public static partial class AmpReader
     private static readonly HashSet<string> ReservedNames = new(StringComparer.Ordinal) { "I", "E", "pi", "oo", "nan", "true", "false", "and", "or", "not" };
 
     /// <summary>Reads a model file.</summary>
-    public static ParseResult<AmplitudeModel> ParseFile(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return new ParseResult<AmplitudeModel>(null, [new Diagnostic(DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}", path, 1, 1)]);
-        }
-        return Parse(text, path);
-    }
+    public static ParseResult<AmplitudeModel> ParseFile(string path) => SourceFile.Parse(path, Parse);
 
     /// <summary>Reads a model from <paramref name="text"/>; <paramref name="path"/> names it in diagnostics and gives the default model name.</summary>
     public static ParseResult<AmplitudeModel> Parse(string text, string path)

@@ -157,3 +157,19 @@ public static class SourcePosition
         return end > offset ? $"'{text[offset..end]}'" : $"'{c}'";
     }
 }
+
+/// <summary>Reading a source file for a reader: an unreadable file is a diagnostic, like any other bad input.</summary>
+public static class SourceFile
+{
+    /// <summary>Reads <paramref name="path"/> and hands its text to <paramref name="parse"/> (text, path).</summary>
+    public static ParseResult<T> Parse<T>(string path, Func<string, string, ParseResult<T>> parse) where T : class
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return new ParseResult<T>(null, [new Diagnostic(DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}", path, 1, 1)]);
+        }
+        return parse(text, path);
+    }
+}

@@ -26,17 +26,14 @@ public static class ModelFile
         if (!Formats.ContainsKey(ext))
             return new ParseResult<Expr>(null, [new Diagnostic(DiagnosticCodes.FileError,
                 $"unknown model format '{ext}': expected one of {string.Join(", ", Formats.Select(f => $"{f.Key} ({f.Value})"))}", path, 1, 1)]);
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        return SourceFile.Parse(path, (text, file) =>
         {
-            return new ParseResult<Expr>(null, [new Diagnostic(DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}", path, 1, 1)]);
-        }
-        if (ext.Equals(".amp", StringComparison.OrdinalIgnoreCase))
-        {
-            var model = AmpReader.Parse(text, path);
-            return new ParseResult<Expr>(model.Value?.Intensity, model.Diagnostics);
-        }
-        return ext.Equals(".srepr", StringComparison.OrdinalIgnoreCase) ? SreprReader.Parse(text, path) : InfixReader.Parse(text, path);
+            if (ext.Equals(".amp", StringComparison.OrdinalIgnoreCase))
+            {
+                var model = AmpReader.Parse(text, file);
+                return new ParseResult<Expr>(model.Value?.Intensity, model.Diagnostics);
+            }
+            return ext.Equals(".srepr", StringComparison.OrdinalIgnoreCase) ? SreprReader.Parse(text, file) : InfixReader.Parse(text, file);
+        });
     }
 }

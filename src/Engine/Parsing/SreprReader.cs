@@ -52,16 +52,7 @@ public sealed class SreprReader
     }
 
     /// <summary>Reads a srepr file.</summary>
-    public static ParseResult<Expr> ParseFile(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return new ParseResult<Expr>(null, [new Diagnostic(DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}", path, 1, 1)]);
-        }
-        return Parse(text, path);
-    }
+    public static ParseResult<Expr> ParseFile(string path) => SourceFile.Parse(path, Parse);
 
     // ---------------- values ----------------
 
