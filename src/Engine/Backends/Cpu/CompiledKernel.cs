@@ -50,7 +50,7 @@ internal sealed class KernelLayout
     /// </param>
     public static KernelLayout Create(KernelIR ir, int splitSize, bool reduce)
     {
-        if (!ir.IsRealOnly) throw new ArgumentException("the CPU backend compiles real-only IR", nameof(ir));
+        // The constructor checks that the kernel is real-only (the prelude split keeps a complex kernel complex).
         var (prelude, main) = UniformHoisting.Run(ir);
         return new KernelLayout(prelude, main, ir.Parameters.Count, splitSize, reduce);
     }
