@@ -211,6 +211,7 @@ public sealed class AcceptReject
         int maxPerWorker = workers == 1 ? 1 : 16;
         var outcomes = new BatchOutcome?[maxPerWorker * workers];
         var sizes = new int[maxPerWorker * workers];
+        var errors = new InvalidOperationException?[maxPerWorker * workers];
         int perWave = workers;
         while (accepted < target && generated < maxCandidates)
         {
@@ -224,28 +225,23 @@ public sealed class AcceptReject
             long waveFirst = generated;
             int inWave = batches;
             // Worker w takes batches w, w + workers, ... of the wave with its own copy of the intensity.
+            // A bad intensity stops its worker; the error of the earliest batch is the one reported (every batch
+            // before it has finished), so the message is the same for any number of workers.
+            Array.Clear(errors);
             void Worker(int w)
             {
                 for (int b = w; b < inWave; b += workers)
                 {
                     long first = waveFirst;
                     for (int j = 0; j < b; j++) first += sizes[j];
-                    outcomes[b] = Work(_workers[w], first, sizes[b], max);
+                    try { outcomes[b] = Work(_workers[w], first, sizes[b], max); }
+                    catch (InvalidOperationException e) { errors[b] = e; return; }
                 }
             }
             if (workers == 1) Worker(0);
-            else
-            {
-                try
-                {
-                    Parallel.For(0, Math.Min(workers, inWave), new ParallelOptions { MaxDegreeOfParallelism = workers }, Worker);
-                }
-                catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-                {
-                    // A bad intensity in a worker is reported as it is with one worker, not wrapped.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                }
-            }
+            else Parallel.For(0, Math.Min(workers, inWave), new ParallelOptions { MaxDegreeOfParallelism = workers }, Worker);
+            for (int b = 0; b < inWave; b++)
+                if (errors[b] is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
             for (int b = 0; b < batches; b++)
             {
                 var o = outcomes[b]!;

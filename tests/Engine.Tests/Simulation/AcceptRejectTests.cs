@@ -122,9 +122,14 @@ public class AcceptRejectTests
         var e = Assert.Throws<InvalidOperationException>(() => sim.Run(10));
         Assert.Matches("at candidate [0-9]+", e.Message);
         Assert.Contains("not negative", e.Message);
-        // the same error, not wrapped, from several workers
-        var workers = new AcceptReject(() => Model("x - 0.5"), Flat(), Uniforms(2), 2) { Maximum = 1, BatchSize = 100 };
-        Assert.Contains("not negative", Assert.Throws<InvalidOperationException>(() => workers.Run(1000)).Message);
+        // the same error (the earliest bad candidate), not wrapped, from one or several workers, every time
+        var one = new AcceptReject(() => Model("x - 0.5"), Flat(), Uniforms(2), 1) { Maximum = 1, BatchSize = 100 };
+        string expected = Assert.Throws<InvalidOperationException>(() => one.Run(1000)).Message;
+        for (int i = 0; i < 20; i++)
+        {
+            var workers = new AcceptReject(() => Model("x - 0.5"), Flat(), Uniforms(2), 2) { Maximum = 1, BatchSize = 100 };
+            Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() => workers.Run(1000)).Message);
+        }
     }
 
     [Fact]
