@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
 using PartialWave.Data;
+
+using PartialWave.Benchmarks.Tracking;
 
 namespace PartialWave.Benchmarks;
 
@@ -50,10 +50,7 @@ internal static class BenchCsv
 /// least 20 times faster than the first read, <see cref="CacheFirstReadBenchmarks"/>), and
 /// <see cref="CachedReloadRehash"/> does so hashing the whole file each time (<c>TrustFileStamps = false</c>).
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 3, iterationCount: 15)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(BenchCsv.Events, "events")]
 public class DataFileBenchmarks
 {
     private string _path = "";
@@ -108,10 +105,7 @@ public class DataFileBenchmarks
 /// The first read through <see cref="EventCache"/>: the cache is emptied before each operation, so each one hashes
 /// the file, parses it and stores the entry, which is what a user waits for the first time.
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 15)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(BenchCsv.Events, "events")]
 public class CacheFirstReadBenchmarks
 {
     private string _path = "";

@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using PartialWave.Data;
 using PartialWave.Estimation;
 using PartialWave.Modeling;
 using PartialWave.Optimization;
 using PartialWave.Parsing;
+
+using PartialWave.Benchmarks.Tracking;
 
 namespace PartialWave.Benchmarks;
 
@@ -14,9 +15,7 @@ namespace PartialWave.Benchmarks;
 // operation is one whole MIGRAD from the start values on an already compiled likelihood, as the peers time it.
 
 /// <summary>The extended peak-over-background fit with N_SIG = 200,000 (about 1.5 M events in [1, 9]).</summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(1, "fits")]
 public class GaussExpFitBenchmarks
 {
     /// <summary>Density of counts: a Gaussian and an exponential, each normalised on [1, 9] (the peer's pdfs).</summary>
@@ -62,9 +61,7 @@ public class GaussExpFitBenchmarks
 }
 
 /// <summary>The J/ψ → γπ⁰π⁰ reference fit (10 k data, 100 k phase space, 12 free parameters).</summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(1, "fits")]
 public class JpsiFitBenchmarks
 {
     private UnbinnedFit? _fit;

@@ -1,10 +1,11 @@
 using System.Numerics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Jobs;
 using PartialWave.Data;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
+
+using PartialWave.Benchmarks.Tracking;
 
 namespace PartialWave.Benchmarks;
 
@@ -106,10 +107,7 @@ internal sealed class ParameterWiggle(IParametrizedFunction function, IReadOnlyL
 /// are renamed s#0..s#3 (inputs too: four independent copies); the target is that four copies of the Λc model
 /// take at most 4.5 times one copy. Counterpart of the peer's lambdify_s_cse (<c>sympy.lambdify(cse=True)</c>).
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 2, iterationCount: 7)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(1, "compiles")]
 public class CompileBenchmarks
 {
     private const int WarmEvents = 256;
@@ -172,10 +170,7 @@ public class CompileBenchmarks
 /// <see cref="SumLog"/> and <see cref="SumLogWithGradient"/> take Σ log f (target: the gradient at most 4 times
 /// the value alone; the Ratio column of SumLogWithGradient is that ratio).
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 2, iterationCount: 7)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(Events, "events")]
 public class ThroughputBenchmarks
 {
     /// <summary>Events per call.</summary>
@@ -241,10 +236,7 @@ public class ThroughputBenchmarks
 /// the parameter-independent terms (Breit–Wigners, angular factors) are computed once per sample; target: on at
 /// least 5 times faster than off (the Ratio column of HoistingOn is on/off, so at most 0.2).
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 2, iterationCount: 7)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(Events, "events")]
 public class HoistingBenchmarks
 {
     /// <summary>The model.</summary>

@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Jobs;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
+
+using PartialWave.Benchmarks.Tracking;
 
 namespace PartialWave.Benchmarks;
 
@@ -9,10 +10,7 @@ namespace PartialWave.Benchmarks;
 /// Parsing a reference model's srepr text into the hash-consed DAG (file read excluded), the counterpart of
 /// SymPy's <c>eval</c> of the same text that ../shared/peers/lambdify_anchor.py times as parse_s.
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 3, iterationCount: 15)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(1, "models")]
 public class ParseBenchmarks
 {
     private string _text = "";

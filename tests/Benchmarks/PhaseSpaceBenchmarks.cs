@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Jobs;
 using PartialWave.Kinematics;
 using PartialWave.Randomness;
+
+using PartialWave.Benchmarks.Tracking;
 
 namespace PartialWave.Benchmarks;
 
@@ -12,9 +13,7 @@ namespace PartialWave.Benchmarks;
 /// allocates them and adds the three m2_ij columns, as <c>pwa phsp</c> would; <see cref="Genbod"/> is the general
 /// n-body generator on the same decay, flat by per-event acceptance, for comparison.
 /// </summary>
-[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 2, iterationCount: 7)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(Events, "events")]
 public class PhaseSpaceBenchmarks
 {
     /// <summary>Events per call.</summary>

@@ -1,5 +1,21 @@
 namespace PartialWave.Benchmarks;
 
+/// <summary>The repository this assembly was built in (the folder with PartialWave.sln), and its perf-results/.</summary>
+public static class Repository
+{
+    public static string Root { get; } = Find();
+
+    /// <summary>perf-results/ of the repository.</summary>
+    public static string PerfResults => Path.Combine(Root, "perf-results");
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "PartialWave.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
+
 /// <summary>Finds ../shared/reference-models beside the repository (or PARTIALWAVE_SHARED).</summary>
 internal static class SharedModels
 {
@@ -9,10 +25,9 @@ internal static class SharedModels
     {
         var env = Environment.GetEnvironmentVariable("PARTIALWAVE_SHARED");
         if (!string.IsNullOrEmpty(env)) return Path.Combine(env, "reference-models");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PartialWave.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference-models"));
-        throw new DirectoryNotFoundException("cannot find ../shared/reference-models; set PARTIALWAVE_SHARED");
+        var path = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "reference-models"));
+        if (!System.IO.Directory.Exists(path)) throw new DirectoryNotFoundException($"cannot find {path}; set PARTIALWAVE_SHARED");
+        return path;
     }
 
     public static string Read(string model) => File.ReadAllText(Path.Combine(Directory, model + ".srepr"));

@@ -1,10 +1,11 @@
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Jobs;
 using PartialWave.Data;
 using PartialWave.Parsing;
 using PartialWave.Randomness;
 using PartialWave.Simulation;
+
+using PartialWave.Benchmarks.Tracking;
 
 namespace PartialWave.Benchmarks;
 
@@ -14,9 +15,7 @@ namespace PartialWave.Benchmarks;
 // evaluation and acceptance only; its candidates are drawn before its clock starts).
 
 /// <summary>Accept-reject of the 2-D Gaussian over 1 M flat candidates.</summary>
-[SimpleJob(RuntimeMoniker.Net10_0, warmupCount: 3, iterationCount: 15)]
-[JsonExporterAttribute.Brief]
-[MarkdownExporterAttribute.GitHub]
+[Throughput(Candidates, "candidates")]
 public class SimulationBenchmarks
 {
     private const int Candidates = 1_000_000;

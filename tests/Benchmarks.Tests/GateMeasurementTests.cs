@@ -1,0 +1,75 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Loggers;
+using PartialWave.Benchmarks.Tracking;
+
+namespace PartialWave.Benchmarks.Tests;
+
+/// <summary>
+/// A workload for the gate's own test, slowed down on purpose by the test (never in the product): <see cref="Repeats"/>
+/// sweeps of the same arithmetic on all cores, so twice the repeats is twice the work.
+/// </summary>
+[Throughput(1, "probes")]
+public class GateProbeBenchmarks
+{
+    /// <summary>Set by the test before a measurement (BenchmarkDotNet runs in this process under both profiles).</summary>
+    public static int Repeats = 1;
+    private readonly double[][] _blocks = Enumerable.Range(0, Environment.ProcessorCount)
+        .Select(t => Enumerable.Range(0, 4096).Select(i => 1.0 + (i + t) % 97 / 97.0).ToArray()).ToArray();
+
+    [Benchmark]
+    public double Probe()
+    {
+        var sums = new double[_blocks.Length];
+        int repeats = Repeats;
+        Parallel.For(0, _blocks.Length, t =>
+        {
+            double s = 0;
+            for (int r = 0; r < 400 * repeats; r++)
+                foreach (var x in _blocks[t]) s += Math.Sqrt(x * (x + r)) / (1 + x);
+            sums[t] = s;
+        });
+        return sums.Sum();
+    }
+}
+
+/// <summary>
+/// The gate end to end on real measurements (BenchmarkDotNet, the short profile, the calibration workload, the
+/// recheck): an unchanged workload passes run after run, one made slower on purpose is caught.
+/// </summary>
+[Collection(nameof(GateMeasurementTests))]
+[CollectionDefinition(nameof(GateMeasurementTests), DisableParallelization = true)]
+public class GateMeasurementTests
+{
+    private static readonly string Artifacts = Path.Combine(Path.GetTempPath(), "partialwave-gate-test-bdn");
+
+    private static PerfRun Measure(IReadOnlyCollection<string> names) =>
+        PerfRunner.Run([typeof(GateProbeBenchmarks)], PerfProfile.Short, PerfRunner.Filter(names), Artifacts, NullLogger.Instance);
+
+    [Fact]
+    public void An_unchanged_workload_passes_repeatedly_and_a_slowed_one_is_caught()
+    {
+        try
+        {
+            GateProbeBenchmarks.Repeats = 1;
+            var baseline = Measure([]);
+            Assert.NotNull(baseline["GateProbeBenchmarks.Probe"]);
+            Assert.NotNull(baseline[PerfRunner.CalibrationName]);
+            var gate = new Gate();
+            for (int i = 0; i < 3; i++)
+            {
+                var report = gate.Check(baseline, Measure);
+                Assert.True(report.Passed, $"unchanged run {i + 1} failed the gate:\n{report.ToMarkdown()}");
+            }
+            GateProbeBenchmarks.Repeats = 2;
+            var slowed = gate.Check(baseline, Measure);
+            Assert.False(slowed.Passed, "twice the work passed the gate:\n" + slowed.ToMarkdown());
+            var row = Assert.Single(slowed.Failures);
+            Assert.Equal("GateProbeBenchmarks.Probe", row.Name);
+            Assert.InRange(row.Change, 0.5, 1.6);
+        }
+        finally
+        {
+            GateProbeBenchmarks.Repeats = 1;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PartialWave.Benchmarks.Tracking;
+
+/// <summary>The perf-tracking commands of the benchmark program (see <see cref="Program"/>).</summary>
+public static class PerfCommands
+{
+    public static readonly HashSet<string> Names = ["run", "gate", "ci", "baseline", "plot"];
+
+    private sealed class Usage(string message) : Exception(message);
+
+    public static int Execute(string command, string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var options = Options.Parse(args);
+            return command switch
+            {
+                "run" => RunCommand(options, output),
+                "gate" => GateCommand(options, output),
+                "ci" => CiCommand(options, output),
+                "baseline" => BaselineCommand(options, output),
+                "plot" => PlotCommand(options, output),
+                _ => throw new Usage($"unknown command '{command}'"),
+            };
+        }
+        catch (Usage e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine("usage: run [--profile short|full] [--filter PATTERN]... [--no-history] | gate [--baseline FILE] [--run FILE] | ci | baseline --reason TEXT [--from FILE] | plot");
+            return 2;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private sealed record Options(string Profile, List<string> Filters, bool NoHistory, string? Baseline, string? Run, string? Reason, string? From, string Results)
+    {
+        public static Options Parse(string[] args)
+        {
+            var o = new Options("short", [], false, null, null, null, null, Repository.PerfResults);
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new Usage($"{args[i]} needs a value");
+                o = args[i] switch
+                {
+                    "--profile" => o with { Profile = Value() is "short" or "full" ? args[i] : throw new Usage($"--profile is short or full, not '{args[i]}'") },
+                    "--filter" => o with { Filters = [.. o.Filters, Value()] },
+                    "--no-history" => o with { NoHistory = true },
+                    "--baseline" => o with { Baseline = Value() },
+                    "--run" => o with { Run = Value() },
+                    "--reason" => o with { Reason = Value() },
+                    "--from" => o with { From = Value() },
+                    "--results" => o with { Results = Path.GetFullPath(Value()) },
+                    _ => throw new Usage($"unknown option '{args[i]}'"),
+                };
+            }
+            return o;
+        }
+
+        public string LatestJson => Path.Combine(Results, "latest.json");
+        public string BaselineJson => Baseline ?? Path.Combine(Results, "baseline.json");
+        public string History => Path.Combine(Results, "history");
+    }
+
+    /// <summary>Measures, writes latest.json/latest.md (and history/), prints the table.</summary>
+    private static PerfRun Measure(Options o, PerfProfile profile, IReadOnlyCollection<string> filters, bool history, TextWriter output)
+    {
+        var sw = Stopwatch.StartNew();
+        var run = PerfRunner.Run(PerfRunner.BenchmarkTypes(typeof(Program).Assembly), profile, PerfRunner.Filter(filters),
+            Path.Combine(Path.GetTempPath(), "partialwave-bdn"));
+        output.WriteLine();
+        output.WriteLine(run.ToMarkdown());
+        output.WriteLine($"measured {run.Workloads.Count} workloads in {sw.Elapsed.TotalSeconds:F0} s");
+        if (history)
+        {
+            run.Save(o.LatestJson);
+            File.WriteAllText(Path.Combine(o.Results, "latest.md"), run.ToMarkdown());
+            var file = Path.Combine(o.History, $"{run.Date:yyyyMMdd'T'HHmmss'Z'}-{run.Commit.Replace('+', '-')}-{run.Profile}.json");
+            run.Save(file);
+            output.WriteLine($"wrote {o.LatestJson}, latest.md and {Path.GetRelativePath(o.Results, file)}");
+        }
+        return run;
+    }
+
+    private static int RunCommand(Options o, TextWriter output)
+    {
+        Measure(o, o.Profile == "full" ? PerfProfile.Full : PerfProfile.Short, o.Filters, !o.NoHistory, output);
+        return 0;
+    }
+
+    private static int GateCommand(Options o, TextWriter output)
+    {
+        var baseline = PerfRun.Load(o.BaselineJson);
+        var run = PerfRun.Load(o.Run ?? o.LatestJson);
+        var report = new Gate().Compare(baseline, run);
+        output.WriteLine(Heading(baseline, run));
+        output.WriteLine(report.ToMarkdown());
+        return report.Passed ? 0 : 1;
+    }
+
+    /// <summary>CI's gate (<see cref="Gate.Check"/> on the short profile). Writes perf-results/gate.md.</summary>
+    private static int CiCommand(Options o, TextWriter output)
+    {
+        var baseline = PerfRun.Load(o.BaselineJson);
+        var sw = Stopwatch.StartNew();
+        PerfRun? first = null;
+        var report = new Gate().Check(baseline, names =>
+        {
+            if (first is null) return first = Measure(o, PerfProfile.Short, o.Filters, history: true, output);
+            output.WriteLine($"looks slower, measuring again: {string.Join(", ", names)}");
+            return Measure(o, PerfProfile.Short, names, history: false, output);
+        });
+        var text = Heading(baseline, first!) + "\n" + report.ToMarkdown();
+        File.WriteAllText(Path.Combine(o.Results, "gate.md"), text);
+        output.WriteLine();
+        output.WriteLine(report.Passed ? text : "REGRESSIONS:\n" + Heading(baseline, first!) + "\n" + report.ToMarkdown(failuresOnly: true));
+        output.WriteLine($"perf gate took {sw.Elapsed.TotalSeconds:F0} s");
+        return report.Passed ? 0 : 1;
+    }
+
+    private static string Heading(PerfRun baseline, PerfRun run)
+    {
+        var s = new System.Text.StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"Perf gate: this run ({run.Commit}, {run.Date:yyyy-MM-dd HH:mm}, {run.Profile}) against baseline.json ({baseline.Commit}, {baseline.Date:yyyy-MM-dd HH:mm}, {baseline.Profile}); times divided by {baseline.Calibration} of the same run.");
+        if (baseline.Profile != run.Profile)
+            s.AppendLine($"warning: the baseline was measured with the {baseline.Profile} profile, this run with {run.Profile}.");
+        if (baseline.Machine.Cores != run.Machine.Cores)
+            s.AppendLine(CultureInfo.InvariantCulture, $"warning: {baseline.Machine.Cores} cores in the baseline, {run.Machine.Cores} here; ratios of multi-threaded workloads may differ.");
+        return s.ToString();
+    }
+
+    private static int BaselineCommand(Options o, TextWriter output)
+    {
+        if (string.IsNullOrWhiteSpace(o.Reason))
+            throw new Usage("baseline needs --reason TEXT: replacing the baseline is a deliberate act, and the reason goes into the commit");
+        var source = o.From ?? o.LatestJson;
+        var run = PerfRun.Load(source);
+        if (run.Commit.EndsWith("+dirty", StringComparison.Ordinal))
+            output.WriteLine($"warning: {source} was measured on a tree with uncommitted changes ({run.Commit})");
+        run.Save(o.BaselineJson);
+        output.WriteLine($"baseline.json is now the {run.Profile} run of {run.Commit} ({run.Date:yyyy-MM-dd HH:mm}, {run.Workloads.Count} workloads).");
+        output.WriteLine($"commit it with the reason: git commit perf-results/baseline.json -m \"perf baseline: {o.Reason}\"");
+        return 0;
+    }
+
+    private static int PlotCommand(Options o, TextWriter output)
+    {
+        var history = HistoryPlots.LoadHistory(o.History, output);
+        if (history.Count == 0) throw new DirectoryNotFoundException($"no perf summaries in {o.History}: run 'run' first");
+        var baseline = File.Exists(o.BaselineJson) ? PerfRun.Load(o.BaselineJson) : null;
+        var dir = Path.Combine(o.Results, "plots");
+        int n = HistoryPlots.Write(history, baseline, dir, new Gate().MinimumThreshold);
+        output.WriteLine($"drew {n} trend plots from {history.Count} runs into {dir} (index: plots/README.md)");
+        return 0;
+    }
+}
