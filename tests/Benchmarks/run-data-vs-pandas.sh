@@ -12,7 +12,7 @@ work=${PARTIALWAVE_BENCH_DIR:-/tmp/partialwave-data-bench}
 csv="$work/events-1m.csv"
 events=1000000
 stamp=$(date -u +%Y-%m-%d)
-out="$repo/perf-results/$stamp-data"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-data}"
 mkdir -p "$out" "$work"
 
 # Uniform m2_12, m2_23 in [0.07, 9) GeV^2 and cos_theta in [-1, 1): NumPy's PCG64, fixed seed, repr digits.

@@ -11,7 +11,7 @@ shared=${PARTIALWAVE_SHARED:-$repo/../shared}
 models="jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full"
 events=1000000
 stamp=$(date -u +%Y-%m-%d)
-out="$repo/perf-results/$stamp-lambdify"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-lambdify}"
 mkdir -p "$out"
 
 cd "$repo"

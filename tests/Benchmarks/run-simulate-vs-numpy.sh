@@ -8,7 +8,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared=${PARTIALWAVE_SHARED:-$repo/../shared}
 stamp=$(date -u +%Y-%m-%d)
-out="$repo/perf-results/$stamp-simulate"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-simulate}"
 mkdir -p "$out"
 
 cd "$repo"

@@ -49,8 +49,9 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, string CalibrationN
 /// <summary>
 /// The regression gate. Machines differ in speed, so each workload is compared as the ratio of its median to the
 /// calibration workload's median measured in the same run; a workload fails when its ratio grew by more than its
-/// threshold: <see cref="MinimumThreshold"/>, or <see cref="SpreadFactor"/> times the combined relative spread of the
-/// four medians involved, whichever is larger. A workload of the baseline that the run lacks fails too; a new one
+/// threshold: the largest of <see cref="MinimumThreshold"/>, <see cref="SpreadFactor"/> times the combined relative
+/// spread of the four medians involved, and <see cref="RunToRunFactor"/> times the range the workload showed across
+/// the runs the baseline was made of. A workload of the baseline that the run lacks fails too; a new one
 /// is reported and passes.
 /// </summary>
 public sealed class Gate
@@ -59,6 +60,8 @@ public sealed class Gate
     public double MinimumThreshold { get; init; } = 0.15;
     /// <summary>How many combined spreads a slowdown must exceed to count.</summary>
     public double SpreadFactor { get; init; } = 2.5;
+    /// <summary>How many times a baseline workload's run-to-run range (<see cref="WorkloadResult.RunToRunSpread"/>) a slowdown must exceed.</summary>
+    public double RunToRunFactor { get; init; } = 1.5;
 
     /// <exception cref="InvalidDataException">Either run lacks the calibration workload.</exception>
     public GateReport Compare(PerfRun baseline, PerfRun run)
@@ -70,22 +73,22 @@ public sealed class Gate
         foreach (var b in baseline.Workloads)
         {
             if (b.Name == cal) continue;
-            double baseRatio = b.MedianNs / calBase.MedianNs;
+            double baseRatio = Ratio(b, calBase);
             if (run[b.Name] is not { } r)
             {
                 rows.Add(new GateRow(b.Name, baseRatio, double.NaN, double.NaN, double.NaN, GateVerdict.Missing));
                 continue;
             }
-            double runRatio = r.MedianNs / calRun.MedianNs;
+            double runRatio = Ratio(r, calRun);
             double change = runRatio / baseRatio - 1;
-            double noise = Math.Sqrt(Sq(b.Spread) + Sq(r.Spread) + Sq(calBase.Spread) + Sq(calRun.Spread));
-            double threshold = Math.Max(MinimumThreshold, SpreadFactor * noise);
+            double noise = Math.Sqrt(Sq(b.Spread) + Sq(r.Spread) + Sq(b.CalibrationSpread ?? calBase.Spread) + Sq(r.CalibrationSpread ?? calRun.Spread));
+            double threshold = Math.Max(MinimumThreshold, Math.Max(SpreadFactor * noise, RunToRunFactor * (b.RunToRunSpread ?? 0)));
             var verdict = change > threshold ? GateVerdict.Slower : change < -threshold ? GateVerdict.Faster : GateVerdict.Unchanged;
             rows.Add(new GateRow(b.Name, baseRatio, runRatio, change, threshold, verdict));
         }
         foreach (var r in run.Workloads)
             if (r.Name != cal && baseline[r.Name] is null)
-                rows.Add(new GateRow(r.Name, double.NaN, r.MedianNs / calRun.MedianNs, double.NaN, double.NaN, GateVerdict.New));
+                rows.Add(new GateRow(r.Name, double.NaN, Ratio(r, calRun), double.NaN, double.NaN, GateVerdict.New));
         return new GateReport(rows, cal);
     }
 
@@ -113,6 +116,9 @@ public sealed class Gate
         var slower = report.Rows.Where(r => r.Verdict == GateVerdict.Slower).Select(r => r.Name).ToList();
         return slower.Count == 0 ? report : Confirm(report, Compare(baseline, measure(slower)));
     }
+
+    /// <summary>A workload's time over its calibration's (the one measured beside it, else the run's).</summary>
+    public static double Ratio(WorkloadResult w, WorkloadResult runCalibration) => w.MedianNs / (w.CalibrationNs ?? runCalibration.MedianNs);
 
     private static double Sq(double x) => x * x;
 }

@@ -28,7 +28,7 @@ public static class PerfCommands
         catch (Usage e)
         {
             error.WriteLine($"error: {e.Message}");
-            error.WriteLine("usage: run [--profile short|full] [--filter PATTERN]... [--no-history] | gate [--baseline FILE] [--run FILE] | ci | baseline --reason TEXT [--from FILE] | plot");
+            error.WriteLine("usage: run [--profile short|full] [--filter PATTERN]... [--no-history] | gate [--baseline FILE] [--run FILE] | ci | baseline --reason TEXT [--from FILE]... [--runs N] | plot");
             return 2;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
@@ -38,11 +38,11 @@ public static class PerfCommands
         }
     }
 
-    private sealed record Options(string Profile, List<string> Filters, bool NoHistory, string? Baseline, string? Run, string? Reason, string? From, string Results)
+    private sealed record Options(string Profile, List<string> Filters, bool NoHistory, string? Baseline, string? Run, string? Reason, List<string> From, int Runs, string Results)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("short", [], false, null, null, null, null, Repository.PerfResults);
+            var o = new Options("short", [], false, null, null, null, [], 3, Repository.PerfResults);
             for (int i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new Usage($"{args[i]} needs a value");
@@ -54,7 +54,8 @@ public static class PerfCommands
                     "--baseline" => o with { Baseline = Value() },
                     "--run" => o with { Run = Value() },
                     "--reason" => o with { Reason = Value() },
-                    "--from" => o with { From = Value() },
+                    "--from" => o with { From = [.. o.From, Value()] },
+                    "--runs" => o with { Runs = int.TryParse(Value(), out var n) && n >= 1 ? n : throw new Usage($"--runs takes a whole number of runs, not '{args[i]}'") },
                     "--results" => o with { Results = Path.GetFullPath(Value()) },
                     _ => throw new Usage($"unknown option '{args[i]}'"),
                 };
@@ -135,16 +136,30 @@ public static class PerfCommands
         return s.ToString();
     }
 
+    /// <summary>
+    /// The baseline from the given runs, else from the newest <c>--runs</c> (3) summaries in history/ of the latest
+    /// run's commit and profile: several runs, so that the baseline knows how much each workload moves from run to run.
+    /// </summary>
     private static int BaselineCommand(Options o, TextWriter output)
     {
         if (string.IsNullOrWhiteSpace(o.Reason))
             throw new Usage("baseline needs --reason TEXT: replacing the baseline is a deliberate act, and the reason goes into the commit");
-        var source = o.From ?? o.LatestJson;
-        var run = PerfRun.Load(source);
-        if (run.Commit.EndsWith("+dirty", StringComparison.Ordinal))
-            output.WriteLine($"warning: {source} was measured on a tree with uncommitted changes ({run.Commit})");
-        run.Save(o.BaselineJson);
-        output.WriteLine($"baseline.json is now the {run.Profile} run of {run.Commit} ({run.Date:yyyy-MM-dd HH:mm}, {run.Workloads.Count} workloads).");
+        List<PerfRun> runs;
+        if (o.From.Count > 0) runs = o.From.Select(PerfRun.Load).ToList();
+        else
+        {
+            var latest = PerfRun.Load(o.LatestJson);
+            runs = HistoryPlots.LoadHistory(o.History, output).Where(r => r.Commit == latest.Commit && r.Profile == latest.Profile)
+                .OrderByDescending(r => r.Date).Take(o.Runs).ToList();
+            if (runs.Count == 0) runs = [latest];
+        }
+        foreach (var r in runs.Where(r => r.Commit.EndsWith("+dirty", StringComparison.Ordinal)))
+            output.WriteLine($"warning: the run of {r.Date:yyyy-MM-dd HH:mm} was measured on a tree with uncommitted changes ({r.Commit})");
+        if (runs.Count < 2)
+            output.WriteLine("warning: a baseline of one run knows nothing of run-to-run noise; 'run' twice more and redo this for a steadier gate");
+        var baseline = PerfRun.Combine(runs);
+        baseline.Save(o.BaselineJson);
+        output.WriteLine($"baseline.json is now {runs.Count} {baseline.Profile} run(s) of {string.Join(", ", runs.Select(r => r.Commit).Distinct())} ({baseline.Workloads.Count} workloads).");
         output.WriteLine($"commit it with the reason: git commit perf-results/baseline.json -m \"perf baseline: {o.Reason}\"");
         return 0;
     }

@@ -20,6 +20,18 @@ public sealed record WorkloadResult
     /// <summary>Units of work per operation (see <see cref="ThroughputAttribute"/>); null when the benchmark names none.</summary>
     public double? PerOperation { get; init; }
     public string? Unit { get; init; }
+    /// <summary>
+    /// Median of the calibration workload measured just before this workload (its own yardstick, so that a machine
+    /// that slows down or speeds up during a run does not shift the workloads measured late); null: the run's calibration.
+    /// </summary>
+    public double? CalibrationNs { get; init; }
+    /// <summary>Relative spread of that calibration measurement.</summary>
+    public double? CalibrationSpread { get; init; }
+    /// <summary>
+    /// In a baseline made of several runs: the range of this workload's time over calibration across them, relative
+    /// to their median (how much it moves from run to run on this machine); null for a single run.
+    /// </summary>
+    public double? RunToRunSpread { get; init; }
 
     /// <summary>Relative spread: half the interquartile range over the median.</summary>
     [JsonIgnore] public double Spread => MedianNs > 0 ? (Q3Ns - Q1Ns) / (2 * MedianNs) : 0;
@@ -94,6 +106,35 @@ public sealed record PerfRun
         if (run is null) throw new InvalidDataException($"{path}: empty perf summary");
         if (run.Schema != CurrentSchema) throw new InvalidDataException($"{path}: perf summary schema {run.Schema}, expected {CurrentSchema}");
         return run;
+    }
+
+    /// <summary>
+    /// One baseline from several runs of the same suite: per workload the run whose time over calibration is the
+    /// median of them, with <see cref="WorkloadResult.RunToRunSpread"/> the range of those ratios over their median.
+    /// The newest run gives commit, date, machine and profile.
+    /// </summary>
+    public static PerfRun Combine(IReadOnlyList<PerfRun> runs)
+    {
+        if (runs.Count == 0) throw new ArgumentException("no runs to combine");
+        if (runs.Count == 1) return runs[0];
+        var newest = runs.MaxBy(r => r.Date)!;
+        var calibrations = runs.Select(r => r[r.Calibration] ?? throw new InvalidDataException($"the run of {r.Date:u} has no calibration workload")).ToList();
+        var names = runs.SelectMany(r => r.Workloads.Select(w => w.Name)).Where(n => n != newest.Calibration).Distinct().ToList();
+        var workloads = new List<WorkloadResult> { calibrations.OrderBy(c => c.MedianNs).ElementAt(calibrations.Count / 2) };
+        foreach (var name in names)
+        {
+            var measured = runs.Select((r, k) => (W: r[name], Cal: calibrations[k])).Where(m => m.W is not null)
+                .Select(m => (W: m.W!, Ratio: Gate.Ratio(m.W!, m.Cal))).OrderBy(m => m.Ratio).ToList();
+            var median = measured[measured.Count / 2];
+            // A workload's own calibration is kept; one measured against its run's calibration gets it written in.
+            var calibration = median.W.CalibrationNs ?? median.W.MedianNs / median.Ratio;
+            workloads.Add(median.W with
+            {
+                CalibrationNs = calibration,
+                RunToRunSpread = measured.Count > 1 ? (measured[^1].Ratio - measured[0].Ratio) / median.Ratio : null,
+            });
+        }
+        return newest with { Workloads = workloads };
     }
 
     /// <summary>The workloads as a Markdown table (median, interquartile spread, rate).</summary>

@@ -82,25 +82,43 @@ public static class PerfRunner
     }
 
     /// <summary>
-    /// Runs the selected workloads of <paramref name="types"/> (and the calibration, first) under
-    /// <paramref name="profile"/>. A workload whose benchmark fails is left out of the result (the gate reports it missing).
+    /// Runs the selected workloads of <paramref name="types"/> under <paramref name="profile"/>, type by type, each
+    /// type right after a measurement of the calibration workload (its yardstick). A workload whose benchmark fails
+    /// is left out of the result (the gate reports it missing).
     /// </summary>
     public static PerfRun Run(IEnumerable<Type> types, PerfProfile profile, Func<string, bool> select, string artifacts, ILogger? logger = null)
     {
         var config = Config(profile, artifacts, logger);
-        var infos = new[] { typeof(CalibrationBenchmarks) }.Concat(types.Where(t => t != typeof(CalibrationBenchmarks)))
+        var calibration = BenchmarkConverter.TypeToBenchmarks(typeof(CalibrationBenchmarks), config);
+        var infos = types.Where(t => t != typeof(CalibrationBenchmarks))
             .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
-            .Select(info => new BenchmarkRunInfo(
-                info.BenchmarksCases.Where(c => info.Type == typeof(CalibrationBenchmarks) || select(NameOf(c))).ToArray(), info.Type, info.Config))
+            .Select(info => new BenchmarkRunInfo(info.BenchmarksCases.Where(c => select(NameOf(c))).ToArray(), info.Type, info.Config))
             .Where(info => info.BenchmarksCases.Length > 0)
-            .ToArray();
-        if (infos.Length == 1) throw new ArgumentException("no benchmark matches the filter");
-        var summaries = BenchmarkRunner.Run(infos);
-        return FromSummaries(summaries, profile.ToString().ToLowerInvariant());
+            .ToList();
+        if (infos.Count == 0) throw new ArgumentException("no benchmark matches the filter");
+        var workloads = new List<WorkloadResult>();
+        var calibrations = new List<WorkloadResult>();
+        foreach (var info in infos)
+        {
+            var summaries = BenchmarkRunner.Run([calibration, info]);
+            var results = Results(summaries);
+            var cal = results.FirstOrDefault(w => w.Name == CalibrationName);
+            if (cal is not null) calibrations.Add(cal);
+            workloads.AddRange(results.Where(w => w.Name != CalibrationName)
+                .Select(w => w with { CalibrationNs = cal?.MedianNs, CalibrationSpread = cal?.Spread }));
+        }
+        if (calibrations.Count == 0) throw new InvalidOperationException("the calibration workload failed: nothing can be compared");
+        // The run's own calibration entry: the measurement with the median time of all of them.
+        var runCalibration = calibrations.OrderBy(c => c.MedianNs).ElementAt(calibrations.Count / 2);
+        return new PerfRun
+        {
+            Profile = profile.ToString().ToLowerInvariant(), Commit = Commit(), Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(),
+            Calibration = CalibrationName, Workloads = [runCalibration, .. workloads],
+        };
     }
 
-    /// <summary>The perf summary of BenchmarkDotNet's reports.</summary>
-    public static PerfRun FromSummaries(IEnumerable<Summary> summaries, string profile)
+    /// <summary>The workloads of BenchmarkDotNet's reports that succeeded.</summary>
+    public static List<WorkloadResult> Results(IEnumerable<Summary> summaries)
     {
         var workloads = new List<WorkloadResult>();
         foreach (var report in summaries.SelectMany(s => s.Reports))
@@ -114,11 +132,7 @@ public static class PerfRunner
                 PerOperation = throughput?.Count, Unit = throughput?.Unit,
             });
         }
-        return new PerfRun
-        {
-            Profile = profile, Commit = Commit(), Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(),
-            Calibration = CalibrationName, Workloads = workloads,
-        };
+        return workloads;
     }
 
     /// <summary>The checked-out commit (short hash, "+dirty" with uncommitted changes), or "unknown" outside a clone.</summary>
