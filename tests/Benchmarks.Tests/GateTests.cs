@@ -153,6 +153,25 @@ public class GateTests
         Assert.Equal("10.00 ms", PerfRun.FormatTime(w.MedianNs));
     }
 
+    [Fact]
+    public void A_baseline_of_several_runs_keeps_the_median_run_and_the_run_to_run_range()
+    {
+        PerfRun R(int day, double cal, double a) => Run(W(PerfRunner.CalibrationName, cal), W("A.Fast", a)) with
+        { Date = new DateTimeOffset(2026, 11, day, 0, 0, 0, TimeSpan.Zero), Commit = $"c{day}" };
+        // Ratios 0.5, 0.6, 0.4 (the third run on a machine twice as fast).
+        var baseline = PerfRun.Combine([R(1, 10, 5), R(2, 10, 6), R(3, 5, 2)]);
+        Assert.Equal("c3", baseline.Commit);
+        var a = baseline["A.Fast"]!;
+        Assert.Equal(10e6, baseline[PerfRunner.CalibrationName]!.MedianNs, 6);   // the median calibration
+        Assert.Equal(5e6, a.MedianNs, 6);   // ratio 0.5 against it
+        Assert.Equal((0.6 - 0.4) / 0.5, a.RunToRunSpread!.Value, 12);
+        // A run 50 % slower is within 1.5 × 40 % = 60 %; one 70 % slower is not.
+        var gate = new Gate();
+        Assert.Equal(0.6, gate.Compare(baseline, Run(W(PerfRunner.CalibrationName, 10), W("A.Fast", 7.5))).Rows.Single().Threshold, 12);
+        Assert.True(gate.Compare(baseline, Run(W(PerfRunner.CalibrationName, 10), W("A.Fast", 7.5))).Passed);
+        Assert.False(gate.Compare(baseline, Run(W(PerfRunner.CalibrationName, 10), W("A.Fast", 8.5))).Passed);
+    }
+
     [Theory]
     [InlineData("ThroughputBenchmarks.Value(Model=lc2pkpi_default_full)", "Throughput*", true)]
     [InlineData("ThroughputBenchmarks.Value(Model=lc2pkpi_default_full)", "*Value(Model=lc2pkpi_default_full)", true)]

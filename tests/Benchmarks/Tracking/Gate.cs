@@ -81,7 +81,7 @@ public sealed class Gate
             }
             double runRatio = Ratio(r, calRun);
             double change = runRatio / baseRatio - 1;
-            double noise = Math.Sqrt(Sq(b.Spread) + Sq(r.Spread) + Sq(b.CalibrationSpread ?? calBase.Spread) + Sq(r.CalibrationSpread ?? calRun.Spread));
+            double noise = Math.Sqrt(Sq(b.Spread) + Sq(r.Spread) + Sq(calBase.Spread) + Sq(calRun.Spread));
             double threshold = Math.Max(MinimumThreshold, Math.Max(SpreadFactor * noise, RunToRunFactor * (b.RunToRunSpread ?? 0)));
             var verdict = change > threshold ? GateVerdict.Slower : change < -threshold ? GateVerdict.Faster : GateVerdict.Unchanged;
             rows.Add(new GateRow(b.Name, baseRatio, runRatio, change, threshold, verdict));
@@ -117,8 +117,8 @@ public sealed class Gate
         return slower.Count == 0 ? report : Confirm(report, Compare(baseline, measure(slower)));
     }
 
-    /// <summary>A workload's time over its calibration's (the one measured beside it, else the run's).</summary>
-    public static double Ratio(WorkloadResult w, WorkloadResult runCalibration) => w.MedianNs / (w.CalibrationNs ?? runCalibration.MedianNs);
+    /// <summary>A workload's time over its run's calibration time.</summary>
+    public static double Ratio(WorkloadResult w, WorkloadResult runCalibration) => w.MedianNs / runCalibration.MedianNs;
 
     private static double Sq(double x) => x * x;
 }

@@ -33,7 +33,7 @@ public static class HistoryPlots
     }
 
     /// <summary>Writes the plots and their index into <paramref name="outDir"/>; returns the number of plots.</summary>
-    public static int Write(IReadOnlyList<PerfRun> history, PerfRun? baseline, string outDir, double threshold)
+    public static int Write(IReadOnlyList<PerfRun> history, PerfRun? baseline, string outDir, Gate gate)
     {
         Directory.CreateDirectory(outDir);
         foreach (var old in Directory.GetFiles(outDir, "*.png")) File.Delete(old);
@@ -46,7 +46,7 @@ public static class HistoryPlots
             $"Drawn by `dotnet run --project tests/Benchmarks -c Release -- plot` from {history.Count} summaries in perf-results/history/ " +
             $"({history[0].Date:yyyy-MM-dd} to {history[^1].Date:yyyy-MM-dd}). Each point is one run: the workload's time over the calibration " +
             $"workload's time in that run, relative to the same ratio in baseline.json (1 = baseline, higher = slower); the dashed line is the " +
-            $"gate's minimum threshold (+{threshold:0%})."));
+            $"workload's gate threshold from the baseline (at least +{gate.MinimumThreshold:0%}; a run's own spread can raise it)."));
         index.AppendLine();
         index.AppendLine("| workload | runs | latest median | latest rate | trend |");
         index.AppendLine("|---|---:|---:|---:|---|");
@@ -65,17 +65,18 @@ public static class HistoryPlots
             line.LineWidth = 1.5f;
             var one = plot.Add.HorizontalLine(1);
             one.LineColor = Colors.Gray;
+            double threshold = Math.Max(gate.MinimumThreshold, gate.RunToRunFactor * (baseline?[name]?.RunToRunSpread ?? 0));
             var limit = plot.Add.HorizontalLine(1 + threshold);
             limit.LinePattern = LinePattern.Dashed;
             limit.LineColor = Colors.Red;
             plot.Axes.DateTimeTicksBottom();
-            plot.Axes.SetLimitsY(Math.Min(0.5, ys.Min() * 0.9), Math.Max(1.5, ys.Max() * 1.1));
+            plot.Axes.SetLimitsY(Math.Min(0.5, ys.Min() * 0.9), Math.Max(1 + threshold * 1.3, ys.Max() * 1.1));
             if (xs.Length == 1) plot.Axes.SetLimitsX(xs[0] - 1, xs[0] + 1);
-            plot.Title(name, size: 12);
-            plot.YLabel("time / calibration, baseline = 1");
-            var file = FileName(name);
-            plot.SavePng(Path.Combine(outDir, file), 560, 260);
             var latest = points[^1].W!;
+            plot.Title($"{name}\nlatest {PerfRun.FormatTime(latest.MedianNs)}{(latest.RatePerSecond is null ? "" : ", " + PerfRun.FormatRate(latest))}", size: 11);
+            plot.YLabel("t / t_cal (baseline = 1)", size: 11);
+            var file = FileName(name);
+            plot.SavePng(Path.Combine(outDir, file), 520, 240);
             index.AppendLine($"| {name} | {points.Count} | {PerfRun.FormatTime(latest.MedianNs)} | {PerfRun.FormatRate(latest)} | ![{name}]({file}) |");
         }
         File.WriteAllText(Path.Combine(outDir, "README.md"), index.ToString());

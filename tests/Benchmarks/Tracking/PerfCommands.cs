@@ -170,7 +170,7 @@ public static class PerfCommands
         if (history.Count == 0) throw new DirectoryNotFoundException($"no perf summaries in {o.History}: run 'run' first");
         var baseline = File.Exists(o.BaselineJson) ? PerfRun.Load(o.BaselineJson) : null;
         var dir = Path.Combine(o.Results, "plots");
-        int n = HistoryPlots.Write(history, baseline, dir, new Gate().MinimumThreshold);
+        int n = HistoryPlots.Write(history, baseline, dir, new Gate());
         output.WriteLine($"drew {n} trend plots from {history.Count} runs into {dir} (index: plots/README.md)");
         return 0;
     }

@@ -21,13 +21,6 @@ public sealed record WorkloadResult
     public double? PerOperation { get; init; }
     public string? Unit { get; init; }
     /// <summary>
-    /// Median of the calibration workload measured just before this workload (its own yardstick, so that a machine
-    /// that slows down or speeds up during a run does not shift the workloads measured late); null: the run's calibration.
-    /// </summary>
-    public double? CalibrationNs { get; init; }
-    /// <summary>Relative spread of that calibration measurement.</summary>
-    public double? CalibrationSpread { get; init; }
-    /// <summary>
     /// In a baseline made of several runs: the range of this workload's time over calibration across them, relative
     /// to their median (how much it moves from run to run on this machine); null for a single run.
     /// </summary>
@@ -110,7 +103,8 @@ public sealed record PerfRun
 
     /// <summary>
     /// One baseline from several runs of the same suite: per workload the run whose time over calibration is the
-    /// median of them, with <see cref="WorkloadResult.RunToRunSpread"/> the range of those ratios over their median.
+    /// median of them (its times rescaled to the median calibration, which becomes the baseline's), with
+    /// <see cref="WorkloadResult.RunToRunSpread"/> the range of those ratios over their median.
     /// The newest run gives commit, date, machine and profile.
     /// </summary>
     public static PerfRun Combine(IReadOnlyList<PerfRun> runs)
@@ -124,13 +118,14 @@ public sealed record PerfRun
         foreach (var name in names)
         {
             var measured = runs.Select((r, k) => (W: r[name], Cal: calibrations[k])).Where(m => m.W is not null)
-                .Select(m => (W: m.W!, Ratio: Gate.Ratio(m.W!, m.Cal))).OrderBy(m => m.Ratio).ToList();
+                .Select(m => (W: m.W!, Ratio: m.W!.MedianNs / m.Cal.MedianNs)).OrderBy(m => m.Ratio).ToList();
             var median = measured[measured.Count / 2];
-            // A workload's own calibration is kept; one measured against its run's calibration gets it written in.
-            var calibration = median.W.CalibrationNs ?? median.W.MedianNs / median.Ratio;
+            // Rescaled to the baseline's calibration, so that its time over that calibration is the median ratio.
+            double scale = median.Ratio * workloads[0].MedianNs / median.W.MedianNs;
             workloads.Add(median.W with
             {
-                CalibrationNs = calibration,
+                MedianNs = median.W.MedianNs * scale, Q1Ns = median.W.Q1Ns * scale, Q3Ns = median.W.Q3Ns * scale,
+                MinNs = median.W.MinNs * scale, MaxNs = median.W.MaxNs * scale,
                 RunToRunSpread = measured.Count > 1 ? (measured[^1].Ratio - measured[0].Ratio) / median.Ratio : null,
             });
         }

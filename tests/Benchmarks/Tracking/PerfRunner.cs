@@ -83,8 +83,10 @@ public static class PerfRunner
 
     /// <summary>
     /// Runs the selected workloads of <paramref name="types"/> under <paramref name="profile"/>, type by type, each
-    /// type right after a measurement of the calibration workload (its yardstick). A workload whose benchmark fails
-    /// is left out of the result (the gate reports it missing).
+    /// type after a measurement of the calibration workload. The run's calibration is the median of those
+    /// measurements, its quartiles theirs, so that it stands for the machine over the whole run (a single measurement
+    /// beside each type proved noisier than the workloads themselves). A workload whose benchmark fails is left out
+    /// of the result (the gate reports it missing).
     /// </summary>
     public static PerfRun Run(IEnumerable<Type> types, PerfProfile profile, Func<string, bool> select, string artifacts, ILogger? logger = null)
     {
@@ -104,12 +106,15 @@ public static class PerfRunner
             var results = Results(summaries);
             var cal = results.FirstOrDefault(w => w.Name == CalibrationName);
             if (cal is not null) calibrations.Add(cal);
-            workloads.AddRange(results.Where(w => w.Name != CalibrationName)
-                .Select(w => w with { CalibrationNs = cal?.MedianNs, CalibrationSpread = cal?.Spread }));
+            workloads.AddRange(results.Where(w => w.Name != CalibrationName));
         }
         if (calibrations.Count == 0) throw new InvalidOperationException("the calibration workload failed: nothing can be compared");
-        // The run's own calibration entry: the measurement with the median time of all of them.
-        var runCalibration = calibrations.OrderBy(c => c.MedianNs).ElementAt(calibrations.Count / 2);
+        var medians = calibrations.Select(c => c.MedianNs).Order().ToArray();
+        double Quantile(double q) => medians[(int)Math.Round(q * (medians.Length - 1))];
+        var runCalibration = calibrations[0] with
+        {
+            MedianNs = Quantile(0.5), Q1Ns = Quantile(0.25), Q3Ns = Quantile(0.75), MinNs = medians[0], MaxNs = medians[^1], N = medians.Length,
+        };
         return new PerfRun
         {
             Profile = profile.ToString().ToLowerInvariant(), Commit = Commit(), Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(),
