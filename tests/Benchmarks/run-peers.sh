@@ -51,6 +51,7 @@ print(f"Python {sys.version.split()[0]}, " + ", ".join(out))')
     echo "## ${title[$a]}"
     echo
     echo "Details: \`peers/$a/\`."
+    echo
     # The area's own summary without its title; its headings one level down.
     sed '1{/^# /d}' "$f" | sed 's/^## /### /'
   done
