@@ -58,11 +58,11 @@ public class GateTests
     [Fact]
     public void A_noisy_workload_gets_a_threshold_from_its_spread()
     {
-        // 10 % half-IQR in both runs and 1 % on the calibration: the threshold is 2.5·√(0.1² + 0.1² + 2·0.01²) ≈ 36 %.
+        // 10 % half-IQR in both runs: the threshold is 2.5·√(0.1² + 0.1²) ≈ 35 %.
         var baseline = Run(W(PerfRunner.CalibrationName, 10), W("N.Noisy", 5, spread: 0.10));
         var slower = Run(W(PerfRunner.CalibrationName, 10), W("N.Noisy", 5 * 1.3, spread: 0.10));
         var row = new Gate().Compare(baseline, slower).Rows.Single();
-        Assert.Equal(2.5 * Math.Sqrt(2 * 0.01 + 2 * 1e-4), row.Threshold, 9);
+        Assert.Equal(2.5 * Math.Sqrt(2 * 0.01), row.Threshold, 9);
         Assert.Equal(GateVerdict.Unchanged, row.Verdict);
         var muchSlower = Run(W(PerfRunner.CalibrationName, 10), W("N.Noisy", 5 * 1.45, spread: 0.10));
         Assert.Equal(GateVerdict.Slower, new Gate().Compare(baseline, muchSlower).Rows.Single().Verdict);

@@ -50,7 +50,7 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, string CalibrationN
 /// The regression gate. Machines differ in speed, so each workload is compared as the ratio of its median to the
 /// calibration workload's median measured in the same run; a workload fails when its ratio grew by more than its
 /// threshold: the largest of <see cref="MinimumThreshold"/>, <see cref="SpreadFactor"/> times the combined relative
-/// spread of the four medians involved, and <see cref="RunToRunFactor"/> times the range the workload showed across
+/// spread of the workload's iterations in the baseline and in the run, and <see cref="RunToRunFactor"/> times the range the workload showed across
 /// the runs the baseline was made of. A workload of the baseline that the run lacks fails too; a new one
 /// is reported and passes.
 /// </summary>
@@ -81,7 +81,10 @@ public sealed class Gate
             }
             double runRatio = Ratio(r, calRun);
             double change = runRatio / baseRatio - 1;
-            double noise = Math.Sqrt(Sq(b.Spread) + Sq(r.Spread) + Sq(calBase.Spread) + Sq(calRun.Spread));
+            // The calibration's own spread is not added: a run's calibration is the median of many measurements (its
+            // quartiles describe the machine's drift, not the median's error), and the baseline's run-to-run range
+            // already holds how the ratio moves, calibration included.
+            double noise = Math.Sqrt(Sq(b.Spread) + Sq(r.Spread));
             double threshold = Math.Max(MinimumThreshold, Math.Max(SpreadFactor * noise, RunToRunFactor * (b.RunToRunSpread ?? 0)));
             var verdict = change > threshold ? GateVerdict.Slower : change < -threshold ? GateVerdict.Faster : GateVerdict.Unchanged;
             rows.Add(new GateRow(b.Name, baseRatio, runRatio, change, threshold, verdict));

@@ -86,13 +86,18 @@ public static class PerfRunner
     /// type after a measurement of the calibration workload. The run's calibration is the median of those
     /// measurements, its quartiles theirs, so that it stands for the machine over the whole run (a single measurement
     /// beside each type proved noisier than the workloads themselves). A workload whose benchmark fails is left out
-    /// of the result (the gate reports it missing).
+    /// of the result (the gate reports it missing). The calibration is <see cref="CalibrationBenchmarks"/> unless a
+    /// test brings its own class (with one benchmark method) as <c>calibrationType</c>.
     /// </summary>
-    public static PerfRun Run(IEnumerable<Type> types, PerfProfile profile, Func<string, bool> select, string artifacts, ILogger? logger = null)
+    public static PerfRun Run(IEnumerable<Type> types, PerfProfile profile, Func<string, bool> select, string artifacts, ILogger? logger = null,
+        Type? calibrationType = null)
     {
         var config = Config(profile, artifacts, logger);
-        var calibration = BenchmarkConverter.TypeToBenchmarks(typeof(CalibrationBenchmarks), config);
-        var infos = types.Where(t => t != typeof(CalibrationBenchmarks))
+        calibrationType ??= typeof(CalibrationBenchmarks);
+        var calibration = BenchmarkConverter.TypeToBenchmarks(calibrationType, config);
+        if (calibration.BenchmarksCases.Length != 1) throw new ArgumentException($"{calibrationType.Name} must have exactly one benchmark");
+        string calibrationName = NameOf(calibration.BenchmarksCases[0]);
+        var infos = types.Where(t => t != calibrationType)
             .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
             .Select(info => new BenchmarkRunInfo(info.BenchmarksCases.Where(c => select(NameOf(c))).ToArray(), info.Type, info.Config))
             .Where(info => info.BenchmarksCases.Length > 0)
@@ -104,9 +109,9 @@ public static class PerfRunner
         {
             var summaries = BenchmarkRunner.Run([calibration, info]);
             var results = Results(summaries);
-            var cal = results.FirstOrDefault(w => w.Name == CalibrationName);
+            var cal = results.FirstOrDefault(w => w.Name == calibrationName);
             if (cal is not null) calibrations.Add(cal);
-            workloads.AddRange(results.Where(w => w.Name != CalibrationName));
+            workloads.AddRange(results.Where(w => w.Name != calibrationName));
         }
         if (calibrations.Count == 0) throw new InvalidOperationException("the calibration workload failed: nothing can be compared");
         var medians = calibrations.Select(c => c.MedianNs).Order().ToArray();
@@ -118,7 +123,7 @@ public static class PerfRunner
         return new PerfRun
         {
             Profile = profile.ToString().ToLowerInvariant(), Commit = Commit(), Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(),
-            Calibration = CalibrationName, Workloads = [runCalibration, .. workloads],
+            Calibration = calibrationName, Workloads = [runCalibration, .. workloads],
         };
     }
 
