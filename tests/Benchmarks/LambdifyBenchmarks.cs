@@ -88,7 +88,7 @@ internal sealed class BenchModel
 }
 
 /// <summary>Moves every free parameter of a compiled function by a relative ±1e-9 around its start value, alternating, as a fit would between calls.</summary>
-internal sealed class ParameterWiggle(IParametrizedFunction function, IReadOnlyList<ParameterSpec> parameters)
+public sealed class ParameterWiggle(IParametrizedFunction function, IReadOnlyList<ParameterSpec> parameters)
 {
     private int _step;
 
@@ -165,20 +165,16 @@ public class CompileBenchmarks
 
 /// <summary>
 /// Steady-state evaluation of 1,000,000 events (the reference points repeated, as <c>pwa bench</c> does), every
-/// parameter free at its default and moved slightly before each call: <see cref="Value"/> evaluates into
+/// parameter free at its default and moved slightly before each call: <see cref="SteadyStateBenchmarks.Value"/> evaluates into
 /// preallocated arrays (counterpart of the peer's events_per_s_cse; target 20 times the peer's events/s),
-/// <see cref="SumLog"/> and <see cref="SumLogWithGradient"/> take Σ log f (target: the gradient at most 4 times
+/// <see cref="SumLog"/> and <see cref="SteadyStateBenchmarks.SumLogWithGradient"/> take Σ log f (target: the gradient at most 4 times
 /// the value alone; the Ratio column of SumLogWithGradient is that ratio).
 /// </summary>
 [Throughput(Events, "events")]
-public class ThroughputBenchmarks
+public class ThroughputBenchmarks : SteadyStateBenchmarks
 {
     /// <summary>Events per call.</summary>
     public const int Events = 1_000_000;
-    private IParametrizedFunction? _f;
-    private ParameterWiggle? _wiggle;
-    private EventSample _sample = new([]);
-    private double[] _re = [], _im = [];
 
     /// <summary>The reference model.</summary>
     [Params("jpsi_gamma_pi0pi0", "jpsi_gamma_pi0pi0_f0f2_canonical", "lc2pkpi_default_full")]
@@ -190,14 +186,43 @@ public class ThroughputBenchmarks
     {
         var m = BenchModel.Load(Model);
         var parameters = m.FreeParameters(_ => true);
-        _sample = m.Sample(Events);
-        _re = new double[Events];
-        _im = new double[Events];
-        _f = Lambdify.Compile(m.Expression, m.Inputs, parameters);
-        _wiggle = new ParameterWiggle(_f, parameters);
-        _f.Evaluate(_sample, _re, _im);
-        _f.SumLog(_sample);
-        _f.SumLog(_sample, default, withGradient: true);
+        Bind(Lambdify.Compile(m.Expression, m.Inputs, parameters), parameters, m.Sample(Events));
+        Function.SumLog(Sample);
+    }
+
+    /// <summary>Σ log f over all events, value only.</summary>
+    [Benchmark(Baseline = true)]
+    public double SumLog()
+    {
+        Wiggle.Next();
+        return Function.SumLog(Sample).Value;
+    }
+}
+
+/// <summary>
+/// A compiled function evaluated over a fixed sample in steady state, every free parameter moved slightly before each
+/// call as in a fit: <see cref="Value"/> into preallocated arrays, <see cref="SumLogWithGradient"/> as a fit asks.
+/// </summary>
+public abstract class SteadyStateBenchmarks
+{
+    private IParametrizedFunction? _f;
+    private ParameterWiggle? _wiggle;
+    private double[] _re = [], _im = [];
+
+    protected IParametrizedFunction Function => _f ?? throw new InvalidOperationException("Bind was not called");
+    protected ParameterWiggle Wiggle => _wiggle!;
+    protected EventSample Sample { get; private set; } = new([]);
+
+    /// <summary>Takes the function and sample, and runs each call once (buffers, JIT) outside the measurement.</summary>
+    protected void Bind(IParametrizedFunction f, IReadOnlyList<ParameterSpec> parameters, EventSample sample)
+    {
+        _f = f;
+        _wiggle = new ParameterWiggle(f, parameters);
+        Sample = sample;
+        _re = new double[sample.Count];
+        _im = new double[sample.Count];
+        f.Evaluate(sample, _re, _im);
+        f.SumLog(sample, default, withGradient: true);
     }
 
     /// <summary>Releases the compiled function's native buffers.</summary>
@@ -208,25 +233,17 @@ public class ThroughputBenchmarks
     [Benchmark]
     public double Value()
     {
-        _wiggle!.Next();
-        _f!.Evaluate(_sample, _re, _im);
+        Wiggle.Next();
+        Function.Evaluate(Sample, _re, _im);
         return _re[0];
-    }
-
-    /// <summary>Σ log f over all events, value only.</summary>
-    [Benchmark(Baseline = true)]
-    public double SumLog()
-    {
-        _wiggle!.Next();
-        return _f!.SumLog(_sample).Value;
     }
 
     /// <summary>Σ log f over all events and its gradient with respect to every real parameter degree of freedom.</summary>
     [Benchmark]
     public double SumLogWithGradient()
     {
-        _wiggle!.Next();
-        return _f!.SumLog(_sample, default, withGradient: true).Value;
+        Wiggle.Next();
+        return Function.SumLog(Sample, default, withGradient: true).Value;
     }
 }
 

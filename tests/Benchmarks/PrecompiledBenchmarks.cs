@@ -32,14 +32,10 @@ internal static class D0Bench
 /// parameter moved slightly between calls: values, and Σ log f with its gradient.
 /// </summary>
 [Throughput(Events, "events")]
-public class PrecompiledBenchmarks
+public class PrecompiledBenchmarks : SteadyStateBenchmarks
 {
     /// <summary>Events per call.</summary>
     public const int Events = 1_000_000;
-    private IParametrizedFunction? _f;
-    private ParameterWiggle? _wiggle;
-    private EventSample _sample = new([]);
-    private double[] _re = [], _im = [];
 
     /// <summary>Where the kernels come from: the build ("precompiled") or Lambdify at run time ("runtime").</summary>
     [Params("precompiled", "runtime")]
@@ -49,33 +45,7 @@ public class PrecompiledBenchmarks
     public void Setup()
     {
         var model = D0Bench.Parse();
-        _f = Kernels == "precompiled" ? D0Model.CreateFunction() : model.Compile();
-        _sample = D0Bench.Sample(model.Variables, Events);
-        _re = new double[Events];
-        _im = new double[Events];
-        _wiggle = new ParameterWiggle(_f, model.ParameterSpecs());
-        _f.Evaluate(_sample, _re, _im);
-        _f.SumLog(_sample, default, withGradient: true);
-    }
-
-    [GlobalCleanup]
-    public void Cleanup() => (_f as IDisposable)?.Dispose();
-
-    /// <summary>All events' values into preallocated arrays.</summary>
-    [Benchmark]
-    public double Value()
-    {
-        _wiggle!.Next();
-        _f!.Evaluate(_sample, _re, _im);
-        return _re[0];
-    }
-
-    /// <summary>Σ log f and its gradient, as a fit asks for them.</summary>
-    [Benchmark]
-    public double SumLogWithGradient()
-    {
-        _wiggle!.Next();
-        return _f!.SumLog(_sample, default, withGradient: true).Value;
+        Bind(Kernels == "precompiled" ? D0Model.CreateFunction() : model.Compile(), model.ParameterSpecs(), D0Bench.Sample(model.Variables, Events));
     }
 }
 

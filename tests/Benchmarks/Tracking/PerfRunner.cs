@@ -134,7 +134,7 @@ public static class PerfRunner
         foreach (var report in summaries.SelectMany(s => s.Reports))
         {
             if (report.ResultStatistics is not { } st || !report.Success) continue;
-            var throughput = ThroughputAttribute.Of(report.BenchmarkCase.Descriptor.WorkloadMethod);
+            var throughput = ThroughputAttribute.Of(report.BenchmarkCase.Descriptor.WorkloadMethod, report.BenchmarkCase.Descriptor.Type);
             workloads.Add(new WorkloadResult
             {
                 Name = NameOf(report.BenchmarkCase),
@@ -188,7 +188,7 @@ public sealed class RateColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         var st = summary[benchmarkCase]?.ResultStatistics;
-        var t = ThroughputAttribute.Of(benchmarkCase.Descriptor.WorkloadMethod);
+        var t = ThroughputAttribute.Of(benchmarkCase.Descriptor.WorkloadMethod, benchmarkCase.Descriptor.Type);
         if (st is null || t is null) return "—";
         return PerfRun.FormatRate(new WorkloadResult { Name = "", MedianNs = st.Median, Q1Ns = 0, Q3Ns = 0, MinNs = 0, MaxNs = 0, N = 0, PerOperation = t.Count, Unit = t.Unit });
     }

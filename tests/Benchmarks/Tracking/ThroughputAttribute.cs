@@ -14,7 +14,7 @@ public sealed class ThroughputAttribute(double count, string unit) : Attribute
     /// <summary>The unit, plural ("events", "fits").</summary>
     public string Unit { get; } = unit;
 
-    /// <summary>The attribute on the method, else on its class; null when neither has one.</summary>
-    public static ThroughputAttribute? Of(MethodInfo method) =>
-        method.GetCustomAttribute<ThroughputAttribute>() ?? method.DeclaringType?.GetCustomAttribute<ThroughputAttribute>();
+    /// <summary>The attribute on the method, else on the benchmark class (which may inherit the method); null when neither has one.</summary>
+    public static ThroughputAttribute? Of(MethodInfo method, Type benchmarkType) =>
+        method.GetCustomAttribute<ThroughputAttribute>() ?? benchmarkType.GetCustomAttribute<ThroughputAttribute>(inherit: true);
 }
