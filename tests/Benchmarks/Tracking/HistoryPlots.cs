@@ -43,7 +43,7 @@ public static class HistoryPlots
         index.AppendLine("# Benchmark trends");
         index.AppendLine();
         index.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Drawn by `dotnet run --project tests/Benchmarks -c Release -- plot` from {history.Count} summaries in perf-results/history/ " +
+            $"Drawn by `dotnet run --project tests/Benchmarks -c Release -- plot` from the {history.Count} {history[0].Profile}-profile summaries in perf-results/history/ " +
             $"({history[0].Date:yyyy-MM-dd} to {history[^1].Date:yyyy-MM-dd}). Each point is one run: the workload's time over the calibration " +
             $"workload's time in that run, relative to the same ratio in baseline.json (1 = baseline, higher = slower); the dashed line is the " +
             $"workload's gate threshold from the baseline (at least +{gate.MinimumThreshold:0%}; a run's own spread can raise it)."));

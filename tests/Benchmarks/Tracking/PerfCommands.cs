@@ -169,6 +169,9 @@ public static class PerfCommands
         var history = HistoryPlots.LoadHistory(o.History, output);
         if (history.Count == 0) throw new DirectoryNotFoundException($"no perf summaries in {o.History}: run 'run' first");
         var baseline = File.Exists(o.BaselineJson) ? PerfRun.Load(o.BaselineJson) : null;
+        // Ratios of different profiles are not comparable: the plots follow the baseline's profile (the gate's).
+        if (baseline is not null && history.Any(r => r.Profile == baseline.Profile))
+            history = history.Where(r => r.Profile == baseline.Profile).ToList();
         var dir = Path.Combine(o.Results, "plots");
         int n = HistoryPlots.Write(history, baseline, dir, new Gate());
         output.WriteLine($"drew {n} trend plots from {history.Count} runs into {dir} (index: plots/README.md)");
