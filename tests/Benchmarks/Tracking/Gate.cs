@@ -17,7 +17,7 @@ public sealed record GateRow(string Name, double BaselineRatio, double RunRatio,
 public enum GateVerdict { Unchanged, Faster, Slower, Missing, New }
 
 /// <summary>The gate's answer: every workload's row, and whether the run passes.</summary>
-public sealed record GateReport(IReadOnlyList<GateRow> Rows, string CalibrationName)
+public sealed record GateReport(IReadOnlyList<GateRow> Rows)
 {
     /// <summary>Rows that fail the gate: slower than the threshold allows, or gone from the run.</summary>
     public IEnumerable<GateRow> Failures => Rows.Where(r => r.Verdict is GateVerdict.Slower or GateVerdict.Missing);
@@ -85,14 +85,14 @@ public sealed class Gate
             // quartiles describe the machine's drift, not the median's error), and the baseline's run-to-run range
             // already holds how the ratio moves, calibration included.
             double noise = Math.Sqrt(Sq(b.Spread) + Sq(r.Spread));
-            double threshold = Math.Max(MinimumThreshold, Math.Max(SpreadFactor * noise, RunToRunFactor * (b.RunToRunSpread ?? 0)));
+            double threshold = Math.Max(BaselineThreshold(b), SpreadFactor * noise);
             var verdict = change > threshold ? GateVerdict.Slower : change < -threshold ? GateVerdict.Faster : GateVerdict.Unchanged;
             rows.Add(new GateRow(b.Name, baseRatio, runRatio, change, threshold, verdict));
         }
         foreach (var r in run.Workloads)
             if (r.Name != cal && baseline[r.Name] is null)
                 rows.Add(new GateRow(r.Name, double.NaN, Ratio(r, calRun), double.NaN, double.NaN, GateVerdict.New));
-        return new GateReport(rows, cal);
+        return new GateReport(rows);
     }
 
     /// <summary>
@@ -106,7 +106,7 @@ public sealed class Gate
         var rows = first.Rows.Select(r =>
             r.Verdict != GateVerdict.Slower || !again.TryGetValue(r.Name, out var a) || a.Verdict == GateVerdict.Missing ? r
             : a.Verdict != GateVerdict.Slower || a.Change < r.Change ? a : r).ToList();
-        return new GateReport(rows, first.CalibrationName);
+        return new GateReport(rows);
     }
 
     /// <summary>
@@ -119,6 +119,9 @@ public sealed class Gate
         var slower = report.Rows.Where(r => r.Verdict == GateVerdict.Slower).Select(r => r.Name).ToList();
         return slower.Count == 0 ? report : Confirm(report, Compare(baseline, measure(slower)));
     }
+
+    /// <summary>The part of a workload's threshold the baseline alone decides: the floor, or its run-to-run range.</summary>
+    public double BaselineThreshold(WorkloadResult baseline) => Math.Max(MinimumThreshold, RunToRunFactor * (baseline.RunToRunSpread ?? 0));
 
     /// <summary>A workload's time over its run's calibration time.</summary>
     public static double Ratio(WorkloadResult w, WorkloadResult runCalibration) => w.MedianNs / runCalibration.MedianNs;

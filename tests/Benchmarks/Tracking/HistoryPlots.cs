@@ -55,17 +55,17 @@ public static class HistoryPlots
             var points = history.Select(r => (Run: r, W: r[name], Cal: r[r.Calibration])).Where(p => p.W is not null && p.Cal is not null).ToList();
             if (points.Count == 0) continue;
             double reference = baseline?[name] is { } b && baseline[baseline.Calibration] is { } bc
-                ? b.MedianNs / bc.MedianNs
-                : points[0].W!.MedianNs / points[0].Cal!.MedianNs;
+                ? Gate.Ratio(b, bc)
+                : Gate.Ratio(points[0].W!, points[0].Cal!);
             var xs = points.Select(p => p.Run.Date.UtcDateTime.ToOADate()).ToArray();
-            var ys = points.Select(p => p.W!.MedianNs / p.Cal!.MedianNs / reference).ToArray();
+            var ys = points.Select(p => Gate.Ratio(p.W!, p.Cal!) / reference).ToArray();
             var plot = new Plot();
             var line = plot.Add.Scatter(xs, ys);
             line.MarkerSize = 7;
             line.LineWidth = 1.5f;
             var one = plot.Add.HorizontalLine(1);
             one.LineColor = Colors.Gray;
-            double threshold = Math.Max(gate.MinimumThreshold, gate.RunToRunFactor * (baseline?[name]?.RunToRunSpread ?? 0));
+            double threshold = baseline?[name] is { } inBaseline ? gate.BaselineThreshold(inBaseline) : gate.MinimumThreshold;
             var limit = plot.Add.HorizontalLine(1 + threshold);
             limit.LinePattern = LinePattern.Dashed;
             limit.LineColor = Colors.Red;

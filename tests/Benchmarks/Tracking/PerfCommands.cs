@@ -74,13 +74,14 @@ public static class PerfCommands
         var sw = Stopwatch.StartNew();
         var run = PerfRunner.Run(PerfRunner.BenchmarkTypes(typeof(Program).Assembly), profile, PerfRunner.Filter(filters),
             Path.Combine(Path.GetTempPath(), "partialwave-bdn"));
+        var table = run.ToMarkdown();
         output.WriteLine();
-        output.WriteLine(run.ToMarkdown());
+        output.WriteLine(table);
         output.WriteLine($"measured {run.Workloads.Count} workloads in {sw.Elapsed.TotalSeconds:F0} s");
         if (history)
         {
             run.Save(o.LatestJson);
-            File.WriteAllText(Path.Combine(o.Results, "latest.md"), run.ToMarkdown());
+            File.WriteAllText(Path.Combine(o.Results, "latest.md"), table);
             var file = Path.Combine(o.History, $"{run.Date:yyyyMMdd'T'HHmmss'Z'}-{run.Commit.Replace('+', '-')}-{run.Profile}.json");
             run.Save(file);
             output.WriteLine($"wrote {o.LatestJson}, latest.md and {Path.GetRelativePath(o.Results, file)}");

@@ -118,7 +118,7 @@ public sealed record PerfRun
         foreach (var name in names)
         {
             var measured = runs.Select((r, k) => (W: r[name], Cal: calibrations[k])).Where(m => m.W is not null)
-                .Select(m => (W: m.W!, Ratio: m.W!.MedianNs / m.Cal.MedianNs)).OrderBy(m => m.Ratio).ToList();
+                .Select(m => (W: m.W!, Ratio: Gate.Ratio(m.W!, m.Cal))).OrderBy(m => m.Ratio).ToList();
             var median = measured[measured.Count / 2];
             // Rescaled to the baseline's calibration, so that its time over that calibration is the median ratio.
             double scale = median.Ratio * workloads[0].MedianNs / median.W.MedianNs;
@@ -155,11 +155,13 @@ public sealed record PerfRun
         _ => ns.ToString("0", CultureInfo.InvariantCulture) + " ns",
     };
 
-    public static string FormatRate(WorkloadResult w)
+    public static string FormatRate(WorkloadResult w) => w.RatePerSecond is { } r ? FormatRate(r, w.Unit ?? "") : "—";
+
+    /// <summary>A rate with a metric prefix and three significant digits: "129 M events/s".</summary>
+    public static string FormatRate(double r, string unit)
     {
-        if (w.RatePerSecond is not { } r) return "—";
         var (value, prefix) = r switch { >= 1e9 => (r / 1e9, "G"), >= 1e6 => (r / 1e6, "M"), >= 1e3 => (r / 1e3, "k"), _ => (r, "") };
         string digits = value >= 100 ? "0" : value >= 10 ? "0.0" : "0.00";
-        return string.Create(CultureInfo.InvariantCulture, $"{value.ToString(digits, CultureInfo.InvariantCulture)} {(prefix.Length > 0 ? prefix + " " : "")}{w.Unit}/s");
+        return string.Create(CultureInfo.InvariantCulture, $"{value.ToString(digits, CultureInfo.InvariantCulture)} {(prefix.Length > 0 ? prefix + " " : "")}{unit}/s");
     }
 }

@@ -190,6 +190,6 @@ public sealed class RateColumn : IColumn
         var st = summary[benchmarkCase]?.ResultStatistics;
         var t = ThroughputAttribute.Of(benchmarkCase.Descriptor.WorkloadMethod, benchmarkCase.Descriptor.Type);
         if (st is null || t is null) return "—";
-        return PerfRun.FormatRate(new WorkloadResult { Name = "", MedianNs = st.Median, Q1Ns = 0, Q3Ns = 0, MinNs = 0, MaxNs = 0, N = 0, PerOperation = t.Count, Unit = t.Unit });
+        return st.Median > 0 ? PerfRun.FormatRate(t.Count / (st.Median * 1e-9), t.Unit) : "—";
     }
 }
