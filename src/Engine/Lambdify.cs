@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using PartialWave.Backends.Cpu;
+using PartialWave.Backends.Gpu;
 using PartialWave.Backends.Reference;
 using PartialWave.Compilation;
 using PartialWave.Symbolic;
@@ -14,6 +15,8 @@ public enum Backend
     Reference,
     /// <summary>Generated SIMD kernels on all cores.</summary>
     Cpu,
+    /// <summary>Generated ILGPU kernels: on a CUDA device, or on ILGPU's CPU accelerator (see <see cref="LambdifyOptions.Device"/>).</summary>
+    Gpu,
 }
 
 /// <summary>Options of <c>Lambdify.Compile</c>.</summary>
@@ -33,6 +36,13 @@ public sealed record LambdifyOptions
     public bool Hoisting { get; init; } = true;
     /// <summary>Threads used (all cores by default); results do not depend on it.</summary>
     public int MaxThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The accelerator of the GPU backend.</summary>
+    public GpuDevice Device { get; init; } = GpuDevice.Auto;
+    /// <summary>
+    /// Device memory the GPU backend may use, in bytes (default: 70 % of a GPU's, 2 GiB on the CPU accelerator).
+    /// Samples whose columns do not fit in half of it are streamed in windows on every call.
+    /// </summary>
+    public long? GpuMemoryLimit { get; init; }
 }
 
 /// <summary>Statistics of a compilation.</summary>
@@ -89,6 +99,12 @@ public static class Lambdify
             return new ReferenceFunction(expr, inputs, sorted, IsComplexValued(expr, roles));
         }
         var prepared = Prepare(expression, inputs, parameters, fixedValues, options);
+        if (options.Backend == Backend.Gpu)
+        {
+            var g = new GpuFunction(prepared.Data, prepared.Main, inputs, prepared.Parameters, options);
+            statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, g.OperationsPerEvent, g.HoistedOperations, g.SegmentCount);
+            return g;
+        }
         var f = new CpuFunction(prepared.Data, prepared.Main, inputs, prepared.Parameters, options);
         statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, f.OperationsPerEvent, f.HoistedOperations, f.SegmentCount);
         return f;

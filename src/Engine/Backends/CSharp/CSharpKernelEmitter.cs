@@ -78,85 +78,87 @@ public static class CSharpKernelEmitter
     private static string MethodName(int kernel, int segment) => $"K{kernel}S{segment}";
 
     /// <summary>Renders one segment as a static method (see <see cref="SegmentProgram"/> for its shape).</summary>
-    internal static void Render(StringBuilder w, SegmentProgram program, string name, string comment)
+    internal static void Render(StringBuilder w, SegmentProgram program, string name, string comment) =>
+        Render(w, program, name, comment, SegmentDialect.Simd);
+
+    /// <summary>Renders one segment as a static method in <paramref name="dialect"/>: SIMD loop or one GPU thread.</summary>
+    internal static void Render(StringBuilder w, SegmentProgram program, string name, string comment, SegmentDialect dialect)
     {
-        const string Vec = "global::System.Runtime.Intrinsics.Vector256";
+        string T = dialect.Value;
         w.AppendLine($"    // {comment}");
-        // Full optimisation at first call, as a DynamicMethod gets: tier-0 code of a large kernel is many times slower.
-        w.AppendLine("    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        w.AppendLine($"    private static void {name}(double** t, double* p, int n)");
-        w.AppendLine("    {");
-        foreach (var slot in program.PointerSlots) w.AppendLine($"        double* c{slot} = t[{slot}];");
+        dialect.Open(w, name, program);
         var declared = new HashSet<int>();
         foreach (var (local, source) in program.Invariants)
         {
-            w.AppendLine($"        {Vec}<double> v{local} = {Vec}.Create({(source.Op == IrOp.Param ? $"p[{source.A}]" : Literal(source.X))});");
+            w.AppendLine($"        {T} v{local} = {dialect.Broadcast(source.Op == IrOp.Param ? dialect.Parameter(source.A) : Literal(source.X))};");
             declared.Add(local);
         }
         foreach (var (_, local) in program.Sums)
         {
-            w.AppendLine($"        {Vec}<double> v{local} = {Vec}<double>.Zero;");
+            if (dialect.SumsInLoop) w.AppendLine($"        {T} v{local} = {T}.Zero;");
             declared.Add(local);
         }
         var rest = Enumerable.Range(0, program.LocalCount).Where(l => !declared.Contains(l)).ToList();
-        if (rest.Count > 0) w.AppendLine($"        {Vec}<double> {string.Join(", ", rest.Select(l => $"v{l}"))};");
-        w.AppendLine("        for (int i = 0; i < n; i += 4)");
+        if (rest.Count > 0) w.AppendLine($"        {T} {string.Join(", ", rest.Select(l => $"v{l}"))};");
+        w.AppendLine(dialect.LoopHeader);
         w.AppendLine("        {");
         void StoreTo(int local, int slot, bool summed)
         {
-            if (summed)
+            string weighted = $"{dialect.Ops}.WeightedTerm(v{local}, v{program.WeightLocal})";
+            if (summed && dialect.SumsInLoop)
             {
                 int acc = program.SumLocal(slot);
-                w.AppendLine($"            v{acc} = v{acc} + global::PartialWave.Backends.Cpu.VOps.WeightedTerm(v{local}, v{program.WeightLocal});");
+                w.AppendLine($"            v{acc} = v{acc} + {weighted};");
             }
-            else w.AppendLine($"            {Vec}.Store(v{local}, c{slot} + i);");
+            else w.AppendLine("            " + dialect.Store(summed ? weighted : $"v{local}", slot) + ";");
         }
-        if (program.Reduces) w.AppendLine($"            v{program.WeightLocal} = {Vec}.Load(c{program.WeightSlot} + i);");
-        foreach (var (local, slot) in program.Loads) w.AppendLine($"            v{local} = {Vec}.Load(c{slot} + i);");
+        if (program.Reduces) w.AppendLine($"            v{program.WeightLocal} = {dialect.Load(program.WeightSlot)};");
+        foreach (var (local, slot) in program.Loads) w.AppendLine($"            v{local} = {dialect.Load(slot)};");
         foreach (var (local, slots) in program.SourceStores)
             foreach (var slot in slots) StoreTo(local, slot, program.Reduces);
         var expression = new StringBuilder();
         foreach (var s in program.Statements)
         {
             expression.Clear();
-            Expression(expression, s.Expression);
+            Expression(expression, s.Expression, dialect.Ops);
             w.Append($"            v{s.Result} = ").Append(expression).AppendLine(";");
             if (s.ExportSlot >= 0) StoreTo(s.Result, s.ExportSlot, false);
             foreach (var slot in s.OutputSlots) StoreTo(s.Result, slot, program.Reduces);
         }
         w.AppendLine("        }");
-        foreach (var (slot, local) in program.Sums) w.AppendLine($"        {Vec}.Store(v{local}, c{slot});");
+        if (dialect.SumsInLoop)
+            foreach (var (slot, local) in program.Sums) w.AppendLine($"        {dialect.Store($"v{local}", slot, inLoop: false)};");
         w.AppendLine("    }");
     }
 
-    // Arithmetic as operators (the IL emitter calls the same operator methods); everything else through VOps, whose
-    // methods are portable (the IL emitter may pick an AVX intrinsic for the machine it runs on; this code must run
-    // on any machine the analysis is copied to).
-    private static void Expression(StringBuilder w, SegmentProgram.Tree t)
+    // Arithmetic as operators (the IL emitter calls the same operator methods); everything else through the
+    // dialect's operation class (VOps for SIMD, whose methods are portable: the IL emitter may pick an AVX
+    // intrinsic for the machine it runs on, this code must run on any machine the analysis is copied to).
+    private static void Expression(StringBuilder w, SegmentProgram.Tree t, string ops)
     {
         if (t.IsLocal) { w.Append('v').Append(t.Local); return; }
         string? infix = t.Op switch { IrOp.Add => " + ", IrOp.Sub => " - ", IrOp.Mul => " * ", IrOp.Div => " / ", _ => null };
         if (infix is not null)
         {
             w.Append('(');
-            Expression(w, t.Args[0]);
+            Expression(w, t.Args[0], ops);
             w.Append(infix);
-            Expression(w, t.Args[1]);
+            Expression(w, t.Args[1], ops);
             w.Append(')');
             return;
         }
         if (t.Op == IrOp.Neg)
         {
             w.Append("(-");
-            Expression(w, t.Args[0]);
+            Expression(w, t.Args[0], ops);
             w.Append(')');
             return;
         }
-        w.Append("global::PartialWave.Backends.Cpu.VOps.").Append(t.Op).Append('(');
+        w.Append(ops).Append('.').Append(t.Op).Append('(');
         for (int a = 0; a < t.Args.Length; a++)
         {
             if (a > 0) w.Append(", ");
-            Expression(w, t.Args[a]);
+            Expression(w, t.Args[a], ops);
         }
         w.Append(')');
     }

@@ -82,6 +82,17 @@ internal sealed class KernelLayout
     /// </summary>
     public int ChunkSize { get; }
 
+    /// <summary>
+    /// The kernel's parameter block: the original parameter values followed by the prelude's values for them.
+    /// </summary>
+    public void FillParameters(ReadOnlySpan<double> original, Span<double> block)
+    {
+        original[..OriginalParameterCount].CopyTo(block);
+        if (Prelude is null) return;
+        var values = IrInterpreter.Run(Prelude, [], original[..OriginalParameterCount]);
+        for (int k = 0; k < values.Length; k++) block[OriginalParameterCount + k] = values[k].Real;
+    }
+
     /// <summary>What segment <paramref name="s"/> computes and stores.</summary>
     public SegmentProgram Program(int s) => SegmentProgram.Plan(IR, Segments[s], input => input, _cross, _outputs[s], WeightSlot);
 }
@@ -141,12 +152,7 @@ internal sealed unsafe class CompiledKernel
     public double* PrepareParameters(ReadOnlySpan<double> original)
     {
         if (_lastOriginal is not null && original.SequenceEqual(_lastOriginal)) return _parameters.Pointer;
-        original.CopyTo(new Span<double>(_parameters.Pointer, OriginalParameterCount));
-        if (Prelude is not null)
-        {
-            var values = IrInterpreter.Run(Prelude, [], original);
-            for (int k = 0; k < values.Length; k++) _parameters.Pointer[OriginalParameterCount + k] = values[k].Real;
-        }
+        Layout.FillParameters(original, new Span<double>(_parameters.Pointer, Math.Max(1, IR.Parameters.Count)));
         _lastOriginal = original.ToArray();
         return _parameters.Pointer;
     }

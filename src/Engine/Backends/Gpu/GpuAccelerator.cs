@@ -1,0 +1,94 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace PartialWave.Backends.Gpu;
+
+/// <summary>
+/// The ILGPU accelerator a GPU function runs on: one per process and kind, created on first use. CUDA where a
+/// device is present (or required), ILGPU's CPU accelerator otherwise: the same kernels, run as .NET code on the
+/// cores, which is how the GPU paths are tested on machines without a GPU.
+/// </summary>
+internal sealed class GpuAccelerator
+{
+    private static readonly object Gate = new();
+    private static Context? s_context;
+    private static readonly Dictionary<GpuDevice, GpuAccelerator> s_cache = [];
+
+    private GpuAccelerator(Accelerator accelerator, bool isCuda)
+    {
+        Accelerator = accelerator;
+        IsCuda = isCuda;
+        Description = isCuda
+            ? $"CUDA: {accelerator.Name} ({accelerator.MemorySize / (1024.0 * 1024 * 1024):F1} GiB, {accelerator.NumMultiprocessors} multiprocessors)"
+            : $"ILGPU CPU accelerator ({accelerator.NumMultiprocessors} threads; no CUDA device used)";
+    }
+
+    public Accelerator Accelerator { get; }
+    public bool IsCuda { get; }
+    public string Description { get; }
+
+    /// <summary>
+    /// Device memory a function may use by default: most of a GPU's, and a fixed 2 GiB on the CPU accelerator (whose
+    /// "device memory" is the process's own).
+    /// </summary>
+    public long DefaultBudget => IsCuda ? (long)(Accelerator.MemorySize * 0.7) : 2L << 30;
+
+    /// <summary>The accelerator for <paramref name="device"/>.</summary>
+    /// <exception cref="GpuUnavailableException">CUDA was required and no device or driver is there.</exception>
+    public static GpuAccelerator Get(GpuDevice device)
+    {
+        lock (Gate)
+        {
+            if (s_cache.TryGetValue(device, out var hit)) return hit;
+            var context = s_context ??= CreateContext();
+            GpuAccelerator made;
+            if (device == GpuDevice.CpuAccelerator) made = CpuAccelerator(context);
+            else
+            {
+                var cuda = CudaDevices(context);
+                if (cuda.Count == 0)
+                {
+                    if (device == GpuDevice.Cuda)
+                        throw new GpuUnavailableException("no CUDA device found (no NVIDIA GPU, or its driver is not loaded): "
+                            + "run with --backend cpu, or with --device cpu-accelerator to run the GPU kernels on the CPU");
+                    made = CpuAccelerator(context);
+                }
+                else
+                {
+                    try
+                    {
+                        made = new GpuAccelerator(cuda[0].CreateAccelerator(context), true);
+                    }
+                    catch (Exception e) when (e is CudaException or AcceleratorException or DllNotFoundException or InvalidOperationException)
+                    {
+                        throw new GpuUnavailableException($"the CUDA device {cuda[0].Name} could not be opened ({e.Message}): run with --backend cpu", e);
+                    }
+                }
+            }
+            return s_cache[device] = made;
+        }
+    }
+
+    private static List<Device> CudaDevices(Context context)
+    {
+        try
+        {
+            return context.Devices.Where(d => d.AcceleratorType == AcceleratorType.Cuda).ToList();
+        }
+        catch (Exception e) when (e is DllNotFoundException or CudaException)
+        {
+            return [];
+        }
+    }
+
+    private static GpuAccelerator CpuAccelerator(Context context) =>
+        new(context.Devices.OfType<CPUDevice>().First().CreateCPUAccelerator(context), false);
+
+    // CUDA devices where a driver is present, and one CPU device with a thread per core. Algorithms maps Math's
+    // double functions to device code on CUDA.
+    private static Context CreateContext() =>
+        Context.Create(b => b.Cuda().CPU(new CPUDevice(4, 4, Math.Max(1, Environment.ProcessorCount))).EnableAlgorithms());
+}

@@ -1,0 +1,93 @@
+using System.Text;
+using ILGPU;
+using ILGPU.Runtime;
+using PartialWave.Backends.Cpu;
+using PartialWave.Backends.CSharp;
+
+namespace PartialWave.Backends.Gpu;
+
+/// <summary>The launcher of one generated segment: one thread per event.</summary>
+internal delegate void SegmentLauncher(Index1D events, ArrayView<double> sample, ArrayView<double> work, ArrayView<long> columns, ArrayView<double> parameters);
+
+/// <summary>
+/// A laid-out kernel (<see cref="KernelLayout"/>, the CPU's layouts: same segments, same prelude) compiled for an
+/// ILGPU accelerator: one device kernel per segment, launched in order over the same events, values crossing
+/// segments passing through the work buffer.
+/// </summary>
+internal sealed class GpuKernel : IDisposable
+{
+    private readonly GpuAccelerator _device;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _parameters;
+    private readonly double[] _block;
+    private double[]? _lastOriginal;
+
+    private GpuKernel(KernelLayout layout, GpuAccelerator device, SegmentLauncher[] segments)
+    {
+        Layout = layout;
+        _device = device;
+        Segments = segments;
+        _block = new double[Math.Max(1, layout.IR.Parameters.Count)];
+        _parameters = device.Accelerator.Allocate1D<double>(_block.Length);
+    }
+
+    public KernelLayout Layout { get; }
+    public SegmentLauncher[] Segments { get; }
+
+    /// <summary>Columns of the work buffer per event: outputs, then values crossing segments.</summary>
+    public int WorkColumns => Layout.OutputCount + Layout.ScratchCount;
+
+    /// <summary>Generates, compiles and loads the kernel.</summary>
+    /// <exception cref="GpuUnavailableException">A kernel does not compile for the device.</exception>
+    public static GpuKernel Compile(KernelLayout layout, GpuAccelerator device, string what)
+    {
+        var assembly = KernelAssemblyCompiler.Compile(Source(layout, "Kernels"), what);
+        var type = assembly.GetType("Kernels")!;
+        var launchers = new SegmentLauncher[layout.Segments.Count];
+        for (int s = 0; s < launchers.Length; s++)
+        {
+            var method = type.GetMethod(SegmentName(s))!;
+            var action = method.CreateDelegate<Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, ArrayView<double>>>();
+            try
+            {
+                var launch = device.Accelerator.LoadAutoGroupedStreamKernel(action);
+                launchers[s] = (i, d, w, c, p) => launch(i, d, w, c, p);
+            }
+            catch (Exception e) when (e is InternalCompilerException or NotSupportedException or InvalidOperationException
+                                          or ILGPU.Backends.InvalidCodeGenerationException or AcceleratorException)
+            {
+                throw new GpuUnavailableException($"{what}: segment {s + 1} of {launchers.Length} does not compile for {device.Description} "
+                    + $"({e.GetType().Name}: {e.Message}); run with --backend cpu", e);
+            }
+        }
+        return new GpuKernel(layout, device, launchers);
+    }
+
+    public static string SegmentName(int s) => $"S{s}";
+
+    /// <summary>C# source of a static class holding one GPU method per segment of <paramref name="layout"/>.</summary>
+    public static string Source(KernelLayout layout, string className)
+    {
+        var w = new StringBuilder();
+        w.AppendLine($"public static class {className}");
+        w.AppendLine("{");
+        var dialect = new GpuDialect(layout.InputCount);
+        for (int s = 0; s < layout.Segments.Count; s++)
+            CSharpKernelEmitter.Render(w, layout.Program(s), SegmentName(s), $"segment {s + 1} of {layout.Segments.Count}", dialect);
+        w.AppendLine("}");
+        return w.ToString();
+    }
+
+    /// <summary>Uploads the parameter block (original values, then the prelude's) when the original values changed.</summary>
+    public ArrayView<double> Parameters(ReadOnlySpan<double> original)
+    {
+        if (_lastOriginal is null || !original[..Layout.OriginalParameterCount].SequenceEqual(_lastOriginal))
+        {
+            Layout.FillParameters(original, _block);
+            _parameters.View.CopyFromCPU(_block);
+            _lastOriginal = original[..Layout.OriginalParameterCount].ToArray();
+        }
+        return _parameters.View;
+    }
+
+    public void Dispose() => _parameters.Dispose();
+}
