@@ -110,6 +110,19 @@ public static class Lambdify
         return f;
     }
 
+    /// <summary>
+    /// Compiles every GPU kernel of <paramref name="expression"/> (values, gradients, sums, hoisted columns) to CUDA
+    /// PTX without running it: needs no device, and catches what only the CUDA compiler would reject.
+    /// </summary>
+    /// <exception cref="GpuUnavailableException">A kernel does not compile; the message says which.</exception>
+    public static PtxReport CompileToPtx(Expr expression, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyDictionary<string, Complex>? fixedValues = null, LambdifyOptions? options = null)
+    {
+        options ??= new LambdifyOptions();
+        var prepared = Prepare(expression, inputs, parameters, fixedValues, options);
+        return PtxCompiler.Compile(new KernelVariants(prepared.Data, prepared.Main, options.SplitSize));
+    }
+
     /// <summary>The lowered, optimised, hoisted kernels of an expression: what the CPU backend and the C# emitter start from.</summary>
     internal sealed record Prepared(KernelIR? Data, KernelIR Main, IReadOnlyList<ParameterSpec> Parameters);
 

@@ -3,14 +3,12 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using PartialWave.Data;
-using PartialWave.Kinematics;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
-using PartialWave.Randomness;
 
 namespace PartialWave.Testing;
 
-/// <summary>Settings of <see cref="ModelAgreement.Check"/>.</summary>
+/// <summary>Settings of <see cref="ModelAgreement.Check(AmplitudeModel, EventSample, Func{IParametrizedFunction}?, AgreementOptions?)"/>.</summary>
 public sealed record AgreementOptions
 {
     /// <summary>Phase-space points per check.</summary>
@@ -21,6 +19,15 @@ public sealed record AgreementOptions
     public double Tolerance { get; init; } = 1e-9;
     /// <summary>Split sizes of the runtime compilations checked (each with hoisting on and off).</summary>
     public IReadOnlyList<int> SplitSizes { get; init; } = [16, LambdifyOptions.DefaultSplitSize];
+    /// <summary>
+    /// Check the GPU backend too, on this device (<see cref="GpuDevice.Auto"/>: a CUDA device where there is one,
+    /// ILGPU's CPU accelerator otherwise); null leaves the GPU out.
+    /// </summary>
+    public GpuDevice? Gpu { get; init; } = GpuDevice.Auto;
+    /// <summary>Points per draw at which gradients are checked against central differences (0: none).</summary>
+    public int GradientPoints { get; init; } = 4;
+    /// <summary>Largest deviation of an analytic gradient from a central difference, relative to max(1, |gradient|, |value|).</summary>
+    public double GradientTolerance { get; init; } = 1e-5;
     /// <summary>Seed of the points and of FsCheck: a failure is reproducible.</summary>
     public ulong Seed { get; init; } = 20261123;
 }
@@ -29,14 +36,18 @@ public sealed record AgreementOptions
 /// <param name="Evaluations">Paths compared besides the reference evaluator.</param>
 /// <param name="Draws">Parameter draws that passed.</param>
 /// <param name="Points">Points per draw.</param>
-/// <param name="WorstDeviation">Largest relative deviation from the reference evaluator seen.</param>
-public sealed record AgreementReport(IReadOnlyList<string> Evaluations, int Draws, int Points, double WorstDeviation);
+/// <param name="WorstDeviation">Largest relative deviation from the reference evaluator seen, over all paths.</param>
+/// <param name="WorstByPath">Largest relative deviation from the reference evaluator, per path.</param>
+/// <param name="WorstGradientDeviation">Largest deviation of an analytic gradient from its central difference (NaN when none was checked).</param>
+public sealed record AgreementReport(IReadOnlyList<string> Evaluations, int Draws, int Points, double WorstDeviation,
+    IReadOnlyDictionary<string, double> WorstByPath, double WorstGradientDeviation);
 
 /// <summary>
 /// Checks that a model evaluates the same on every path: the precompiled kernels of the model class, the runtime
-/// CPU backend at several split sizes with hoisting on and off, and the reference evaluator (the exact oracle), at
-/// points of the decay's phase space and parameter values drawn within the declared limits. A failure names the
-/// smallest failing parameter draw FsCheck finds, the point, and each path's value.
+/// CPU backend at several split sizes with hoisting on and off, the GPU backend, and the reference evaluator (the
+/// exact oracle), at points of the decay's phase space and parameter values drawn within the declared limits; and
+/// that every path's analytic gradient agrees with central differences. A failure names the smallest failing
+/// parameter draw FsCheck finds, the point, and every path's value there.
 /// </summary>
 public static class ModelAgreement
 {
@@ -51,75 +62,119 @@ public static class ModelAgreement
     {
         options ??= new AgreementOptions();
         var model = AmpReader.Parse(File.ReadAllText(modelFile), modelFile).GetValueOrThrow();
-        var points = KinematicVariables.Compute(model.Variables,
-            PhaseSpace.GenerateFlat(parentMass, masses, options.Points, new RandomStream(options.Seed, 0)));
-        var paths = new List<(string Name, IParametrizedFunction Function)> { ("precompiled", precompiled()) };
+        var points = ModelGenerators.PhaseSpacePoints(parentMass, masses, model.Variables, options.Points, options.Seed);
+        return Check(model, points, precompiled, options);
+    }
+
+    /// <summary>Checks <paramref name="model"/> at <paramref name="points"/> (any sample holding its variables).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="points">Where to evaluate.</param>
+    /// <param name="precompiled">Creates the precompiled function, when there is one.</param>
+    /// <param name="options">Tolerance, sizes, seed.</param>
+    /// <exception cref="Exception">The paths disagree (FsCheck's failure, with the values).</exception>
+    public static AgreementReport Check(AmplitudeModel model, EventSample points, Func<IParametrizedFunction>? precompiled = null, AgreementOptions? options = null)
+    {
+        options ??= new AgreementOptions();
+        var paths = new List<(string Name, IParametrizedFunction Function)>();
+        if (precompiled is not null) paths.Add(("precompiled", precompiled()));
         foreach (var split in options.SplitSizes)
             foreach (var hoisting in new[] { true, false })
-                paths.Add(($"runtime split {split}{(hoisting ? "" : " no hoisting")}", model.Compile(new LambdifyOptions { SplitSize = split, Hoisting = hoisting })));
+                paths.Add(($"cpu split {split}{(hoisting ? "" : " no hoisting")}", model.Compile(new LambdifyOptions { SplitSize = split, Hoisting = hoisting })));
+        if (options.Gpu is { } device)
+            paths.Add(($"gpu ({GpuDevices.Describe(device)})", model.Compile(new LambdifyOptions { Backend = Backend.Gpu, Device = device })));
         var reference = model.Compile(new LambdifyOptions { Backend = Backend.Reference });
-        double worst = 0;
+        var worstByPath = paths.ToDictionary(p => p.Name, _ => 0.0);
+        double worstGradient = double.NaN;
         int passed = 0;
-        Prop.ForAll(Draw(model.Parameters).ToArbitrary(), values =>
+        Prop.ForAll(ModelGenerators.ParameterValues(model.Parameters).ToArbitrary(), values =>
         {
             var expected = Evaluate(reference, model.Parameters, values, points);
-            foreach (var (name, f) in paths)
-            {
-                var actual = Evaluate(f, model.Parameters, values, points);
+            var all = paths.Select(p => (p.Name, Values: Evaluate(p.Function, model.Parameters, values, points))).ToList();
+            foreach (var (name, actual) in all)
                 for (int i = 0; i < points.Count; i++)
                 {
                     double deviation = Math.Abs(actual[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i]));
                     bool bothNaN = double.IsNaN(actual[i]) && double.IsNaN(expected[i]);
                     if (!bothNaN && !(deviation <= options.Tolerance))
-                        return false.Label(Describe(model, values, points, i, expected[i], name, actual[i]));
-                    if (!bothNaN) worst = Math.Max(worst, deviation);
+                        return false.Label(Describe(model, values, points, i, expected[i], all, $"{name} deviates by {deviation:E2} (tolerance {options.Tolerance:E0})"));
+                    if (!bothNaN) worstByPath[name] = Math.Max(worstByPath[name], deviation);
                 }
+            foreach (var (name, f) in paths.Where(p => p.Function.IsGradientSupported))
+            {
+                var failure = CheckGradient(f, model.Parameters, values, points, options, ref worstGradient);
+                if (failure is not null) return false.Label(Describe(model, values, points, failure.Value.Point, expected[failure.Value.Point], all, $"{name}: {failure.Value.What}"));
             }
             passed++;
             return true.ToProperty();
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(options.Draws).WithReplay(
             Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(options.Seed), Microsoft.FSharp.Core.FSharpOption<int>.None))));
-        return new AgreementReport(paths.Select(p => p.Name).ToList(), passed, points.Count, worst);
+        return new AgreementReport(paths.Select(p => p.Name).ToList(), passed, points.Count, worstByPath.Values.DefaultIfEmpty(0).Max(), worstByPath, worstGradient);
     }
 
-    /// <summary>
-    /// Parameter values within the declared limits: a real parameter uniformly between its limits (within ±50 % of
-    /// its default on a side without one), a complex one with magnitude up to twice its default's and any phase.
-    /// Fixed parameters keep their defaults. Shrinks towards the defaults.
-    /// </summary>
-    public static Gen<Complex[]> Draw(IReadOnlyList<ModelParameter> parameters)
+    // The analytic gradient at the first points against a central difference of the same function's values, with
+    // a step relative to each real degree of freedom (absolute near zero).
+    private static (int Point, string What)? CheckGradient(IParametrizedFunction f, IReadOnlyList<ModelParameter> parameters, Complex[] values,
+        EventSample points, AgreementOptions options, ref double worst)
     {
-        var gens = parameters.Select(p =>
+        int n = Math.Min(options.GradientPoints, points.Count);
+        if (n == 0) return null;
+        var sample = points.Slice(0, n);
+        Set(f, parameters, values);
+        var value = new double[n];
+        var gradient = f.GradientParameters.Select(_ => new double[n]).ToArray();
+        f.EvaluateWithGradient(sample, value, gradient);
+        var up = new double[n];
+        var down = new double[n];
+        for (int k = 0; k < f.GradientParameters.Count; k++)
         {
-            if (p.IsFixed) return Gen.Constant(p.Default);
-            var u = Gen.Choose(0, 1_000_000).Select(k => k / 1e6);
-            if (p.IsComplex)
+            var g = f.GradientParameters[k];
+            bool im = g.EndsWith(".im", StringComparison.Ordinal);
+            string name = im || g.EndsWith(".re", StringComparison.Ordinal) ? g[..^3] : g;
+            var at = f.Parameters.First(p => p.Name == name).Value;
+            double x = im ? at.Imaginary : at.Real;
+            double h = 1e-6 * Math.Max(1, Math.Abs(x));
+            var step = im ? new Complex(0, h) : new Complex(h, 0);
+            f.SetParameter(name, at + step);
+            f.Evaluate(sample, up);
+            f.SetParameter(name, at - step);
+            f.Evaluate(sample, down);
+            f.SetParameter(name, at);
+            for (int i = 0; i < n; i++)
             {
-                double r = Math.Max(p.Default.Magnitude, 0.1);
-                return Gen.Zip(u, u).Select(t => Complex.FromPolarCoordinates(2 * r * t.Item1, 2 * Math.PI * t.Item2));
+                double fd = (up[i] - down[i]) / (2 * h);
+                double deviation = Math.Abs(fd - gradient[k][i]) / Math.Max(1, Math.Max(Math.Abs(gradient[k][i]), Math.Abs(value[i])));
+                if (double.IsNaN(fd) && double.IsNaN(gradient[k][i])) continue;
+                if (!(deviation <= options.GradientTolerance))
+                    return (i, $"d/d {g} is {gradient[k][i]:R} but the central difference gives {fd:R} (deviation {deviation:E2}, tolerance {options.GradientTolerance:E0})");
+                worst = double.IsNaN(worst) ? deviation : Math.Max(worst, deviation);
             }
-            double d = p.Default.Real, span = Math.Max(Math.Abs(d), 1e-3) * 0.5;
-            double lo = p.Lower ?? d - span, hi = p.Upper ?? d + span;
-            return u.Select(t => new Complex(lo + (hi - lo) * t, 0));
-        }).ToArray();
-        return gens.Aggregate(Gen.Constant(Array.Empty<Complex>()), (acc, g) => Gen.Zip(acc, g).Select(t => t.Item1.Append(t.Item2).ToArray()));
+        }
+        return null;
     }
 
     // Every declared parameter (fixed ones too) is a parameter of the compiled functions, set by name.
-    private static double[] Evaluate(IParametrizedFunction f, IReadOnlyList<ModelParameter> parameters, Complex[] values, EventSample points)
+    private static void Set(IParametrizedFunction f, IReadOnlyList<ModelParameter> parameters, Complex[] values)
     {
         for (int k = 0; k < parameters.Count; k++) f.SetParameter(parameters[k].Name, values[k]);
+    }
+
+    private static double[] Evaluate(IParametrizedFunction f, IReadOnlyList<ModelParameter> parameters, Complex[] values, EventSample points)
+    {
+        Set(f, parameters, values);
         var result = new double[points.Count];
         f.Evaluate(points, result);
         return result;
     }
 
-    private static string Describe(AmplitudeModel model, Complex[] values, EventSample points, int i, double expected, string path, double actual)
+    private static string Describe(AmplitudeModel model, Complex[] values, EventSample points, int i, double expected,
+        IEnumerable<(string Name, double[] Values)> paths, string what)
     {
         var s = new StringBuilder();
-        s.AppendLine($"{path} gives {actual:R} where the reference evaluator gives {expected:R}");
+        s.AppendLine(what);
         s.AppendLine("at " + string.Join(", ", points.ColumnNames.Select(c => $"{c} = {points[c][i]:R}")));
-        s.Append("with " + string.Join(", ", model.Parameters.Zip(values).Select(t => $"{t.First.Name} = {t.Second}")));
+        s.AppendLine("with " + string.Join(", ", model.Parameters.Zip(values).Select(t => $"{t.First.Name} = {t.Second}")));
+        s.AppendLine($"  reference evaluator: {expected:R}");
+        foreach (var (name, v) in paths) s.AppendLine($"  {name}: {v[i]:R}");
         return s.ToString();
     }
 }

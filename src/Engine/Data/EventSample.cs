@@ -39,4 +39,13 @@ public sealed class EventSample
     /// <summary>The values of a column.</summary>
     public ReadOnlySpan<double> this[string name] => _columns.TryGetValue(name, out var c) ? c
         : throw new KeyNotFoundException($"the sample has no column '{name}' (it has {string.Join(", ", _names)})");
+
+    /// <summary>Events <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1 as a new sample (copied).</summary>
+    public EventSample Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (start + count > Count) throw new ArgumentOutOfRangeException(nameof(count), $"events {start}..{start + count - 1} of a sample of {Count}");
+        return new EventSample(_names.Select(n => new KeyValuePair<string, double[]>(n, _columns[n].AsSpan(start, count).ToArray())));
+    }
 }

@@ -9,8 +9,22 @@ using Xunit.Abstractions;
 
 namespace PartialWave.Engine.Tests.Backends;
 
-public class CpuBackendTests(ITestOutputHelper output)
+/// <summary>
+/// The agreement suite every compiled backend passes: reference models against SymPy's values under each of the
+/// backend's layouts, small expressions, bit-identical results across the backend's own variations, gradients
+/// against the reference derivative and finite differences. One subclass per backend.
+/// </summary>
+public abstract class CompiledBackendTests(ITestOutputHelper output)
 {
+    /// <summary>The backend's options for a split size and hoisting.</summary>
+    protected abstract LambdifyOptions Options(int split, bool hoisting);
+
+    /// <summary>The (split, hoisting) layouts each reference model is checked under.</summary>
+    protected abstract IEnumerable<(int Split, bool Hoisting)> Layouts { get; }
+
+    /// <summary>Two settings that must give the same bits (thread counts, device windows).</summary>
+    protected abstract (LambdifyOptions A, LambdifyOptions B, string What) SameBits { get; }
+
     /// <summary>A model with its reference points as a sample: parameters free at their defaults.</summary>
     internal sealed record ModelCase(Expr Expression, List<ParameterSpec> Parameters, List<string> Inputs, EventSample Sample, Complex[] Expected);
 
@@ -39,33 +53,25 @@ public class CpuBackendTests(ITestOutputHelper output)
         return re.Zip(im, (a, b) => new Complex(a, b)).ToArray();
     }
 
-    public static TheoryData<string, int, bool> ModelVariants()
-    {
-        var data = new TheoryData<string, int, bool>();
-        foreach (var m in new[] { "jpsi_gamma_pi0pi0", "jpsi_gamma_pi0pi0_f0f2_canonical", "lc2pkpi_default_full" })
-            foreach (var split in new[] { 7, 64, LambdifyOptions.DefaultSplitSize, 1_000_000 })
-                foreach (var hoist in new[] { true, false })
-                    data.Add(m, split, hoist);
-        return data;
-    }
-
     [SkippableTheory]
-    [MemberData(nameof(ModelVariants))]
-    public void Reference_models_agree_with_sympy_for_every_split_size_and_hoisting(string model, int split, bool hoisting)
+    [MemberData(nameof(ReferenceModelTests.BigModels), MemberType = typeof(ReferenceModelTests))]
+    public void Reference_models_agree_with_sympy_for_every_split_size_and_hoisting(string model)
     {
         // Repeat the points so that several chunks and a partial last chunk are exercised.
         var c = LoadModel(model, repeat: 30);
-        var f = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { SplitSize = split, Hoisting = hoisting }, out var stats);
-        output.WriteLine($"{model} split {split} hoisting {hoisting}: {stats}");
-        var values = Evaluate(f, c.Sample);
-        double worst = 0;
-        for (int i = 0; i < values.Length; i++)
+        foreach (var (split, hoisting) in Layouts)
         {
-            double dev = ReferencePoints.RelativeDeviation(values[i], c.Expected[i]);
-            worst = Math.Max(worst, dev);
-            Assert.True(dev <= 1e-10, $"event {i}: {values[i]} vs {c.Expected[i]} ({dev:E2})");
+            var f = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, Options(split, hoisting), out var stats);
+            var values = Evaluate(f, c.Sample);
+            double worst = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                double dev = ReferencePoints.RelativeDeviation(values[i], c.Expected[i]);
+                worst = Math.Max(worst, dev);
+                Assert.True(dev <= 1e-10, $"split {split}, hoisting {hoisting}, event {i}: {values[i]} vs {c.Expected[i]} ({dev:E2})");
+            }
+            output.WriteLine($"{model} split {split} hoisting {hoisting}: {stats.OperationsPerEvent} ops/event, {stats.Segments} segments, largest relative deviation {worst:E2}");
         }
-        output.WriteLine($"largest relative deviation {worst:E2}");
     }
 
     [SkippableTheory]
@@ -82,7 +88,7 @@ public class CpuBackendTests(ITestOutputHelper output)
         var parameters = free.Where(n => values[n].Imaginary != 0).Select(n => ParameterSpec.ComplexValued(n, values[n])).ToList();
         var sample = new EventSample(inputs.Select(n => new KeyValuePair<string, double[]>(n, Enumerable.Repeat(values[n].Real, 5).ToArray())));
         if (inputs.Count == 0) sample = new EventSample([new("_", new double[5])]);
-        var f = Lambdify.Compile(expr, inputs, parameters);
+        var f = Lambdify.Compile(expr, inputs, parameters, null, Options(LambdifyOptions.DefaultSplitSize, true));
         var v = Evaluate(f, sample);
         foreach (var x in v)
         {
@@ -92,11 +98,13 @@ public class CpuBackendTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void Results_and_sums_do_not_depend_on_the_thread_count()
+    public void Results_and_sums_are_bit_identical_across_the_backends_variations()
     {
         var c = LoadModel("jpsi_gamma_pi0pi0", repeat: 300);
-        var one = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { MaxThreads = 1 });
-        var many = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { MaxThreads = 4 });
+        var (optionsA, optionsB, what) = SameBits;
+        output.WriteLine(what);
+        var one = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, optionsA);
+        var many = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, optionsB);
         var a = Evaluate(one, c.Sample);
         var b = Evaluate(many, c.Sample);
         Assert.Equal(a, b);
@@ -111,7 +119,7 @@ public class CpuBackendTests(ITestOutputHelper output)
     public void Gradients_agree_with_the_reference_derivative_and_with_finite_differences()
     {
         var c = LoadModel("jpsi_gamma_pi0pi0");
-        var cpu = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters);
+        var cpu = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, Options(LambdifyOptions.DefaultSplitSize, true));
         var reference = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions { Backend = Backend.Reference });
         int n = c.Sample.Count, g = cpu.GradientParameters.Count;
         Assert.Equal(cpu.GradientParameters, reference.GradientParameters);
@@ -149,7 +157,18 @@ public class CpuBackendTests(ITestOutputHelper output)
     public void Symbols_without_a_role_are_named()
     {
         var e = InfixReader.Parse("a*x + b").GetValueOrThrow();
-        var ex = Assert.Throws<ArgumentException>(() => Lambdify.Compile(e, ["x"], [ParameterSpec.Real("a", 1)]));
+        var ex = Assert.Throws<ArgumentException>(() => Lambdify.Compile(e, ["x"], [ParameterSpec.Real("a", 1)], null, Options(LambdifyOptions.DefaultSplitSize, true)));
         Assert.Contains("b", ex.Message);
     }
+}
+
+public class CpuBackendTests(ITestOutputHelper output) : CompiledBackendTests(output)
+{
+    protected override LambdifyOptions Options(int split, bool hoisting) => new() { SplitSize = split, Hoisting = hoisting };
+
+    protected override IEnumerable<(int Split, bool Hoisting)> Layouts =>
+        from split in new[] { 7, 64, LambdifyOptions.DefaultSplitSize, 1_000_000 } from hoisting in new[] { true, false } select (split, hoisting);
+
+    protected override (LambdifyOptions A, LambdifyOptions B, string What) SameBits =>
+        (new LambdifyOptions { MaxThreads = 1 }, new LambdifyOptions { MaxThreads = 4 }, "one thread against four");
 }

@@ -60,7 +60,7 @@ public class PrecompiledKernelTests(ITestOutputHelper output)
     [InlineData("jpsi_gamma_pi0pi0_f0f2_canonical", LambdifyOptions.DefaultSplitSize)]
     public void Precompiled_kernels_equal_the_runtime_ones_bit_for_bit(string name, int split)
     {
-        var c = CpuBackendTests.LoadModel(name, repeat: 40);
+        var c = CompiledBackendTests.LoadModel(name, repeat: 40);
         var options = new LambdifyOptions { SplitSize = split };
         var members = CSharpKernelEmitter.EmitMembers(c.Expression, c.Inputs, c.Parameters, null, options, out var stats);
         output.WriteLine($"{name}: {stats}, {members.Length / 1024} KiB of C#");

@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using PartialWave.Engine.Tests.Generators;
+using PartialWave.Testing;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 
@@ -9,12 +9,12 @@ namespace PartialWave.Engine.Tests.Symbolic;
 public class PrinterTests
 {
     private static Assumptions AssumptionsOf(string name) =>
-        ExprGen.Symbols.FirstOrDefault(s => s.Name == name)?.Assumptions ?? Assumptions.None;
+        ExpressionGenerators.Symbols.FirstOrDefault(s => s.Name == name)?.Assumptions ?? Assumptions.None;
 
     [Fact]
     public void Infix_output_reads_back_to_the_same_expression()
     {
-        Prop.ForAll(ExprGen.Arbitrary(), e =>
+        Prop.ForAll(ExpressionGenerators.Arbitrary(), e =>
         {
             var text = InfixPrinter.Print(e);
             var back = InfixReader.Parse(text, "<printed>", AssumptionsOf);
@@ -26,7 +26,7 @@ public class PrinterTests
     [Fact]
     public void Srepr_output_reads_back_to_the_same_expression()
     {
-        Prop.ForAll(ExprGen.Arbitrary(), e =>
+        Prop.ForAll(ExpressionGenerators.Arbitrary(), e =>
         {
             var text = SreprPrinter.Print(e);
             var back = SreprReader.Parse(text);

@@ -36,6 +36,15 @@ internal sealed class GpuAccelerator
     /// </summary>
     public long DefaultBudget => IsCuda ? (long)(Accelerator.MemorySize * 0.7) : 2L << 30;
 
+    /// <summary>The process's ILGPU context (CUDA devices where present, the CPU device, ILGPU.Algorithms).</summary>
+    public static Context Context
+    {
+        get
+        {
+            lock (Gate) return s_context ??= CreateContext();
+        }
+    }
+
     /// <summary>The accelerator for <paramref name="device"/>.</summary>
     /// <exception cref="GpuUnavailableException">CUDA was required and no device or driver is there.</exception>
     public static GpuAccelerator Get(GpuDevice device)
@@ -43,7 +52,7 @@ internal sealed class GpuAccelerator
         lock (Gate)
         {
             if (s_cache.TryGetValue(device, out var hit)) return hit;
-            var context = s_context ??= CreateContext();
+            var context = Context;
             GpuAccelerator made;
             if (device == GpuDevice.CpuAccelerator) made = CpuAccelerator(context);
             else
@@ -69,6 +78,24 @@ internal sealed class GpuAccelerator
                 }
             }
             return s_cache[device] = made;
+        }
+    }
+
+    /// <summary>
+    /// Stops handing out <paramref name="broken"/> and its context after a kernel failed to compile on it: an ILGPU
+    /// compile that throws can leave the context's IR in a state where later compiles fail. Functions that hold it
+    /// keep their loaded kernels; new ones get a fresh context.
+    /// </summary>
+    public static void Forget(GpuAccelerator broken)
+    {
+        lock (Gate)
+        {
+            foreach (var key in s_cache.Where(kv => ReferenceEquals(kv.Value, broken)).Select(kv => kv.Key).ToList()) s_cache.Remove(key);
+            if (ReferenceEquals(s_context, broken.Accelerator.Context))
+            {
+                s_context = null;
+                s_cache.Clear();
+            }
         }
     }
 

@@ -55,6 +55,7 @@ internal sealed class GpuKernel : IDisposable
             catch (Exception e) when (e is InternalCompilerException or NotSupportedException or InvalidOperationException
                                           or ILGPU.Backends.InvalidCodeGenerationException or AcceleratorException)
             {
+                GpuAccelerator.Forget(device);
                 throw new GpuUnavailableException($"{what}: segment {s + 1} of {launchers.Length} does not compile for {device.Description} "
                     + $"({e.GetType().Name}: {e.Message}); run with --backend cpu", e);
             }

@@ -34,11 +34,11 @@ public static class GpuOps
     public static double Min(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a < b ? a : b;
     public static double Max(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a > b ? a : b;
 
-    /// <summary>Python's modulo (the sign of the divisor), through an exact remainder a - b·trunc(a/b) refined.</summary>
+    /// <summary>Python's modulo (the sign of the divisor), from the exact remainder a % b (C's fmod).</summary>
     public static double Mod(double a, double b)
     {
-        if (b == 0 || double.IsNaN(a) || double.IsNaN(b) || double.IsInfinity(a)) return double.NaN;
-        double m = Math.IEEERemainder(a, b);
+        if (b == 0 || double.IsNaN(a) || double.IsNaN(b)) return double.NaN;
+        double m = a % b;
         if (m != 0 && (b < 0) != (m < 0)) m += b;
         return m;
     }

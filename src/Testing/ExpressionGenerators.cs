@@ -2,11 +2,16 @@ using FsCheck;
 using FsCheck.Fluent;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Generators;
+namespace PartialWave.Testing;
 
-/// <summary>Random well-formed expressions over the whole supported function set, with Piecewise and logic.</summary>
-internal static class ExprGen
+/// <summary>
+/// Random well-formed expressions over the whole supported function set (elementary and special functions,
+/// complex parts, Piecewise with relations and logic, integers, rationals, floats, I, pi, E), for property tests of
+/// anything that compiles or transforms expressions.
+/// </summary>
+public static class ExpressionGenerators
 {
+    /// <summary>The symbols expressions are built from, one per assumption the compiler distinguishes.</summary>
     public static readonly Symbol[] Symbols =
     [
         Expr.Symbol("x"), Expr.Symbol("y", Assumptions.Real), Expr.Symbol("m", Assumptions.Nonnegative),
@@ -20,6 +25,7 @@ internal static class ExprGen
         Gen.Choose(-2000, 2000).Select(i => Expr.Float(i / 256.0)),
         Gen.Elements(Expr.I, Expr.Pi, Expr.E));
 
+    /// <summary>An expression of about <paramref name="size"/> nodes.</summary>
     public static Gen<Expr> Value(int size)
     {
         if (size <= 1) return Leaf();
@@ -42,6 +48,7 @@ internal static class ExprGen
         });
     }
 
+    /// <summary>A condition (relations combined with and, or, not) of about <paramref name="size"/> nodes.</summary>
     public static Gen<Expr> Condition(int size)
     {
         var sub = Gen.Sized(_ => Value(Math.Max(1, size / 2)));
@@ -58,5 +65,6 @@ internal static class ExprGen
         });
     }
 
+    /// <summary>Expressions growing with FsCheck's size up to <paramref name="maxSize"/> nodes.</summary>
     public static Arbitrary<Expr> Arbitrary(int maxSize = 24) => Gen.Sized(s => Value(Math.Min(s, maxSize))).ToArbitrary();
 }

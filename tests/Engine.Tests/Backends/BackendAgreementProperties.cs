@@ -4,18 +4,18 @@ using FsCheck.Fluent;
 using PartialWave.Backends.Reference;
 using PartialWave.Compilation;
 using PartialWave.Data;
-using PartialWave.Engine.Tests.Generators;
+using PartialWave.Testing;
 using PartialWave.Symbolic;
 
 namespace PartialWave.Engine.Tests.Backends;
 
 /// <summary>
 /// Random expressions over the whole function set, random inputs that respect the symbols' assumptions: the CPU
-/// backend (several split sizes, hoisting on and off) agrees with the reference evaluator.
+/// and GPU backends (several split sizes, hoisting on and off) agree with the reference evaluator.
 /// </summary>
-public class CpuAgreementProperties
+public class BackendAgreementProperties
 {
-    private static readonly string[] Names = ExprGen.Symbols.Select(s => s.Name).ToArray();
+    private static readonly string[] Names = ExpressionGenerators.Symbols.Select(s => s.Name).ToArray();
 
     private static Gen<double> ValueFor(Symbol s)
     {
@@ -28,7 +28,7 @@ public class CpuAgreementProperties
     }
 
     private static Gen<double[]> Point() =>
-        ExprGen.Symbols.Select(ValueFor).Aggregate(Gen.Constant(Array.Empty<double>()),
+        ExpressionGenerators.Symbols.Select(ValueFor).Aggregate(Gen.Constant(Array.Empty<double>()),
             (acc, g) => Gen.Zip(acc, g).Select(t => t.Item1.Append(t.Item2).ToArray()));
 
     private static Complex Reference(Expr e, double[] point) =>
@@ -43,7 +43,7 @@ public class CpuAgreementProperties
         foreach (var f in new[] { 1 + 1e-9, 1 - 1e-9 })
         {
             // integer symbols stay integers (their assumptions are part of the model)
-            var moved = Reference(e, point.Select((x, i) => (ExprGen.Symbols[i].Assumptions & Assumptions.Integer) != 0 ? x : x * f).ToArray());
+            var moved = Reference(e, point.Select((x, i) => (ExpressionGenerators.Symbols[i].Assumptions & Assumptions.Integer) != 0 ? x : x * f).ToArray());
             double d = Complex.Abs(moved - value) / 1e-9;
             if (!double.IsNaN(d)) worst = Math.Max(worst, d);
         }
@@ -92,9 +92,17 @@ public class CpuAgreementProperties
     private const ulong Seed = 20261123;
 
     [Fact]
-    public void Cpu_backend_agrees_with_the_reference_evaluator()
+    public void Cpu_backend_agrees_with_the_reference_evaluator() =>
+        AgreesWithTheReference((split, hoisting) => new LambdifyOptions { SplitSize = split, Hoisting = hoisting }, "cpu", 300);
+
+    // Fewer cases: each one compiles two kernels with Roslyn and ILGPU (about 0.1 s).
+    [Fact]
+    public void Gpu_backend_agrees_with_the_reference_evaluator() =>
+        AgreesWithTheReference((split, hoisting) => GpuBackendTests.Gpu(split, hoisting), "gpu", 60);
+
+    private static void AgreesWithTheReference(Func<int, bool, LambdifyOptions> options, string backend, int tests)
     {
-        var cases = Gen.Zip(ExprGen.Arbitrary(16).Generator, Gen.ArrayOf(Point(), 8).Where(p => p.Length > 0));
+        var cases = Gen.Zip(ExpressionGenerators.Arbitrary(16).Generator, Gen.ArrayOf(Point(), 8).Where(p => p.Length > 0));
         Prop.ForAll(cases.ToArbitrary(), t =>
         {
             var (e, points) = t;
@@ -103,7 +111,7 @@ public class CpuAgreementProperties
             foreach (var (split, hoisting) in new[] { (3, true), (1000, false) })
             {
                 IParametrizedFunction f;
-                try { f = Lambdify.Compile(e, inputs, [], null, new LambdifyOptions { SplitSize = split, Hoisting = hoisting }); }
+                try { f = Lambdify.Compile(e, inputs, [], null, options(split, hoisting)); }
                 catch (UnsupportedExpressionException) { return true.ToProperty(); } // gamma of a complex argument: documented
                 var re = new double[points.Length];
                 var im = new double[points.Length];
@@ -116,11 +124,11 @@ public class CpuAgreementProperties
                     // Not equal to 1e-12: acceptable only where the expression itself is that sensitive.
                     var s = Sensitivity(e, points[i], reference);
                     if (!Agree(cpu, reference, s))
-                        return false.Label($"{InfixPrinter.Print(e)} at ({string.Join(", ", points[i])}), split {split}, hoisting {hoisting}: cpu {cpu}, reference {reference}");
+                        return false.Label($"{InfixPrinter.Print(e)} at ({string.Join(", ", points[i])}), split {split}, hoisting {hoisting}: {backend} {cpu}, reference {reference}");
                 }
             }
             return true.ToProperty();
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithReplay(
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(tests).WithReplay(
             Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(Seed), Microsoft.FSharp.Core.FSharpOption<int>.None))));
     }
 }
