@@ -23,7 +23,7 @@ internal static class BenchCommand
         var reference = new Option<FileInfo>("--reference") { Description = "Reference file: its points are the events, its parameter_defaults the parameters.", Required = true };
         var events = new Option<int>("--events") { Description = "Events per evaluation.", DefaultValueFactory = _ => 1_000_000 };
         var free = new Option<string>("--free") { Description = "Comma-separated parameters left free (not folded into the kernel), or 'all'.", DefaultValueFactory = _ => "all" };
-        var backend = new Option<Backend>("--backend") { Description = "reference or cpu.", DefaultValueFactory = _ => Backend.Cpu };
+        var backend = new BackendChoice("cpu (default), gpu (see --device) or reference.");
         var hoisting = new Option<bool>("--hoisting") { Description = "Cache parameter-independent terms per sample (true by default).", DefaultValueFactory = _ => true };
         var split = new Option<int>("--split") { Description = "Operations per generated method.", DefaultValueFactory = _ => LambdifyOptions.DefaultSplitSize };
         var repeats = new Option<int>("--repeats") { Description = "Timed evaluations (the median is reported).", DefaultValueFactory = _ => 7 };
@@ -31,9 +31,9 @@ internal static class BenchCommand
         var cmd = new Command("bench",
             "Measure parse, compile and evaluation speed of a model on its reference points repeated to N events, parameters changed between calls as in a fit.\n\n" +
             "Example:\n  pwa bench lc2pkpi_default_full.srepr --reference lc2pkpi_default_full.json --events 1000000 --json")
-        { model, reference, events, free, backend, split, hoisting, repeats, json };
+        { model, reference, events, free, backend.Backend, backend.Device, split, hoisting, repeats, json };
         cmd.SetAction(r => Run(io, r.GetValue(model)!.FullName, r.GetValue(reference)!.FullName, r.GetValue(events), r.GetValue(free)!,
-            r.GetValue(backend), r.GetValue(split), r.GetValue(hoisting), r.GetValue(repeats), r.GetValue(json)));
+            backend.Get(r), r.GetValue(split), r.GetValue(hoisting), r.GetValue(repeats), r.GetValue(json)));
         return cmd;
     }
 
@@ -43,8 +43,9 @@ internal static class BenchCommand
         return xs[xs.Count / 2];
     }
 
-    private static int Run(CommandIo io, string modelPath, string referencePath, int n, string freeList, Backend backend, int split, bool hoisting, int repeats, bool json)
+    private static int Run(CommandIo io, string modelPath, string referencePath, int n, string freeList, (Backend Backend, GpuDevice Device) choice, int split, bool hoisting, int repeats, bool json)
     {
+        var backend = choice.Backend;
         if (n < 1) return io.Fail("pwa bench", "--events must be at least 1");
         if (repeats < 1) return io.Fail("pwa bench", "--repeats must be at least 1");
         var sw = Stopwatch.StartNew();
@@ -79,7 +80,8 @@ internal static class BenchCommand
         var sample = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
         var warm = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Take(Math.Min(n, 256)).Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
 
-        var options = new LambdifyOptions { Backend = backend, SplitSize = split, Hoisting = hoisting };
+        if (!BackendChoice.TryOpen(io, "pwa bench", backend, choice.Device, out var exit)) return exit;
+        var options = new LambdifyOptions { Backend = backend, Device = choice.Device, SplitSize = split, Hoisting = hoisting };
         sw.Restart();
         var f = Lambdify.Compile(expr, inputs, parameters, fixedValues, options, out var stats);
         var re = new double[n]; var im = new double[n];
@@ -109,7 +111,7 @@ internal static class BenchCommand
         double valueSeconds = Median(times);
 
         double? gradientSeconds = null, logSeconds = null;
-        if (f.IsGradientSupported && backend == Backend.Cpu)
+        if (f.IsGradientSupported && backend != Backend.Reference)
         {
             f.SumLog(sample, default, withGradient: true);
             f.SumLog(sample);
@@ -133,6 +135,7 @@ internal static class BenchCommand
         {
             ["model"] = Path.GetFileName(modelPath),
             ["backend"] = backend.ToString().ToLowerInvariant(),
+            ["device"] = backend == Backend.Gpu ? GpuDevices.Describe(choice.Device) : null,
             ["events"] = n,
             ["free_parameters"] = parameters.Count,
             ["parse_seconds"] = parseSeconds,

@@ -18,18 +18,18 @@ internal static class EvalCommand
         var data = new Option<FileInfo>("--data") { Description = "Events: CSV with a header of symbol names (RFC 4180 quoting), one event a row.", Required = true };
         var parameters = new Option<FileInfo?>("--params") { Description = "JSON object mapping parameter names to numbers or [re, im]." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the values here (CSV with columns re,im) instead of standard output." };
-        var backend = new Option<Backend>("--backend") { Description = "cpu (compiled SIMD kernels, default) or reference (the exact scalar evaluator).", DefaultValueFactory = _ => Backend.Cpu };
+        var backend = new BackendChoice("cpu (compiled SIMD kernels, default), gpu (ILGPU kernels, see --device) or reference (the exact scalar evaluator).");
         var split = new Option<int>("--split") { Description = "Operations per generated method (cpu backend).", DefaultValueFactory = _ => LambdifyOptions.DefaultSplitSize };
         var cmd = new Command("eval",
             "Evaluate a model on every event of a CSV file. Symbols take their values from the data columns or from --params; " +
             "every free symbol needs one. Output: CSV with columns re,im, 17 significant digits.\n\n" +
             "Example:\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv")
-        { model, data, parameters, output, backend, split };
+        { model, data, parameters, output, backend.Backend, backend.Device, split };
         cmd.SetAction(r =>
         {
             if (r.GetValue(split) < 1) return io.Fail("pwa eval", "--split must be at least 1");
             return Run(io, r.GetValue(model)!.FullName, r.GetValue(data)!.FullName, r.GetValue(parameters)?.FullName, r.GetValue(output)?.FullName,
-                r.GetValue(backend), r.GetValue(split));
+                backend.Get(r), r.GetValue(split));
         });
         return cmd;
     }
@@ -76,8 +76,9 @@ internal static class EvalCommand
             if (modelSymbols.Contains(name)) parameters.TryAdd(name, value);
     }
 
-    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, Backend backend, int split)
+    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, (Backend Backend, GpuDevice Device) choice, int split)
     {
+        var backend = choice.Backend;
         var parsed = ModelFile.Load(modelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
         var evaluator = new ReferenceEvaluator(parsed.Value!);
@@ -108,11 +109,12 @@ internal static class EvalCommand
         if (unused.Count > 0) io.Err.WriteLine($"{dataPath}: note: column(s) not used by the model: {string.Join(", ", unused)}");
 
         var inputs = evaluator.SymbolNames.Where(sample.Contains).ToList();
+        if (!BackendChoice.TryOpen(io, "pwa eval", backend, choice.Device, out exit)) return exit;
         IParametrizedFunction function;
         try
         {
             function = Lambdify.Compile(parsed.Value!, inputs, [], parameters.Where(p => modelSymbols.Contains(p.Key)).ToDictionary(),
-                new LambdifyOptions { Backend = backend, SplitSize = split });
+                new LambdifyOptions { Backend = backend, Device = choice.Device, SplitSize = split });
         }
         catch (UnsupportedExpressionException ex)
         {

@@ -25,7 +25,7 @@ internal static partial class FitCommand
     /// <summary>Everything a run needs, as given on the command line.</summary>
     private sealed record Request(
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
-        bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, Backend Backend, bool Quiet);
+        bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, Backend Backend, GpuDevice Device, bool Quiet);
 
     public static Command Create(CommandIo io)
     {
@@ -39,7 +39,7 @@ internal static partial class FitCommand
         var strategy = new Option<int?>("--strategy") { Description = "Minuit strategy 0, 1 or 2 (overrides the fit definition; default 1)." };
         var tolerance = new Option<double?>("--tolerance") { Description = "Minuit tolerance: MIGRAD stops at EDM < 0.002 * tolerance * errordef (overrides the fit definition; default 0.1)." };
         var numerical = new Option<bool>("--numerical-gradient") { Description = "Let MIGRAD differentiate numerically, as iminuit does, instead of using the analytic gradient." };
-        var backend = new Option<Backend>("--backend") { Description = "cpu (compiled SIMD kernels, default) or reference (the exact scalar evaluator, slow).", DefaultValueFactory = _ => Backend.Cpu };
+        var backend = new BackendChoice("cpu (compiled SIMD kernels, default), gpu (ILGPU kernels, see --device; data stay on the device between steps) or reference (the exact scalar evaluator, slow).");
         var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
         var cmd = new Command("fit",
             "Fit a model to data by unbinned maximum likelihood, normalised on a phase-space sample: " +
@@ -47,11 +47,11 @@ internal static partial class FitCommand
             "the Minuit table. Exit code 0 for a valid minimum, 1 for an invalid one or a likelihood that is not finite, 2 for bad input.\n\n" +
             "Example:\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n" +
             "  pwa fit model.srepr --fit fit.json --minos all")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, backend, quiet };
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, backend.Backend, backend.Device, quiet };
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
-            r.GetValue(numerical), r.GetValue(backend), r.GetValue(quiet))));
+            r.GetValue(numerical), backend.Get(r).Backend, backend.Get(r).Device, r.GetValue(quiet))));
         return cmd;
     }
 
@@ -83,13 +83,14 @@ internal static partial class FitCommand
         var phsp = phspRead.Value!;
         if (!CheckSymbols(io, q, expr, definition, fitText, data, dataPath, phsp, phspPath, out exit)) return exit;
         double readSeconds = read.Elapsed.TotalSeconds;
+        if (!BackendChoice.TryOpen(io, Name, q.Backend, q.Device, out exit)) return exit;
 
         UnbinnedFit fit;
         try
         {
-            fit = UnbinnedFit.Create(expr, definition, data, phsp, new LambdifyOptions { Backend = q.Backend });
+            fit = UnbinnedFit.Create(expr, definition, data, phsp, new LambdifyOptions { Backend = q.Backend, Device = q.Device });
         }
-        catch (UnsupportedExpressionException ex) { return io.Fail(q.ModelPath, $"the cpu backend cannot compile the model: {ex.Message}"); }
+        catch (UnsupportedExpressionException ex) { return io.Fail(q.ModelPath, $"the {q.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
         catch (ArgumentException ex) when (ex.Message.Contains("real-valued", StringComparison.Ordinal))
         {
             return io.Fail(q.ModelPath, q.Backend == Backend.Reference

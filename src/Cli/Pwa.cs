@@ -42,6 +42,20 @@ internal static class Pwa
             stderr.WriteLine("Run 'pwa --help' (or 'pwa COMMAND --help') for usage.");
             return (int)ExitCode.BadInput;
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (GpuUnavailableException ex)
+        {
+            // A kernel that does not compile for the device, or device memory running out, after the command started.
+            stderr.WriteLine($"pwa: error: {ex.Message}");
+            return (int)ExitCode.BadInput;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"pwa: unexpected error (a bug; please report it): {ex}");
+            return 1;
+        }
     }
 }

@@ -80,13 +80,14 @@ internal static class SimulateCommand
         var (decay, events, seed, output, quiet) = Common();
         var model = new Argument<FileInfo>("MODEL") { Description = "Intensity model (.srepr, .expr or .amp; an .amp model supplies its parameter defaults): real and not negative. Its kinematic symbols use AmpForm's names (m_12, theta_0, phi_0, theta_1^12, ...)." };
         var parameters = new Option<FileInfo?>("--params") { Description = "JSON object: parameter name -> number or [re, im]. Masses m_0, m_1, ... of the final state default to the --decay masses." };
+        var backend = new BackendChoice("cpu (SIMD kernels, a worker per core, default) or gpu (ILGPU kernels on large batches, see --device); the events are the same either way up to the last bits of the intensity.");
         var cmd = new Command("simulate",
             "Draw events from a model by accept-reject over flat phase space (one global maximum, checked: an event above it restarts " +
             "the run with a larger one) and write the kinematic variables the model reads.\n\n" +
             "Example:\n  pwa simulate jpsi.srepr --decay \"3.0969 -> 0 0.1349768 0.1349768\" --events 10000 --params params.json --out data.csv")
-        { model, decay, events, seed, output, parameters, quiet };
+        { model, decay, events, seed, output, parameters, backend.Backend, backend.Device, quiet };
         cmd.SetAction(r => RunSimulate(io, r.GetValue(model)!.FullName, r.GetValue(decay)!, r.GetValue(events), r.GetValue(seed),
-            r.GetValue(output)!.FullName, r.GetValue(parameters)?.FullName, r.GetValue(quiet)));
+            r.GetValue(output)!.FullName, r.GetValue(parameters)?.FullName, backend.Get(r), r.GetValue(quiet)));
         return cmd;
     }
 
@@ -141,7 +142,8 @@ internal static class SimulateCommand
         return 0;
     }
 
-    private static int RunSimulate(CommandIo io, string modelPath, string decayText, int events, ulong seed, string outPath, string? paramsPath, bool quiet)
+    private static int RunSimulate(CommandIo io, string modelPath, string decayText, int events, ulong seed, string outPath, string? paramsPath,
+        (Backend Backend, GpuDevice Device) choice, bool quiet)
     {
         const string name = "pwa simulate";
         if (!CheckCommon(io, name, decayText, events, outPath, out var decay, out var exit)) return exit;
@@ -169,11 +171,16 @@ internal static class SimulateCommand
             return io.Fail(paramsPath ?? modelPath, $"no value for the model's symbol(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: " +
                 "give them in --params (kinematic symbols must use AmpForm's names, e.g. m_12, theta_0, phi_0)");
 
-        // One single-threaded copy per core; each candidate is evaluated once, so nothing is hoisted.
-        IParametrizedFunction Compile() => Lambdify.Compile(model, kinematic, [], parameters, new LambdifyOptions { Hoisting = false, MaxThreads = 1 });
+        // CPU: one single-threaded copy per core. GPU: one function and large batches, whose candidates are generated on
+        // all cores. Each candidate is evaluated once, so nothing is hoisted.
+        bool gpu = choice.Backend == Backend.Gpu;
+        if (choice.Backend == Backend.Reference) return io.Fail(name, "--backend reference is too slow to simulate with: use cpu or gpu");
+        if (!BackendChoice.TryOpen(io, name, choice.Backend, choice.Device, out exit)) return exit;
+        var options = new LambdifyOptions { Backend = choice.Backend, Device = choice.Device, Hoisting = false, MaxThreads = gpu ? Environment.ProcessorCount : 1 };
+        IParametrizedFunction Compile() => Lambdify.Compile(model, kinematic, [], parameters, options);
         IParametrizedFunction f;
         try { f = Compile(); }
-        catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the cpu backend cannot compile the model: {ex.Message}"); }
+        catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the {choice.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
         if (f.IsComplexValued) return io.Fail(modelPath, "the model is complex-valued: accept-reject needs a real intensity (an |amplitude|² sum)");
         bool first = true;
 
@@ -181,8 +188,8 @@ internal static class SimulateCommand
         var acceptance = new RandomStream(seed, AcceptanceStream);
         CandidateBatch batch = (firstEvent, count) =>
         {
-            var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, count, candidates, firstEvent, maxDegreeOfParallelism: 1);
-            return KinematicVariables.Compute(kinematic, momenta, maxDegreeOfParallelism: 1);
+            var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, count, candidates, firstEvent, maxDegreeOfParallelism: gpu ? -1 : 1);
+            return KinematicVariables.Compute(kinematic, momenta, maxDegreeOfParallelism: gpu ? -1 : 1);
         };
         // 32-bit acceptance numbers: u · max < I needs no finer resolution, and they cost half as much.
         UniformFill uniforms = (first, destination) => acceptance.FillUniform32(first, destination);
@@ -194,9 +201,9 @@ internal static class SimulateCommand
             first = false;
             return f;
         }
-        var sim = new AcceptReject(Next, batch, uniforms)
+        var sim = new AcceptReject(Next, batch, uniforms, workers: gpu ? 1 : 0)
         {
-            BatchSize = 1 << 14,
+            BatchSize = gpu ? 1 << 20 : 1 << 14,
             Progress = p => live.Show($"simulate  {p.Accepted:N0}/{events:N0} kept of {p.Generated:N0} drawn  {p.EventsPerSecond / 1e6:F1} M/s"),
         };
         SimulationResult result;
