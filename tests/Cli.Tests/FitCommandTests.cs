@@ -271,7 +271,7 @@ public class FitCommandTests
     [Theory]
     [InlineData("--strategy", "3")]
     [InlineData("--tolerance", "0")]
-    [InlineData("--backend", "gpu")]
+    [InlineData("--backend", "tpu")]
     public void BadOptionValues_AreUsageErrors(string option, string value)
     {
         using var fit = new SlopeFit();

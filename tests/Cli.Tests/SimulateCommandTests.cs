@@ -74,6 +74,11 @@ public class SimulateCommandTests
         var again = dir.PathOf("again.npz");
         CliTest.Run("simulate", model, "--decay", Decay, "--events", "20000", "--seed", "2", "--out", again).AssertExit(0);
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
+        // the GPU backend (one function, large batches) keeps the same events: same candidates, same acceptance numbers
+        var gpu = dir.PathOf("gpu.npz");
+        var g = CliTest.Run("simulate", model, "--decay", Decay, "--events", "20000", "--seed", "2", "--out", gpu, "--backend", "gpu", "--device", "cpu-accelerator").AssertExit(0);
+        Assert.Contains("gpu backend on", g.Stderr);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(gpu));
     }
 
     [Fact]

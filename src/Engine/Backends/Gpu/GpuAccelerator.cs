@@ -23,7 +23,7 @@ internal sealed class GpuAccelerator
         IsCuda = isCuda;
         Description = isCuda
             ? $"CUDA: {accelerator.Name} ({accelerator.MemorySize / (1024.0 * 1024 * 1024):F1} GiB, {accelerator.NumMultiprocessors} multiprocessors)"
-            : $"ILGPU CPU accelerator ({accelerator.NumMultiprocessors} threads; no CUDA device used)";
+            : $"ILGPU CPU accelerator ({accelerator.MaxNumThreads} threads; no CUDA device used)";
     }
 
     public Accelerator Accelerator { get; }
