@@ -52,36 +52,59 @@ public sealed record AgreementReport(IReadOnlyList<string> Evaluations, int Draw
 public static class ModelAgreement
 {
     /// <param name="modelFile">The model file the class was generated from (<c>.amp</c>).</param>
-    /// <param name="precompiled">Creates the precompiled function (the model class's <c>CreateFunction</c>).</param>
+    /// <param name="precompiled">Creates the precompiled function (the model class's <c>CreateFunction</c>), CPU only.</param>
     /// <param name="parentMass">Mass of the decaying particle.</param>
     /// <param name="masses">Final-state masses in the model's numbering (0, 1, 2, ...).</param>
     /// <param name="options">Tolerance, sizes, seed.</param>
     /// <exception cref="Exception">The paths disagree (FsCheck's failure, with the values).</exception>
     public static AgreementReport Check(string modelFile, Func<IParametrizedFunction> precompiled, double parentMass, IReadOnlyList<double> masses,
-        AgreementOptions? options = null)
+        AgreementOptions? options = null) =>
+        Check(modelFile, _ => precompiled(), parentMass, masses, options ?? new AgreementOptions(), gpuPrecompiled: false);
+
+    /// <param name="modelFile">The model file the class was generated from (<c>.amp</c>).</param>
+    /// <param name="precompiled">
+    /// The model class's <c>CreateFunction</c>: its CPU kernels are checked, and its GPU kernels too when
+    /// <see cref="AgreementOptions.Gpu"/> is set.
+    /// </param>
+    /// <param name="parentMass">Mass of the decaying particle.</param>
+    /// <param name="masses">Final-state masses in the model's numbering (0, 1, 2, ...).</param>
+    /// <param name="options">Tolerance, sizes, seed.</param>
+    /// <exception cref="Exception">The paths disagree (FsCheck's failure, with the values).</exception>
+    public static AgreementReport Check(string modelFile, Func<LambdifyOptions?, IParametrizedFunction> precompiled, double parentMass, IReadOnlyList<double> masses,
+        AgreementOptions? options = null) =>
+        Check(modelFile, precompiled, parentMass, masses, options ?? new AgreementOptions(), gpuPrecompiled: true);
+
+    private static AgreementReport Check(string modelFile, Func<LambdifyOptions, IParametrizedFunction> precompiled, double parentMass, IReadOnlyList<double> masses,
+        AgreementOptions options, bool gpuPrecompiled)
     {
-        options ??= new AgreementOptions();
         var model = AmpReader.Parse(File.ReadAllText(modelFile), modelFile).GetValueOrThrow();
         var points = ModelGenerators.PhaseSpacePoints(parentMass, masses, model.Variables, options.Points, options.Seed);
-        return Check(model, points, precompiled, options);
+        return Check(model, points, precompiled, options, gpuPrecompiled);
     }
 
     /// <summary>Checks <paramref name="model"/> at <paramref name="points"/> (any sample holding its variables).</summary>
     /// <param name="model">The model.</param>
     /// <param name="points">Where to evaluate.</param>
-    /// <param name="precompiled">Creates the precompiled function, when there is one.</param>
+    /// <param name="precompiled">Creates the precompiled function (CPU), when there is one.</param>
     /// <param name="options">Tolerance, sizes, seed.</param>
     /// <exception cref="Exception">The paths disagree (FsCheck's failure, with the values).</exception>
-    public static AgreementReport Check(AmplitudeModel model, EventSample points, Func<IParametrizedFunction>? precompiled = null, AgreementOptions? options = null)
+    public static AgreementReport Check(AmplitudeModel model, EventSample points, Func<IParametrizedFunction>? precompiled = null, AgreementOptions? options = null) =>
+        Check(model, points, precompiled is null ? null : _ => precompiled(), options ?? new AgreementOptions(), gpuPrecompiled: false);
+
+    private static AgreementReport Check(AmplitudeModel model, EventSample points, Func<LambdifyOptions, IParametrizedFunction>? precompiled,
+        AgreementOptions options, bool gpuPrecompiled)
     {
-        options ??= new AgreementOptions();
         var paths = new List<(string Name, IParametrizedFunction Function)>();
-        if (precompiled is not null) paths.Add(("precompiled", precompiled()));
+        if (precompiled is not null) paths.Add(("precompiled", precompiled(new LambdifyOptions())));
         foreach (var split in options.SplitSizes)
             foreach (var hoisting in new[] { true, false })
                 paths.Add(($"cpu split {split}{(hoisting ? "" : " no hoisting")}", model.Compile(new LambdifyOptions { SplitSize = split, Hoisting = hoisting })));
         if (options.Gpu is { } device)
-            paths.Add(($"gpu ({GpuDevices.Describe(device)})", model.Compile(new LambdifyOptions { Backend = Backend.Gpu, Device = device })));
+        {
+            var gpu = new LambdifyOptions { Backend = Backend.Gpu, Device = device };
+            paths.Add(($"gpu ({GpuDevices.Describe(device)})", model.Compile(gpu)));
+            if (precompiled is not null && gpuPrecompiled) paths.Add(("precompiled gpu", precompiled(gpu)));
+        }
         var reference = model.Compile(new LambdifyOptions { Backend = Backend.Reference });
         var worstByPath = paths.ToDictionary(p => p.Name, _ => 0.0);
         double worstGradient = double.NaN;

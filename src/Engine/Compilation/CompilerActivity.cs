@@ -11,7 +11,7 @@ internal static class CompilerActivity
 
     /// <summary>Expressions lowered to kernel IR on this thread.</summary>
     public static long Lowerings => _lowerings;
-    /// <summary>Methods generated at run time (DynamicMethods) on this thread.</summary>
+    /// <summary>Methods generated at run time (DynamicMethods, or GPU kernel classes compiled with Roslyn) on this thread.</summary>
     public static long EmittedMethods => _emittedMethods;
 
     internal static void Lowered() => _lowerings++;

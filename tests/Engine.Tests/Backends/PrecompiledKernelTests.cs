@@ -23,6 +23,7 @@ public class PrecompiledKernelTests(ITestOutputHelper output)
         var source = $"namespace Generated;\npublic static unsafe partial class {className}\n{{\n{members}\n}}\n";
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Append(typeof(Lambdify).Assembly.Location)
+            .Append(typeof(ILGPU.Index1D).Assembly.Location)
             .Select(p => MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create("Generated" + Guid.NewGuid().ToString("N"),
             [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))], references,
@@ -98,6 +99,22 @@ public class PrecompiledKernelTests(ITestOutputHelper output)
         pre.SetParameter(p.Name, p.Value * 1.1);
         runtime.SetParameter(p.Name, p.Value * 1.1);
         AssertBits(Values(runtime, c.Sample).Re, Values(pre, c.Sample).Re, "value after a parameter change");
+
+        // The GPU methods of the same class run on the GPU backend with nothing compiled at run time, and compute
+        // what the GPU backend's runtime kernels compute on the same device.
+        var gpuOptions = GpuBackendTests.Gpu(split);
+        lowerings = CompilerActivity.Lowerings;
+        emitted = CompilerActivity.EmittedMethods;
+        var preGpu = CreateFunction(model, gpuOptions);
+        var (reG, _) = Values(preGpu, c.Sample);
+        var sumG = preGpu.SumLog(c.Sample, withGradient: true);
+        Assert.Equal(lowerings, CompilerActivity.Lowerings);
+        Assert.Equal(emitted, CompilerActivity.EmittedMethods);
+        var runtimeGpu = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, gpuOptions);
+        AssertBits(Values(runtimeGpu, c.Sample).Re, reG, "gpu value");
+        var sumGR = runtimeGpu.SumLog(c.Sample, withGradient: true);
+        AssertBits([sumGR.Value, .. sumGR.Gradient!], [sumG.Value, .. sumG.Gradient!], "gpu SumLog");
+        Assert.Equal(withGradientR.Value, sumG.Value, 1e-12 * Math.Abs(sumG.Value));
     }
 
     [Fact]

@@ -51,9 +51,12 @@ public static class CSharpKernelEmitter
         text.AppendLine("    {");
         foreach (var (k, (role, layout)) in kernels.Index())
             text.AppendLine($"        new global::PartialWave.Backends.Cpu.SegmentKernel[] {{ {string.Join(", ", Enumerable.Range(0, layout.Segments.Count).Select(s => MethodName(k, s)))} }}, // {role}");
+        text.AppendLine("    }, new global::System.Type[]");
+        text.AppendLine("    {");
+        foreach (var (k, (role, _)) in kernels.Index()) text.AppendLine($"        typeof({GpuClassName(k)}), // {role}");
         text.AppendLine("    });");
         text.AppendLine();
-        text.AppendLine("    /// <summary>A function evaluating the model with the precompiled kernels (CPU, SIMD, all cores).</summary>");
+        text.AppendLine("    /// <summary>A function evaluating the model with the precompiled kernels (CPU: SIMD on all cores, by default; GPU with options.Backend = Gpu).</summary>");
         text.AppendLine("    public static global::PartialWave.IParametrizedFunction CreateFunction(global::PartialWave.LambdifyOptions? options = null) => Kernels.CreateFunction(options);");
         text.AppendLine();
         // Long literals are split so that no line of the generated file is unreasonably long for an editor.
@@ -71,11 +74,19 @@ public static class CSharpKernelEmitter
                 Render(text, layout.Program(s), MethodName(k, s), $"{role}, segment {s + 1} of {layout.Segments.Count}");
             }
         }
+        // The same segments for the GPU backend: one class per kernel, one method per segment, one event per thread.
+        foreach (var (k, (role, layout)) in kernels.Index())
+        {
+            text.AppendLine();
+            text.AppendLine($"    // {role}: GPU kernels (ILGPU)");
+            text.Append(Gpu.GpuKernel.Source(layout, GpuClassName(k), "    "));
+        }
         statistics = new EmitStatistics(kernels.Count, methods, operations, sw.Elapsed.TotalSeconds);
         return text.ToString();
     }
 
     private static string MethodName(int kernel, int segment) => $"K{kernel}S{segment}";
+    private static string GpuClassName(int kernel) => $"GpuK{kernel}";
 
     /// <summary>Renders one segment as a static method (see <see cref="SegmentProgram"/> for its shape).</summary>
     internal static void Render(StringBuilder w, SegmentProgram program, string name, string comment) =>

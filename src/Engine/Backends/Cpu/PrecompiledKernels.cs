@@ -15,13 +15,15 @@ namespace PartialWave.Backends.Cpu;
 public sealed class PrecompiledKernels
 {
     private const int FormatVersion = 1;
-    private readonly Dictionary<KernelRole, (KernelLayout Layout, SegmentKernel[] Code)> _kernels = [];
+    private readonly Dictionary<KernelRole, (KernelLayout Layout, SegmentKernel[] Code, Type? Gpu)> _kernels = [];
 
     /// <param name="data">The kernel data the C# emitter wrote (base64 of the compressed layouts).</param>
     /// <param name="code">Per kernel in the data's order, its segment methods in order.</param>
+    /// <param name="gpu">Per kernel in the data's order, the class holding its GPU segment methods (null: GPU kernels are compiled at run time).</param>
     /// <exception cref="InvalidDataException">The data is damaged, from another format version, or does not match the code.</exception>
-    public PrecompiledKernels(string data, SegmentKernel[][] code)
+    public PrecompiledKernels(string data, SegmentKernel[][] code, Type[]? gpu = null)
     {
+        if (gpu is not null && gpu.Length != code.Length) throw new InvalidDataException($"GPU code for {gpu.Length} kernels but CPU code for {code.Length}");
         using var stream = new BrotliStream(new MemoryStream(Convert.FromBase64String(data)), CompressionMode.Decompress);
         using var r = new BinaryReader(stream);
         if (r.ReadInt32() != FormatVersion) throw new InvalidDataException("precompiled kernels of another format version: rebuild the project");
@@ -46,7 +48,7 @@ public sealed class PrecompiledKernels
             var layout = KernelLayout.FromParts(prelude, ir, original, split, reduce);
             if (layout.Segments.Count != code[k].Length)
                 throw new InvalidDataException($"kernel {role} has {layout.Segments.Count} segments but {code[k].Length} methods");
-            _kernels[role] = (layout, code[k]);
+            _kernels[role] = (layout, code[k], gpu?[k]);
         }
         if (!_kernels.ContainsKey(KernelRole.Main)) throw new InvalidDataException("precompiled kernels without a main kernel");
     }
@@ -58,18 +60,30 @@ public sealed class PrecompiledKernels
     public IReadOnlyList<ParameterSpec> Parameters { get; }
 
     /// <summary>
-    /// A function on the CPU backend running these kernels. The split size and hoisting were fixed at build time;
-    /// <see cref="LambdifyOptions.MaxThreads"/> applies.
+    /// A function running these kernels on the CPU backend, or on the GPU backend (<see cref="LambdifyOptions.Backend"/>
+    /// = <see cref="Backend.Gpu"/>: the GPU methods generated at build time, loaded for the chosen device). The split
+    /// size and hoisting were fixed at build time; the threads, device and memory limit apply.
     /// </summary>
+    /// <exception cref="GpuUnavailableException">The GPU backend was asked for and cannot run here.</exception>
     public IParametrizedFunction CreateFunction(LambdifyOptions? options = null)
     {
         options ??= new LambdifyOptions();
-        if (options.Backend != Backend.Cpu) throw new NotSupportedException($"precompiled kernels run on the CPU backend, not {options.Backend}");
-        return new CpuFunction(role => _kernels.TryGetValue(role, out var k) ? new CompiledKernel(k.Layout, k.Code) : null,
-            Inputs, Parameters, options);
+        return options.Backend switch
+        {
+            Backend.Cpu => new CpuFunction(role => _kernels.TryGetValue(role, out var k) ? new CompiledKernel(k.Layout, k.Code) : null,
+                Inputs, Parameters, options),
+            Backend.Gpu => new Gpu.GpuFunction((role, device) => _kernels.TryGetValue(role, out var k)
+                    ? k.Gpu is { } type ? Gpu.GpuKernel.Load(k.Layout, device, type, $"the precompiled {role} kernel") : Gpu.GpuKernel.Compile(k.Layout, device, $"the {role} kernel")
+                    : null,
+                Inputs, Parameters, options),
+            _ => throw new NotSupportedException($"precompiled kernels run on the CPU or GPU backend, not {options.Backend}"),
+        };
     }
 
-    /// <summary>Writes the data <see cref="PrecompiledKernels(string, SegmentKernel[][])"/> reads.</summary>
+    /// <summary>True when the GPU methods were generated at build time too.</summary>
+    public bool HasGpuKernels => _kernels.Values.All(k => k.Gpu is not null);
+
+    /// <summary>Writes the data <see cref="PrecompiledKernels(string, SegmentKernel[][], Type[])"/> reads.</summary>
     internal static string Write(IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
         IReadOnlyList<(KernelRole Role, KernelLayout Layout)> kernels)
     {

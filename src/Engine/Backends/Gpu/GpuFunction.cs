@@ -18,7 +18,7 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
 {
     private const int MaxBindings = 4;
     private readonly GpuAccelerator _device;
-    private readonly KernelVariants _variants;
+    private readonly Func<KernelRole, GpuAccelerator, GpuKernel?> _build;
     private readonly GpuKernel?[] _kernels = new GpuKernel?[Enum.GetValues<KernelRole>().Length];
     private readonly GpuKernel? _data;
     private readonly GpuKernel _main;
@@ -30,12 +30,22 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
     private MemoryBuffer1D<double, Stride1D.Dense>? _partials;
     private MemoryBuffer1D<long, Stride1D.Dense>? _columns;
 
+    /// <summary>A function whose kernels are generated and compiled now, each when first needed.</summary>
     public GpuFunction(KernelIR? data, KernelIR main, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
+        : this(Generated(new KernelVariants(data, main, options.SplitSize)), inputs, parameters, options)
+    {
+    }
+
+    private static Func<KernelRole, GpuAccelerator, GpuKernel?> Generated(KernelVariants variants) =>
+        (role, device) => variants.Layout(role) is { } layout ? GpuKernel.Compile(layout, device, $"the {role} kernel") : null;
+
+    /// <summary>A function whose kernels come from <paramref name="build"/> (for example precompiled ones), each when first needed.</summary>
+    public GpuFunction(Func<KernelRole, GpuAccelerator, GpuKernel?> build, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
         : base(inputs, parameters)
     {
         _device = GpuAccelerator.Get(options.Device);
         _budget = options.GpuMemoryLimit ?? _device.DefaultBudget;
-        _variants = new KernelVariants(data, main, options.SplitSize);
+        _build = build;
         _data = Kernel(KernelRole.Data);
         _main = Kernel(KernelRole.Main)!;
         var gradientNames = GradientParameters.ToList();
@@ -46,7 +56,7 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         }).ToArray();
         _original = new double[Math.Max(1, _paramSlotToVector.Length)];
         WriteParameters();
-        IsComplexValued = _variants.IsComplexValued;
+        IsComplexValued = _main.Layout.IR.Outputs.Any(o => o.Name == "value.re");
     }
 
     /// <summary>The accelerator, in words.</summary>
@@ -60,8 +70,9 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
     private GpuKernel? Kernel(KernelRole role)
     {
         if (_kernels[(int)role] is { } k) return k;
-        var layout = _variants.Layout(role);
-        return layout is null ? null : _kernels[(int)role] = GpuKernel.Compile(layout, _device, $"the {role} kernel");
+        if (role is not (KernelRole.Data or KernelRole.Main) && IsComplexValued)
+            throw new NotSupportedException($"{role} needs a real-valued function");
+        return _kernels[(int)role] = _build(role, _device);
     }
 
     protected override void OnParameterChanged(int index) => WriteParameters();

@@ -36,16 +36,20 @@ internal sealed class GpuKernel : IDisposable
     /// <summary>Columns of the work buffer per event: outputs, then values crossing segments.</summary>
     public int WorkColumns => Layout.OutputCount + Layout.ScratchCount;
 
-    /// <summary>Generates, compiles and loads the kernel.</summary>
+    /// <summary>Generates, compiles (Roslyn, in memory) and loads the kernel.</summary>
     /// <exception cref="GpuUnavailableException">A kernel does not compile for the device.</exception>
-    public static GpuKernel Compile(KernelLayout layout, GpuAccelerator device, string what)
+    public static GpuKernel Compile(KernelLayout layout, GpuAccelerator device, string what) =>
+        Load(layout, device, KernelAssemblyCompiler.Compile(Source(layout, "Kernels"), what).GetType("Kernels")!, what);
+
+    /// <summary>Loads the kernel from <paramref name="type"/>, a class with the segment methods <see cref="Source"/> writes (generated now or at build time).</summary>
+    /// <exception cref="GpuUnavailableException">A kernel does not compile for the device.</exception>
+    public static GpuKernel Load(KernelLayout layout, GpuAccelerator device, Type type, string what)
     {
-        var assembly = KernelAssemblyCompiler.Compile(Source(layout, "Kernels"), what);
-        var type = assembly.GetType("Kernels")!;
         var launchers = new SegmentLauncher[layout.Segments.Count];
         for (int s = 0; s < launchers.Length; s++)
         {
-            var method = type.GetMethod(SegmentName(s))!;
+            var method = type.GetMethod(SegmentName(s))
+                ?? throw new GpuUnavailableException($"{what}: {type.FullName} has no method {SegmentName(s)} (precompiled kernels of another version: rebuild the project)");
             var action = method.CreateDelegate<Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, ArrayView<double>>>();
             try
             {
@@ -66,7 +70,7 @@ internal sealed class GpuKernel : IDisposable
     public static string SegmentName(int s) => $"S{s}";
 
     /// <summary>C# source of a static class holding one GPU method per segment of <paramref name="layout"/>.</summary>
-    public static string Source(KernelLayout layout, string className)
+    public static string Source(KernelLayout layout, string className, string indent = "")
     {
         var w = new StringBuilder();
         w.AppendLine($"public static class {className}");
@@ -75,7 +79,8 @@ internal sealed class GpuKernel : IDisposable
         for (int s = 0; s < layout.Segments.Count; s++)
             CSharpKernelEmitter.Render(w, layout.Program(s), SegmentName(s), $"segment {s + 1} of {layout.Segments.Count}", dialect);
         w.AppendLine("}");
-        return w.ToString();
+        return indent.Length == 0 ? w.ToString()
+            : string.Join("\n", w.ToString().Split('\n').Select(l => l.Length == 0 ? l : indent + l));
     }
 
     /// <summary>Uploads the parameter block (original values, then the prelude's) when the original values changed.</summary>

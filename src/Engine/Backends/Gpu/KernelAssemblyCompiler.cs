@@ -19,6 +19,7 @@ internal static class KernelAssemblyCompiler
     public static Assembly Compile(string source, string what)
     {
         var name = $"PartialWave.GpuKernels.{Interlocked.Increment(ref s_counter)}";
+        Compilation.CompilerActivity.Emitted();
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
         var compilation = CSharpCompilation.Create(name, [tree], References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
