@@ -179,4 +179,13 @@ public class GateTests
     [InlineData("ParseBenchmarks.ParseSrepr(Model=x)", "ParseBenchmarks.ParseSrepr(Model=?)", true)]
     public void Filters_are_shell_patterns_over_workload_names(string name, string pattern, bool selected) =>
         Assert.Equal(selected, PerfRunner.Filter([pattern])(name));
+
+    [Fact]
+    public void On_demand_benchmarks_stay_out_of_unfiltered_runs_and_the_gate()
+    {
+        var assembly = typeof(PartialWave.Benchmarks.GpuThroughputBenchmarks).Assembly;
+        Assert.DoesNotContain(typeof(PartialWave.Benchmarks.GpuThroughputBenchmarks), PerfRunner.BenchmarkTypes(assembly));
+        Assert.Contains(typeof(PartialWave.Benchmarks.GpuThroughputBenchmarks), PerfRunner.BenchmarkTypes(assembly, onDemand: true));
+        Assert.Contains(typeof(PartialWave.Benchmarks.ThroughputBenchmarks), PerfRunner.BenchmarkTypes(assembly));
+    }
 }

@@ -72,7 +72,7 @@ public static class PerfCommands
     private static PerfRun Measure(Options o, PerfProfile profile, IReadOnlyCollection<string> filters, bool history, TextWriter output)
     {
         var sw = Stopwatch.StartNew();
-        var run = PerfRunner.Run(PerfRunner.BenchmarkTypes(typeof(Program).Assembly), profile, PerfRunner.Filter(filters),
+        var run = PerfRunner.Run(PerfRunner.BenchmarkTypes(typeof(Program).Assembly, onDemand: filters.Count > 0), profile, PerfRunner.Filter(filters),
             Path.Combine(Path.GetTempPath(), "partialwave-bdn"));
         var table = run.ToMarkdown();
         output.WriteLine();

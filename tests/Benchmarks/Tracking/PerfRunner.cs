@@ -68,9 +68,10 @@ public static class PerfRunner
         return items.Count == 0 ? name : $"{name}({string.Join(",", items.Select(p => $"{p.Name}={p.Value}"))})";
     }
 
-    /// <summary>Every type of <paramref name="assembly"/> with a [Benchmark] method.</summary>
-    public static IEnumerable<Type> BenchmarkTypes(Assembly assembly) =>
+    /// <summary>Every type of <paramref name="assembly"/> with a [Benchmark] method; <see cref="OnDemandAttribute"/> ones only when <paramref name="onDemand"/>.</summary>
+    public static IEnumerable<Type> BenchmarkTypes(Assembly assembly, bool onDemand = false) =>
         assembly.GetTypes().Where(t => t is { IsPublic: true, IsAbstract: false } && t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+            .Where(t => onDemand || t.GetCustomAttribute<OnDemandAttribute>() is null)
             .OrderBy(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>A filter from shell-style patterns over workload names (* and ?); no pattern selects everything.</summary>

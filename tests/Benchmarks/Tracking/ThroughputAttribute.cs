@@ -18,3 +18,10 @@ public sealed class ThroughputAttribute(double count, string unit) : Attribute
     public static ThroughputAttribute? Of(MethodInfo method, Type benchmarkType) =>
         method.GetCustomAttribute<ThroughputAttribute>() ?? benchmarkType.GetCustomAttribute<ThroughputAttribute>(inherit: true);
 }
+
+/// <summary>
+/// Leaves a benchmark class out of runs with no <c>--filter</c> (and so out of the gate): it measures hardware CI does
+/// not have, or takes minutes there. It runs when a filter names it, e.g. <c>--filter 'GpuThroughputBenchmarks.*'</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class OnDemandAttribute : Attribute;

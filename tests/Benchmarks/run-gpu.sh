@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The GPU backend against the CPU backend with `pwa bench` on the three reference models, every parameter free:
+# events/s for the value, Σ log f, and Σ log f with its gradient, and the GPU/CPU ratio of each (the issue's targets
+# for lc2pkpi_default_full on one H100: ≥ 1e9 events/s for the value, ≥ 100x the CPU backend of the 2-core machine;
+# the CPU figures of the ratio must come from that machine, so give them with CPU_JSON when running on a GPU box).
+#
+# On a machine with .NET:      tests/Benchmarks/run-gpu.sh
+# On a GPU machine without it: publish first (47 MB, fits the device tool's 64 MiB):
+#   dotnet publish src/Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
+#     -p:EnableCompressionInSingleFile=true -o out/pwa-linux-x64
+#   then there: PWA=out/pwa-linux-x64/pwa MODELS=path/to/reference-models DEVICE=cuda tests/Benchmarks/run-gpu.sh
+# Environment: PWA (the pwa binary; default: dotnet run), MODELS (reference-models folder), EVENTS (default 1000000),
+# DEVICE (auto|cuda|cpu-accelerator; default auto), CPU_JSON (a file of `pwa bench --json` lines measured on the CPU
+# machine, to take the CPU side from), OUT (folder for the results; default perf-results/<date>-gpu).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+models_dir=${MODELS:-${PARTIALWAVE_SHARED:-$repo/../shared}/reference-models}
+events=${EVENTS:-1000000}
+device=${DEVICE:-auto}
+out=${OUT:-$repo/perf-results/$(date -u +%Y-%m-%d)-gpu}
+mkdir -p "$out"
+if [[ -n "${PWA:-}" ]]; then pwa=("$PWA"); else
+  dotnet build "$repo/src/Cli" -c Release -v q -nologo >/dev/null
+  pwa=(dotnet "$repo/src/Cli/bin/Release/net10.0/pwa.dll")
+fi
+
+: > "$out/gpu.jsonl"
+[[ -n "${CPU_JSON:-}" ]] || : > "$out/cpu.jsonl"
+for m in jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full; do
+  "${pwa[@]}" bench "$models_dir/$m.srepr" --reference "$models_dir/$m.json" --events "$events" --backend gpu --device "$device" --json >> "$out/gpu.jsonl"
+  [[ -n "${CPU_JSON:-}" ]] || "${pwa[@]}" bench "$models_dir/$m.srepr" --reference "$models_dir/$m.json" --events "$events" --backend cpu --json >> "$out/cpu.jsonl"
+done
+cpu=${CPU_JSON:-$out/cpu.jsonl}
+
+python3 - "$out/gpu.jsonl" "$cpu" > "$out/README.md" <<'PY'
+import json, sys
+gpu = {r["model"]: r for r in map(json.loads, open(sys.argv[1]))}
+cpu = {r["model"]: r for r in map(json.loads, open(sys.argv[2]))}
+first = next(iter(gpu.values()))
+print(f"# GPU backend against the CPU backend ({first['events']:,} events, every parameter free)\n")
+print(f"Device: {first.get('device')}\n")
+print("| model | figure | gpu events/s | cpu events/s | gpu / cpu |")
+print("|---|---|---:|---:|---:|")
+for model, g in gpu.items():
+    c = cpu.get(model, {})
+    for key, label in [("events_per_second", "value"), ("sumlog_events_per_second", "Σ log f"), ("gradient_events_per_second", "Σ log f + gradient")]:
+        gv, cv = g.get(key), c.get(key)
+        ratio = f"{gv / cv:.1f}x" if gv and cv else "—"
+        print(f"| {model} | {label} | {gv:,.0f} | {cv:,.0f} | {ratio} |" if gv and cv else f"| {model} | {label} | {gv} | {cv} | {ratio} |")
+lc = gpu.get("lc2pkpi_default_full.srepr")
+if lc:
+    v = lc["events_per_second"]; c = cpu.get("lc2pkpi_default_full.srepr", {}).get("events_per_second")
+    print(f"\nTargets (lc2pkpi_default_full, value): ≥ 1e9 events/s: {v:.3g} {'met' if v >= 1e9 else 'not met'}; "
+          f"≥ 100x the CPU backend: {v / c:.1f}x {'met' if c and v / c >= 100 else 'not met'}" if c else "")
+PY
+cat "$out/README.md"
