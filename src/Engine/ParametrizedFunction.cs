@@ -120,9 +120,23 @@ public abstract class ParametrizedFunction : IParametrizedFunction
     /// <inheritdoc/>
     public abstract void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient);
     /// <inheritdoc/>
-    public abstract SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+    public SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
+        CheckedReduce(sample, weights, withGradient, log: true);
     /// <inheritdoc/>
-    public abstract SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+    public SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
+        CheckedReduce(sample, weights, withGradient, log: false);
+
+    private SampleSum CheckedReduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
+    {
+        CheckSample(sample, int.MaxValue, "");
+        if (weights.Length != 0 && weights.Length != sample.Count)
+            throw new ArgumentException($"{weights.Length} weights for {sample.Count} events");
+        if (IsComplexValued) throw new NotSupportedException((log ? "SumLog" : "Sum") + " needs a real-valued function");
+        return Reduce(sample, weights, withGradient, log);
+    }
+
+    /// <summary>Σ wᵢ log f(xᵢ) or Σ wᵢ f(xᵢ), and the gradient when asked; the sample, the weights and the value type are checked.</summary>
+    protected abstract SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log);
 
     /// <summary>Neumaier-compensated sum in a fixed order.</summary>
     protected static double CompensatedSum(ReadOnlySpan<double> values)

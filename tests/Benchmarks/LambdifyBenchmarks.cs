@@ -180,13 +180,16 @@ public class ThroughputBenchmarks : SteadyStateBenchmarks
     [Params("jpsi_gamma_pi0pi0", "jpsi_gamma_pi0pi0_f0f2_canonical", "lc2pkpi_default_full")]
     public string Model { get; set; } = "";
 
+    /// <summary>The backend measured.</summary>
+    protected virtual LambdifyOptions Options => new();
+
     /// <summary>Compiles the model with every parameter free, binds the sample and runs each call once.</summary>
     [GlobalSetup]
     public void Setup()
     {
         var m = BenchModel.Load(Model);
         var parameters = m.FreeParameters(_ => true);
-        Bind(Lambdify.Compile(m.Expression, m.Inputs, parameters), parameters, m.Sample(Events));
+        Bind(Lambdify.Compile(m.Expression, m.Inputs, parameters, null, Options), parameters, m.Sample(Events));
         Function.SumLog(Sample);
     }
 

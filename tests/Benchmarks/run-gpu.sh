@@ -32,25 +32,5 @@ for m in jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full
 done
 cpu=${CPU_JSON:-$out/cpu.jsonl}
 
-python3 - "$out/gpu.jsonl" "$cpu" > "$out/README.md" <<'PY'
-import json, sys
-gpu = {r["model"]: r for r in map(json.loads, open(sys.argv[1]))}
-cpu = {r["model"]: r for r in map(json.loads, open(sys.argv[2]))}
-first = next(iter(gpu.values()))
-print(f"# GPU backend against the CPU backend ({first['events']:,} events, every parameter free)\n")
-print(f"Device: {first.get('device')}\n")
-print("| model | figure | gpu events/s | cpu events/s | gpu / cpu |")
-print("|---|---|---:|---:|---:|")
-for model, g in gpu.items():
-    c = cpu.get(model, {})
-    for key, label in [("events_per_second", "value"), ("sumlog_events_per_second", "Σ log f"), ("gradient_events_per_second", "Σ log f + gradient")]:
-        gv, cv = g.get(key), c.get(key)
-        ratio = f"{gv / cv:.1f}x" if gv and cv else "—"
-        print(f"| {model} | {label} | {gv:,.0f} | {cv:,.0f} | {ratio} |" if gv and cv else f"| {model} | {label} | {gv} | {cv} | {ratio} |")
-lc = gpu.get("lc2pkpi_default_full.srepr")
-if lc:
-    v = lc["events_per_second"]; c = cpu.get("lc2pkpi_default_full.srepr", {}).get("events_per_second")
-    print(f"\nTargets (lc2pkpi_default_full, value): ≥ 1e9 events/s: {v:.3g} {'met' if v >= 1e9 else 'not met'}; "
-          f"≥ 100x the CPU backend: {v / c:.1f}x {'met' if c and v / c >= 100 else 'not met'}" if c else "")
-PY
+python3 "$repo/tests/Benchmarks/gpu_report.py" "$out/gpu.jsonl" "$cpu" > "$out/README.md"
 cat "$out/README.md"

@@ -307,11 +307,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         return Kernel(KernelRole.Gradient)!;
     }
 
-    private CompiledKernel ReducingKernel(bool log, bool gradient)
-    {
-        if (IsComplexValued) throw new NotSupportedException((log ? "SumLog" : "Sum") + " needs a real-valued function");
-        return Kernel(KernelVariants.ReducingRole(log, gradient))!;
-    }
+    private CompiledKernel ReducingKernel(bool log, bool gradient) => Kernel(KernelVariants.ReducingRole(log, gradient))!;
 
     // The weight column of the bound sample: the weights (or ones) for real events, zeros for the padding.
     private NativeBuffer Weights(Binding b, ReadOnlySpan<double> weights)
@@ -367,17 +363,8 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         }
     }
 
-    public override SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
-        Reduce(sample, weights, withGradient, log: true);
-
-    public override SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
-        Reduce(sample, weights, withGradient, log: false);
-
-    private SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
+    protected override SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
-        CheckSample(sample, int.MaxValue, "");
-        if (weights.Length != 0 && weights.Length != sample.Count)
-            throw new ArgumentException($"{weights.Length} weights for {sample.Count} events");
         var k = ReducingKernel(log, withGradient);
         var names = k.IR.Outputs.Select(o => o.Name).ToList();
         var columns = withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray() : [];

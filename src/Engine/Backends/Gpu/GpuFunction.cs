@@ -289,18 +289,8 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         }
     }
 
-    public override SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
-        Reduce(sample, weights, withGradient, log: true);
-
-    public override SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
-        Reduce(sample, weights, withGradient, log: false);
-
-    private SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
+    protected override SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
-        CheckSample(sample, int.MaxValue, "");
-        if (IsComplexValued) throw new NotSupportedException((log ? "SumLog" : "Sum") + " needs a real-valued function");
-        if (weights.Length != 0 && weights.Length != sample.Count)
-            throw new ArgumentException($"{weights.Length} weights for {sample.Count} events");
         var k = Kernel(KernelVariants.ReducingRole(log, withGradient))!;
         var names = k.Layout.IR.Outputs.Select(o => o.Name).ToList();
         var wanted = new[] { names.IndexOf("value") }

@@ -93,16 +93,9 @@ internal sealed class ReferenceFunction : ParametrizedFunction
                 gradient[k][i] = evaluators[k].Evaluate(SplitPoint(sample, i, evaluators[k])).Real;
     }
 
-    public override SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
-        Reduce(sample, weights, withGradient, log: true);
-
-    public override SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>
-        Reduce(sample, weights, withGradient, log: false);
-
-    private SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
+    protected override SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
         int n = sample.Count;
-        if (weights.Length != 0 && weights.Length != n) throw new ArgumentException($"{weights.Length} weights for {n} events");
         var v = new double[n];
         double[][] g = withGradient ? GradientParameters.Select(_ => new double[n]).ToArray() : [];
         if (withGradient) EvaluateWithGradient(sample, v, g); else Evaluate(sample, v);
