@@ -5,28 +5,29 @@ namespace PartialWave.Backends.Gpu;
 
 /// <summary>
 /// One static method per real IR operation on a double, with the IR's scalar semantics (see
-/// <see cref="IrInterpreter"/>), written for ILGPU: no allocation, no exceptions, no arrays, only <see cref="Math"/>
-/// functions ILGPU maps to device code (through ILGPU.Algorithms on CUDA). GPU kernels call these; public because
-/// kernels compiled into other assemblies call them too.
+/// <see cref="IrInterpreter"/>), written for ILGPU: no allocation, no exceptions, no arrays; elementary functions
+/// from <see cref="GpuMath"/>, and of <see cref="Math"/> only what every backend has as an instruction (sqrt, floor,
+/// ceiling, abs, fused multiply-add). GPU kernels call these; public because kernels compiled into other assemblies
+/// call them too.
 /// </summary>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class GpuOps
 {
     public static double Unsign(double a) => a + 0.0;
     public static double Sqrt(double a) => Math.Sqrt(a);
-    public static double Exp(double a) => Math.Exp(a);
-    public static double Log(double a) => Math.Log(a);
-    public static double Sin(double a) => Math.Sin(a);
-    public static double Cos(double a) => Math.Cos(a);
-    public static double Tan(double a) => Math.Tan(a);
-    public static double Asin(double a) => Math.Asin(a);
-    public static double Acos(double a) => Math.Acos(a);
-    public static double Atan(double a) => Math.Atan(a);
-    public static double Atan2(double y, double x) => Math.Atan2(y, x);
-    public static double Sinh(double a) => Math.Sinh(a);
-    public static double Cosh(double a) => Math.Cosh(a);
-    public static double Tanh(double a) => Math.Tanh(a);
-    public static double Pow(double a, double b) => Math.Pow(a, b);
+    public static double Exp(double a) => GpuMath.Exp(a);
+    public static double Log(double a) => GpuMath.Log(a);
+    public static double Sin(double a) => GpuMath.Sin(a);
+    public static double Cos(double a) => GpuMath.Cos(a);
+    public static double Tan(double a) => GpuMath.Tan(a);
+    public static double Asin(double a) => GpuMath.Asin(a);
+    public static double Acos(double a) => GpuMath.Acos(a);
+    public static double Atan(double a) => GpuMath.Atan(a);
+    public static double Atan2(double y, double x) => GpuMath.Atan2(y, x);
+    public static double Sinh(double a) => GpuMath.Sinh(a);
+    public static double Cosh(double a) => GpuMath.Cosh(a);
+    public static double Tanh(double a) => GpuMath.Tanh(a);
+    public static double Pow(double a, double b) => GpuMath.Pow(a, b);
     public static double Abs(double a) => Math.Abs(a);
     public static double Sign(double a) => double.IsNaN(a) ? double.NaN : a > 0 ? 1.0 : a < 0 ? -1.0 : 0.0;
     public static double Floor(double a) => Math.Floor(a);
@@ -34,11 +35,11 @@ public static class GpuOps
     public static double Min(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a < b ? a : b;
     public static double Max(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a > b ? a : b;
 
-    /// <summary>Python's modulo (the sign of the divisor), from the exact remainder a % b (C's fmod).</summary>
+    /// <summary>Python's modulo (the sign of the divisor), from the exact remainder (<see cref="GpuMath.Fmod"/>).</summary>
     public static double Mod(double a, double b)
     {
         if (b == 0 || double.IsNaN(a) || double.IsNaN(b)) return double.NaN;
-        double m = a % b;
+        double m = GpuMath.Fmod(a, b);
         if (m != 0 && (b < 0) != (m < 0)) m += b;
         return m;
     }
@@ -87,7 +88,7 @@ public static class GpuOps
         if (!(a < ErfApproximation.OneLimit)) return x < 0 ? -1.0 : 1.0;
         double s = a * a;
         double sl = Math.FusedMultiplyAdd(a, a, -s);
-        double eh = Math.Exp(-s);
+        double eh = GpuMath.Exp(-s);
         double r = ErfApproximation.Scaled(a);
         double ch = eh * r;
         double cl = Math.FusedMultiplyAdd(eh, r, -ch) - eh * sl * r;
@@ -114,8 +115,8 @@ public static class GpuOps
         }
         if (x < 0.5)
         {
-            double n = Math.Round(x), r = x - n;
-            double sinPi = Math.Sin(Math.PI * r);
+            double n = Math.Floor(x + 0.5), r = x - n;
+            double sinPi = GpuMath.Sin(Math.PI * r);
             if (((long)n & 1) != 0) sinPi = -sinPi;
             return Math.PI / (sinPi * Lanczos(1 - x));
         }
@@ -130,7 +131,7 @@ public static class GpuOps
                    + 9.9843695780195716e-6 / (z + 7) + 1.5056327351493116e-7 / (z + 8);
         double t = z + 7.5;
         // t^(z+1/2) e^-t in two halves, so that it does not overflow before the product comes back into range.
-        double h = Math.Pow(t, 0.5 * (z + 0.5));
-        return 2.5066282746310002 * a * (h * Math.Exp(-t)) * h;
+        double h = GpuMath.Pow(t, 0.5 * (z + 0.5));
+        return 2.5066282746310002 * a * (h * GpuMath.Exp(-t)) * h;
     }
 }
