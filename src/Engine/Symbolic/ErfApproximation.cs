@@ -51,41 +51,41 @@ internal static class ErfApproximation
     public const double D5 = 0.12861989967169646;
     public const double D6 = 0.012923528951497431;
 
-    /// <summary>P(t) by Horner's rule with fused multiply-adds.</summary>
-    public static double Small(double t)
+    /// <summary>P(t) by Horner's rule with fused multiply-adds (GPU kernels evaluate it too).</summary>
+    public static double Small<TFma>(double t) where TFma : struct, IFusedMultiplyAdd
     {
         double p = P12;
-        p = Math.FusedMultiplyAdd(p, t, P11);
-        p = Math.FusedMultiplyAdd(p, t, P10);
-        p = Math.FusedMultiplyAdd(p, t, P9);
-        p = Math.FusedMultiplyAdd(p, t, P8);
-        p = Math.FusedMultiplyAdd(p, t, P7);
-        p = Math.FusedMultiplyAdd(p, t, P6);
-        p = Math.FusedMultiplyAdd(p, t, P5);
-        p = Math.FusedMultiplyAdd(p, t, P4);
-        p = Math.FusedMultiplyAdd(p, t, P3);
-        p = Math.FusedMultiplyAdd(p, t, P2);
-        p = Math.FusedMultiplyAdd(p, t, P1);
-        return Math.FusedMultiplyAdd(p, t, P0);
+        p = default(TFma).Fma(p, t, P11);
+        p = default(TFma).Fma(p, t, P10);
+        p = default(TFma).Fma(p, t, P9);
+        p = default(TFma).Fma(p, t, P8);
+        p = default(TFma).Fma(p, t, P7);
+        p = default(TFma).Fma(p, t, P6);
+        p = default(TFma).Fma(p, t, P5);
+        p = default(TFma).Fma(p, t, P4);
+        p = default(TFma).Fma(p, t, P3);
+        p = default(TFma).Fma(p, t, P2);
+        p = default(TFma).Fma(p, t, P1);
+        return default(TFma).Fma(p, t, P0);
     }
 
     /// <summary>N(a) / D(a) = exp(a²) erfc(a) for 1 ≤ a ≤ 6.</summary>
-    public static double Scaled(double a)
+    public static double Scaled<TFma>(double a) where TFma : struct, IFusedMultiplyAdd
     {
         double n = N6;
-        n = Math.FusedMultiplyAdd(n, a, N5);
-        n = Math.FusedMultiplyAdd(n, a, N4);
-        n = Math.FusedMultiplyAdd(n, a, N3);
-        n = Math.FusedMultiplyAdd(n, a, N2);
-        n = Math.FusedMultiplyAdd(n, a, N1);
-        n = Math.FusedMultiplyAdd(n, a, N0);
+        n = default(TFma).Fma(n, a, N5);
+        n = default(TFma).Fma(n, a, N4);
+        n = default(TFma).Fma(n, a, N3);
+        n = default(TFma).Fma(n, a, N2);
+        n = default(TFma).Fma(n, a, N1);
+        n = default(TFma).Fma(n, a, N0);
         double d = D6;
-        d = Math.FusedMultiplyAdd(d, a, D5);
-        d = Math.FusedMultiplyAdd(d, a, D4);
-        d = Math.FusedMultiplyAdd(d, a, D3);
-        d = Math.FusedMultiplyAdd(d, a, D2);
-        d = Math.FusedMultiplyAdd(d, a, D1);
-        d = Math.FusedMultiplyAdd(d, a, 1.0);
+        d = default(TFma).Fma(d, a, D5);
+        d = default(TFma).Fma(d, a, D4);
+        d = default(TFma).Fma(d, a, D3);
+        d = default(TFma).Fma(d, a, D2);
+        d = default(TFma).Fma(d, a, D1);
+        d = default(TFma).Fma(d, a, 1.0);
         return n / d;
     }
 }

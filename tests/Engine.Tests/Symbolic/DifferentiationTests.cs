@@ -14,9 +14,9 @@ public class DifferentiationTests
     private static Complex At(Expr e, double x) =>
         ReferenceEvaluator.Evaluate(e, new Dictionary<string, Complex> { ["x"] = x, ["y"] = 0.7 });
 
-    private static Complex CentralDifference(Expr e, double x)
+    private static Complex CentralDifference(Expr e, double x, double scale = 1e-5)
     {
-        double h = 1e-5 * Math.Max(1, Math.Abs(x));
+        double h = scale * Math.Max(1, Math.Abs(x));
         return (At(e, x + h) - At(e, x - h)) / (2 * h);
     }
 
@@ -85,7 +85,11 @@ public class DifferentiationTests
             var exact = At(e.Differentiate(X), x);
             var numeric = CentralDifference(e, x);
             if (!double.IsFinite(exact.Real) || !double.IsFinite(numeric.Real) || Complex.Abs(exact) > 1e6) return true;
+            // Near a pole or branch cut (tanh(sin(sin(I x))) at 2.56: derivative 1.3e4, the difference 1.5 % off) a
+            // difference over h is no reference: it must first agree with itself over h/4.
+            if (Complex.Abs(numeric - CentralDifference(e, x, 2.5e-6)) > 1e-6 * Math.Max(1, Complex.Abs(numeric))) return true;
             return Complex.Abs(exact - numeric) <= 1e-5 * Math.Max(1, Complex.Abs(exact));
-        }).QuickCheckThrowOnFailure();
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithReplay(
+            Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(20261123), Microsoft.FSharp.Core.FSharpOption<int>.None))));
     }
 }

@@ -53,7 +53,7 @@ public static class CSharpKernelEmitter
             text.AppendLine($"        new global::PartialWave.Backends.Cpu.SegmentKernel[] {{ {string.Join(", ", Enumerable.Range(0, layout.Segments.Count).Select(s => MethodName(k, s)))} }}, // {role}");
         text.AppendLine("    }, new global::System.Type[]");
         text.AppendLine("    {");
-        foreach (var (k, (role, _)) in kernels.Index()) text.AppendLine($"        typeof({GpuClassName(k)}), // {role}");
+        foreach (var (k, (role, _)) in kernels.Index()) text.AppendLine($"        typeof({GpuClassName(k)}<>), // {role}");
         text.AppendLine("    });");
         text.AppendLine();
         text.AppendLine("    /// <summary>A function evaluating the model with the precompiled kernels (CPU: SIMD on all cores, by default; GPU with options.Backend = Gpu).</summary>");

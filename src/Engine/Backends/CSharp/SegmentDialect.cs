@@ -61,7 +61,8 @@ internal abstract class SegmentDialect
 /// The GPU dialect: <c>public static void NAME(Index1D i, ArrayView&lt;double&gt; d, ArrayView&lt;double&gt; w,
 /// ArrayView&lt;long&gt; c, ArrayView&lt;double&gt; p)</c>; input slots (below <paramref name="inputCount"/>) are read
 /// from the sample buffer <c>d</c>, outputs and values crossing segments live in the work buffer <c>w</c>, and
-/// <c>c[slot]</c> is the offset of the slot's column for the events of this launch.
+/// <c>c[slot]</c> is the offset of the slot's column for the events of this launch. The methods live in a class generic
+/// in <c>TFma</c> (see <see cref="PartialWave.Symbolic.IFusedMultiplyAdd"/>), instantiated for the device.
 /// </summary>
 internal sealed class GpuDialect(int inputCount) : SegmentDialect
 {
@@ -69,7 +70,7 @@ internal sealed class GpuDialect(int inputCount) : SegmentDialect
     public const string Signature = "global::ILGPU.Index1D i, global::ILGPU.ArrayView<double> d, global::ILGPU.ArrayView<double> w, global::ILGPU.ArrayView<long> c, global::ILGPU.ArrayView<double> p";
 
     public override string Value => "double";
-    public override string Ops => "global::PartialWave.Backends.Gpu.GpuOps";
+    public override string Ops => "global::PartialWave.Backends.Gpu.GpuOps<TFma>";
     public override bool SumsInLoop => false;
     public override string LoopHeader => "        // one event per thread";
 

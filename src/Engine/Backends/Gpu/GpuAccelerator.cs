@@ -28,6 +28,9 @@ internal sealed class GpuAccelerator
 
     public Accelerator Accelerator { get; }
     public bool IsCuda { get; }
+
+    /// <summary>The fused multiply-add kernels are instantiated with: the PTX instruction on CUDA, Math's on the CPU accelerator.</summary>
+    public Type FusedMultiplyAdd => IsCuda ? typeof(PtxFma) : typeof(Symbolic.ManagedFma);
     public string Description { get; }
 
     /// <summary>
@@ -71,7 +74,7 @@ internal sealed class GpuAccelerator
                     {
                         made = new GpuAccelerator(cuda[0].CreateAccelerator(context), true);
                     }
-                    catch (Exception e) when (e is CudaException or AcceleratorException or DllNotFoundException or InvalidOperationException)
+                    catch (Exception e) when (e is CudaException or AcceleratorException or DllNotFoundException or InvalidOperationException or NotSupportedException)
                     {
                         throw new GpuUnavailableException($"the CUDA device {cuda[0].Name} could not be opened ({e.Message}): run with --backend cpu", e);
                     }
@@ -118,6 +121,18 @@ internal sealed class GpuAccelerator
     // a thread per simulated GPU thread (warp size × warps × multiprocessors), and more than there are cores made the
     // J/ψ reference fit 4x slower (13.0 s of MIGRAD with 4 × 4 × 2 threads, 3.3 s with 2 × 1 × 1, on 2 cores).
     // ILGPU.Algorithms maps Math's double functions to device code on CUDA.
-    private static Context CreateContext() =>
-        Context.Create(b => b.Cuda().CPU(new CPUDevice(2, 1, Math.Max(1, Environment.ProcessorCount / 2))).EnableAlgorithms());
+    // A CUDA driver that cannot be initialised (too new or too old for ILGPU, a broken installation) must not take
+    // the CPU accelerator down with it: the context is then made without CUDA.
+    private static Context CreateContext()
+    {
+        var cpu = new CPUDevice(2, 1, Math.Max(1, Environment.ProcessorCount / 2));
+        try
+        {
+            return Context.Create(b => b.Cuda().CPU(cpu).EnableAlgorithms());
+        }
+        catch (Exception e) when (e is CudaException or DllNotFoundException or TypeInitializationException or NotSupportedException or InvalidOperationException)
+        {
+            return Context.Create(b => b.CPU(cpu).EnableAlgorithms());
+        }
+    }
 }

@@ -102,7 +102,11 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
     {
         if (buffer is null || buffer.Length < length)
         {
-            buffer?.Dispose();
+            if (buffer is not null)
+            {
+                _device.Accelerator.Synchronize(); // queued work may still use it
+                buffer.Dispose();
+            }
             buffer = Allocate<T>(length, what);
         }
         return buffer.View;
@@ -123,6 +127,8 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         public int[] WindowWeights { get; } = new int[(sample.Count + windowEvents - 1) / windowEvents]; // version of the weights a window holds
         public double[]? Weights { get; set; } // null: all ones
         public int WeightsVersion { get; set; }
+        /// <summary>Device bytes held between calls (zero for a streamed sample).</summary>
+        public long ResidentBytes => Resident ? (long)Columns.Length * Sample.Count * sizeof(double) : 0;
 
         public (int Start, int Count) Window(int i) => (i * WindowEvents, Math.Min(WindowEvents, Sample.Count - i * WindowEvents));
 
@@ -161,29 +167,55 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         int window = resident ? n : (int)Math.Max(GpuReduction.BlockSize, fit / GpuReduction.BlockSize * GpuReduction.BlockSize);
         var binding = new Binding(sample, columns, window, resident);
         if (resident)
-            for (int i = 0; i < binding.Windows.Length; i++) Materialize(binding, i);
+        {
+            // Samples kept on the device together stay within half the budget: the oldest make room.
+            while (_bindings.Count > 0 && _bindings.Sum(x => x.ResidentBytes) + binding.ResidentBytes > _budget / 2)
+            {
+                _bindings[0].Dispose();
+                _bindings.RemoveAt(0);
+            }
+            try
+            {
+                for (int i = 0; i < binding.Windows.Length; i++) Materialize(binding, i);
+            }
+            catch
+            {
+                binding.Dispose();
+                throw;
+            }
+        }
         _bindings.Add(binding);
         return binding;
     }
 
-    // Uploads a window's data columns and computes its hoisted columns.
+    // Uploads a window's data columns and computes its hoisted columns; the window counts as ready only when both
+    // succeeded (a failure halfway leaves no window with stale hoisted columns behind).
     private ArrayView<double> Materialize(Binding b, int i)
     {
         if (b.Windows[i] is { } ready) return ready.View.AsContiguous();
         var (start, count) = b.Window(i);
         var buffer = Allocate<double>((long)b.Columns.Length * count, $"a window of {count} events");
+        try
+        {
+            var view = buffer.View.AsContiguous();
+            foreach (var (name, k) in b.Index)
+                if (b.Sample.Contains(name))
+                    view.SubView((long)k * count, count).CopyFromCPU(b.Sample[name].Slice(start, count));
+            if (_data is not null)
+            {
+                var outputs = _data.Layout.IR.Outputs.Select(o => b.Index[o.Name]).ToArray();
+                foreach (var (sub, subCount) in Launch(_data, b, i, view))
+                    for (int j = 0; j < outputs.Length; j++)
+                        Work.SubView((long)j * subCount, subCount).CopyTo(view.SubView((long)outputs[j] * count + sub - start, subCount));
+            }
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
         b.Windows[i] = buffer;
         b.WindowWeights[i] = -1;
-        foreach (var (name, k) in b.Index)
-            if (b.Sample.Contains(name))
-                buffer.View.AsContiguous().SubView((long)k * count, count).CopyFromCPU(b.Sample[name].Slice(start, count));
-        if (_data is not null)
-        {
-            var outputs = _data.Layout.IR.Outputs.Select(o => b.Index[o.Name]).ToArray();
-            foreach (var (sub, subCount) in Launch(_data, b, i))
-                for (int j = 0; j < outputs.Length; j++)
-                    Work.SubView((long)j * subCount, subCount).CopyTo(buffer.View.AsContiguous().SubView((long)outputs[j] * count + sub - start, subCount));
-        }
         return buffer.View.AsContiguous();
     }
 
@@ -222,13 +254,12 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
     // ---------------- execution ----------------
 
     /// <summary>
-    /// Runs <paramref name="k"/> over window <paramref name="i"/> in launches of whole blocks that fit the work
+    /// Runs <paramref name="k"/> over window <paramref name="i"/> (its columns in <paramref name="sample"/>) in launches of whole blocks that fit the work
     /// buffer; after each, yields (first event, events) while the outputs are in the work buffer's first columns.
     /// </summary>
-    private IEnumerable<(int Start, int Count)> Launch(GpuKernel k, Binding b, int i)
+    private IEnumerable<(int Start, int Count)> Launch(GpuKernel k, Binding b, int i, ArrayView<double> sample)
     {
         var (start, count) = b.Window(i);
-        var sample = b.Windows[i]!.View.AsContiguous();
         long capacity = Math.Max(GpuReduction.BlockSize, _budget / 4 / sizeof(double) / Math.Max(1, k.WorkColumns));
         int step = (int)Math.Min(count, capacity / GpuReduction.BlockSize * GpuReduction.BlockSize);
         var work = Ensure(ref _work, (long)step * Math.Max(1, k.WorkColumns), "the work buffer");
@@ -251,18 +282,24 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         CheckSample(sample, re.Length, "the value span");
         if (IsComplexValued && im.Length < sample.Count)
             throw new ArgumentException("this function is complex-valued: give a span for the imaginary parts");
-        var b = Bind(sample);
-        for (int i = 0; i < b.Windows.Length; i++)
+        try
         {
-            Materialize(b, i);
-            foreach (var (start, n) in Launch(_main, b, i))
+            var b = Bind(sample);
+            for (int i = 0; i < b.Windows.Length; i++)
             {
-                Work.SubView(0, n).CopyToCPU(re.Slice(start, n));
-                if (IsComplexValued) Work.SubView(n, n).CopyToCPU(im.Slice(start, n));
-                else if (im.Length >= sample.Count) im.Slice(start, n).Clear();
+                try
+                {
+                    foreach (var (start, n) in Launch(_main, b, i, Materialize(b, i)))
+                    {
+                        Work.SubView(0, n).CopyToCPU(re.Slice(start, n));
+                        if (IsComplexValued) Work.SubView(n, n).CopyToCPU(im.Slice(start, n));
+                        else if (im.Length >= sample.Count) im.Slice(start, n).Clear();
+                    }
+                }
+                finally { Release(b, i); }
             }
-            Release(b, i);
         }
+        catch (Exception e) when (IsDeviceFailure(e)) { throw DeviceFailure(e, "evaluating"); }
     }
 
     public override void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient)
@@ -275,18 +312,24 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         var names = k.Layout.IR.Outputs.Select(o => o.Name).ToList();
         int valueColumn = names.IndexOf("value");
         var columns = GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray();
-        var b = Bind(sample);
-        for (int i = 0; i < b.Windows.Length; i++)
+        try
         {
-            Materialize(b, i);
-            foreach (var (start, n) in Launch(k, b, i))
+            var b = Bind(sample);
+            for (int i = 0; i < b.Windows.Length; i++)
             {
-                Work.SubView((long)valueColumn * n, n).CopyToCPU(value.Slice(start, n));
-                for (int g = 0; g < columns.Length; g++)
-                    Work.SubView((long)columns[g] * n, n).CopyToCPU(gradient[g].AsSpan(start, n));
+                try
+                {
+                    foreach (var (start, n) in Launch(k, b, i, Materialize(b, i)))
+                    {
+                        Work.SubView((long)valueColumn * n, n).CopyToCPU(value.Slice(start, n));
+                        for (int g = 0; g < columns.Length; g++)
+                            Work.SubView((long)columns[g] * n, n).CopyToCPU(gradient[g].AsSpan(start, n));
+                    }
+                }
+                finally { Release(b, i); }
             }
-            Release(b, i);
         }
+        catch (Exception e) when (IsDeviceFailure(e)) { throw DeviceFailure(e, "evaluating gradients"); }
     }
 
     protected override SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
@@ -296,31 +339,46 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         var wanted = new[] { names.IndexOf("value") }
             .Concat(withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))) : []).ToArray();
         int outputs = names.Count;
-        var b = Bind(sample);
-        SetWeights(b, weights);
-        var reduce = GpuReduction.For(_device.Accelerator);
         var blocksOf = Enumerable.Range(0, outputs).Select(_ => new List<double>()).ToArray();
         double[] host = [];
-        for (int i = 0; i < b.Windows.Length; i++)
+        try
         {
-            Materialize(b, i);
-            UploadWeights(b, i);
-            foreach (var (_, n) in Launch(k, b, i))
+            var b = Bind(sample);
+            SetWeights(b, weights);
+            var reduce = GpuReduction.For(_device.Accelerator);
+            for (int i = 0; i < b.Windows.Length; i++)
             {
-                int blocks = (n + GpuReduction.BlockSize - 1) / GpuReduction.BlockSize;
-                var partial = Ensure(ref _partials, (long)outputs * blocks, "partial sums");
-                reduce(outputs * blocks, _work!.View, partial, n, blocks);
-                if (host.Length < outputs * blocks) host = new double[outputs * blocks];
-                partial.SubView(0, outputs * blocks).CopyToCPU(host.AsSpan(0, outputs * blocks));
-                for (int j = 0; j < outputs; j++) blocksOf[j].AddRange(host.AsSpan(j * blocks, blocks));
+                try
+                {
+                    var view = Materialize(b, i);
+                    UploadWeights(b, i);
+                    foreach (var (_, n) in Launch(k, b, i, view))
+                    {
+                        int blocks = (n + GpuReduction.BlockSize - 1) / GpuReduction.BlockSize;
+                        var partial = Ensure(ref _partials, (long)outputs * blocks, "partial sums");
+                        reduce(outputs * blocks, Work, partial, n, blocks);
+                        if (host.Length < outputs * blocks) host = new double[outputs * blocks];
+                        partial.SubView(0, outputs * blocks).CopyToCPU(host.AsSpan(0, outputs * blocks));
+                        for (int j = 0; j < outputs; j++) blocksOf[j].AddRange(host.AsSpan(j * blocks, blocks));
+                    }
+                }
+                finally { Release(b, i); }
             }
-            Release(b, i);
         }
+        catch (Exception e) when (IsDeviceFailure(e)) { throw DeviceFailure(e, log ? "summing logarithms" : "summing"); }
         double Total(int j) => CompensatedSum(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(blocksOf[j]));
         double value = Total(wanted[0]);
         double[]? gradient = withGradient ? wanted.Skip(1).Select(Total).ToArray() : null;
         return new SampleSum(value, gradient);
     }
+
+    // Errors the device or driver raises while running (an illegal address, a launch time-out on a display GPU, a
+    // lost device): reported as GPU failures with what to do, not as a driver's exception.
+    private static bool IsDeviceFailure(Exception e) =>
+        e is AcceleratorException or ILGPU.Runtime.Cuda.CudaException or InternalCompilerException;
+
+    private GpuUnavailableException DeviceFailure(Exception e, string what) =>
+        new($"the GPU failed while {what} on {_device.Description} ({e.GetType().Name}: {e.Message}); run with --backend cpu", e);
 
     public void Dispose()
     {

@@ -39,18 +39,30 @@ internal sealed class GpuKernel : IDisposable
     /// <summary>Generates, compiles (Roslyn, in memory) and loads the kernel.</summary>
     /// <exception cref="GpuUnavailableException">A kernel does not compile for the device.</exception>
     public static GpuKernel Compile(KernelLayout layout, GpuAccelerator device, string what) =>
-        Load(layout, device, KernelAssemblyCompiler.Compile(Source(layout, "Kernels"), what).GetType("Kernels")!, what);
+        Load(layout, device, KernelAssemblyCompiler.Compile(Source(layout, "Kernels"), what).GetType("Kernels`1")!, what);
 
-    /// <summary>Loads the kernel from <paramref name="type"/>, a class with the segment methods <see cref="Source"/> writes (generated now or at build time).</summary>
+    /// <summary>
+    /// Loads the kernel from <paramref name="type"/>, the generic class with the segment methods <see cref="Source"/>
+    /// writes (generated now or at build time), instantiated with the device's fused multiply-add.
+    /// </summary>
     /// <exception cref="GpuUnavailableException">A kernel does not compile for the device.</exception>
     public static GpuKernel Load(KernelLayout layout, GpuAccelerator device, Type type, string what)
     {
+        if (type.IsGenericTypeDefinition) type = type.MakeGenericType(device.FusedMultiplyAdd);
         var launchers = new SegmentLauncher[layout.Segments.Count];
         for (int s = 0; s < launchers.Length; s++)
         {
             var method = type.GetMethod(SegmentName(s))
                 ?? throw new GpuUnavailableException($"{what}: {type.FullName} has no method {SegmentName(s)} (precompiled kernels of another version: rebuild the project)");
-            var action = method.CreateDelegate<Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, ArrayView<double>>>();
+            Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, ArrayView<double>> action;
+            try
+            {
+                action = method.CreateDelegate<Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<long>, ArrayView<double>>>();
+            }
+            catch (ArgumentException e)
+            {
+                throw new GpuUnavailableException($"{what}: {type.FullName}.{method.Name} does not have the GPU kernel signature (precompiled kernels of another version: rebuild the project)", e);
+            }
             try
             {
                 var launch = device.Accelerator.LoadAutoGroupedStreamKernel(action);
@@ -69,11 +81,14 @@ internal sealed class GpuKernel : IDisposable
 
     public static string SegmentName(int s) => $"S{s}";
 
-    /// <summary>C# source of a static class holding one GPU method per segment of <paramref name="layout"/>.</summary>
+    /// <summary>
+    /// C# source of a static class <c>className&lt;TFma&gt;</c> holding one GPU method per segment of
+    /// <paramref name="layout"/>.
+    /// </summary>
     public static string Source(KernelLayout layout, string className, string indent = "")
     {
         var w = new StringBuilder();
-        w.AppendLine($"public static class {className}");
+        w.AppendLine($"public static class {className}<TFma> where TFma : struct, global::PartialWave.Symbolic.IFusedMultiplyAdd");
         w.AppendLine("{");
         var dialect = new GpuDialect(layout.InputCount);
         for (int s = 0; s < layout.Segments.Count; s++)

@@ -1,6 +1,18 @@
 using ILGPU;
+using PartialWave.Symbolic;
 
 namespace PartialWave.Backends.Gpu;
+
+/// <summary>Limits of <see cref="GpuMath{TFma}"/>.</summary>
+public static class GpuMath
+{
+    /// <summary>
+    /// 2^30: up to it sine, cosine and tangent reduce their argument exactly enough for an ulp or two; beyond, they
+    /// give NaN rather than a wrong number (the CPU backend falls back to Math there; a GPU has no such fallback, and
+    /// no physical angle is that large).
+    /// </summary>
+    public const double TrigonometricLimit = 1073741824.0;
+}
 
 /// <summary>
 /// Elementary functions of one double for GPU kernels, written with nothing but arithmetic, fused multiply-add,
@@ -13,10 +25,13 @@ namespace PartialWave.Backends.Gpu;
 /// measured by calling them on the CPU, are off by up to 1e-8 relative (sin of 1e-8, log near 1) and 3e-10 (cos
 /// near its zeros), and take about a microsecond a call there; a PTX kernel would then disagree with every other
 /// path. Code written this way runs the same on ILGPU's CPU accelerator, so the tests without a GPU check exactly
-/// the arithmetic the GPU does. Accuracy against <see cref="Math"/>: see GpuMathTests (a few ulp).
+/// the arithmetic the GPU does, up to what ILGPU's IR simplifier and ptxas change (constant folding such as
+/// (1 - (1 - x)) → x, which drops a compensation term; contraction of a product and a sum into an FMA): last-bit
+/// effects. Accuracy against <see cref="Math"/>: see GpuMathTests (a few ulp).
 /// </remarks>
+/// <typeparam name="TFma">The fused multiply-add: the PTX instruction on CUDA, Math's elsewhere (see <see cref="IFusedMultiplyAdd"/>).</typeparam>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class GpuMath
+public static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
 {
     private const double PiHi = 3.141592653589793;
     private const double PiLo = 1.2246467991473532e-16;
@@ -35,14 +50,10 @@ public static class GpuMath
     private const double MinNormal = 2.2250738585072014e-308;
     private const double TwoPow54 = 18014398509481984.0;
     private const ulong HighWordMask = 0xFFFF_FFFF_0000_0000UL;
-    /// <summary>
-    /// 2^30: up to it sine, cosine and tangent reduce their argument exactly enough for an ulp or two; beyond, they
-    /// give NaN rather than a wrong number (the CPU backend falls back to Math there; a GPU has no such fallback, and
-    /// no physical angle is that large).
-    /// </summary>
-    public const double TrigonometricLimit = 1073741824.0;
+    private const double TrigonometricLimit = GpuMath.TrigonometricLimit;
 
-    private static double Fma(double a, double b, double c) => Math.FusedMultiplyAdd(a, b, c);
+    /// <summary>a·b + c rounded once.</summary>
+    public static double Fma(double a, double b, double c) => default(TFma).Fma(a, b, c);
     private static ulong Bits(double x) => Interop.FloatAsInt(x);
     private static double FromBits(ulong b) => Interop.IntAsFloat(b);
     private static double HighWord(double x) => FromBits(Bits(x) & HighWordMask);
@@ -76,6 +87,10 @@ public static class GpuMath
         return v * Pow2(k1) * Pow2(k2);
     }
 
+    // The binary exponent of a finite x > 0, subnormals included (their exponent field is 0).
+    private static long Exponent(double x) =>
+        x >= MinNormal ? (long)((Bits(x) >> 52) & 0x7FF) - 1023 : (long)((Bits(x * TwoPow54) >> 52) & 0x7FF) - 1023 - 54;
+
     private static bool IsInteger(double x) => Math.Floor(x) == x && Math.Abs(x) < double.PositiveInfinity;
     private static bool IsOddInteger(double x) => IsInteger(x) && Math.Floor(x * 0.5) != x * 0.5;
 
@@ -97,7 +112,7 @@ public static class GpuMath
             double step = ab;
             if (ax / ab >= 4503599627370496.0)
             {
-                long gap = (long)((Bits(ax) >> 52) & 0x7FF) - (long)((Bits(ab) >> 52) & 0x7FF) - 52;
+                long gap = Exponent(ax) - Exponent(ab) - 52;
                 if (gap > 0) step = Scale(ab, gap);
             }
             double q = Math.Floor(ax / step);
@@ -241,7 +256,7 @@ public static class GpuMath
         return w + (((1.0 - w) - hz) + (z * r - x * y));
     }
 
-    /// <summary>Sine (NaN for ±∞, NaN and |x| beyond <see cref="TrigonometricLimit"/>; keeps -0).</summary>
+    /// <summary>Sine (NaN for ±∞, NaN and |x| beyond <see cref="GpuMath.TrigonometricLimit"/>; keeps -0).</summary>
     public static double Sin(double x)
     {
         if (!(Math.Abs(x) <= TrigonometricLimit)) return double.NaN;
@@ -252,7 +267,7 @@ public static class GpuMath
         return IsNegative(x) ? -s : s;
     }
 
-    /// <summary>Cosine (NaN for ±∞, NaN and |x| beyond <see cref="TrigonometricLimit"/>).</summary>
+    /// <summary>Cosine (NaN for ±∞, NaN and |x| beyond <see cref="GpuMath.TrigonometricLimit"/>).</summary>
     public static double Cos(double x)
     {
         if (!(Math.Abs(x) <= TrigonometricLimit)) return double.NaN;
@@ -261,7 +276,7 @@ public static class GpuMath
         return q == 0 ? CosKernel(rh, rl) : q == 1 ? -SinKernel(rh, rl) : q == 2 ? -CosKernel(rh, rl) : SinKernel(rh, rl);
     }
 
-    /// <summary>Tangent (odd; NaN for ±∞, NaN and |x| beyond <see cref="TrigonometricLimit"/>), VectorMath.Tan's reduction and kernel.</summary>
+    /// <summary>Tangent (odd; NaN for ±∞, NaN and |x| beyond <see cref="GpuMath.TrigonometricLimit"/>), VectorMath.Tan's reduction and kernel.</summary>
     public static double Tan(double x)
     {
         if (!(Math.Abs(x) <= TrigonometricLimit)) return double.NaN;

@@ -10,36 +10,43 @@ namespace PartialWave.Backends.Gpu;
 /// ceiling, abs, fused multiply-add). GPU kernels call these; public because kernels compiled into other assemblies
 /// call them too.
 /// </summary>
+/// <typeparam name="TFma">The fused multiply-add of the target (see <see cref="IFusedMultiplyAdd"/>).</typeparam>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class GpuOps
+public static class GpuOps<TFma> where TFma : struct, IFusedMultiplyAdd
 {
-    public static double Unsign(double a) => a + 0.0;
+    // a + 0.0 would be folded to a by ILGPU's IR builder (it treats -0.0 as zero), losing the point of the operation.
+    public static double Unsign(double a) => a == 0 ? 0.0 : a;
     public static double Sqrt(double a) => Math.Sqrt(a);
-    public static double Exp(double a) => GpuMath.Exp(a);
-    public static double Log(double a) => GpuMath.Log(a);
-    public static double Sin(double a) => GpuMath.Sin(a);
-    public static double Cos(double a) => GpuMath.Cos(a);
-    public static double Tan(double a) => GpuMath.Tan(a);
-    public static double Asin(double a) => GpuMath.Asin(a);
-    public static double Acos(double a) => GpuMath.Acos(a);
-    public static double Atan(double a) => GpuMath.Atan(a);
-    public static double Atan2(double y, double x) => GpuMath.Atan2(y, x);
-    public static double Sinh(double a) => GpuMath.Sinh(a);
-    public static double Cosh(double a) => GpuMath.Cosh(a);
-    public static double Tanh(double a) => GpuMath.Tanh(a);
-    public static double Pow(double a, double b) => GpuMath.Pow(a, b);
+    public static double Exp(double a) => GpuMath<TFma>.Exp(a);
+    public static double Log(double a) => GpuMath<TFma>.Log(a);
+    public static double Sin(double a) => GpuMath<TFma>.Sin(a);
+    public static double Cos(double a) => GpuMath<TFma>.Cos(a);
+    public static double Tan(double a) => GpuMath<TFma>.Tan(a);
+    public static double Asin(double a) => GpuMath<TFma>.Asin(a);
+    public static double Acos(double a) => GpuMath<TFma>.Acos(a);
+    public static double Atan(double a) => GpuMath<TFma>.Atan(a);
+    public static double Atan2(double y, double x) => GpuMath<TFma>.Atan2(y, x);
+    public static double Sinh(double a) => GpuMath<TFma>.Sinh(a);
+    public static double Cosh(double a) => GpuMath<TFma>.Cosh(a);
+    public static double Tanh(double a) => GpuMath<TFma>.Tanh(a);
+    public static double Pow(double a, double b) => GpuMath<TFma>.Pow(a, b);
     public static double Abs(double a) => Math.Abs(a);
     public static double Sign(double a) => double.IsNaN(a) ? double.NaN : a > 0 ? 1.0 : a < 0 ? -1.0 : 0.0;
     public static double Floor(double a) => Math.Floor(a);
     public static double Ceiling(double a) => Math.Ceiling(a);
-    public static double Min(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a < b ? a : b;
-    public static double Max(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a > b ? a : b;
+    private static bool NegativeSign(double x) => (ILGPU.Interop.FloatAsInt(x) >> 63) != 0;
 
-    /// <summary>Python's modulo (the sign of the divisor), from the exact remainder (<see cref="GpuMath.Fmod"/>).</summary>
+    // As Math.Min/Max and the SIMD backend: NaN propagates, -0 is below +0.
+    public static double Min(double a, double b) =>
+        double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a < b ? a : b < a ? b : NegativeSign(a) ? a : b;
+    public static double Max(double a, double b) =>
+        double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a > b ? a : b > a ? b : NegativeSign(a) ? b : a;
+
+    /// <summary>Python's modulo (the sign of the divisor), from the exact remainder (<see cref="GpuMath{TFma}.Fmod"/>).</summary>
     public static double Mod(double a, double b)
     {
         if (b == 0 || double.IsNaN(a) || double.IsNaN(b)) return double.NaN;
-        double m = GpuMath.Fmod(a, b);
+        double m = GpuMath<TFma>.Fmod(a, b);
         if (m != 0 && (b < 0) != (m < 0)) m += b;
         return m;
     }
@@ -83,15 +90,15 @@ public static class GpuOps
     public static double Erf(double x)
     {
         double a = Math.Abs(x);
-        if (a < ErfApproximation.SmallLimit) return Math.FusedMultiplyAdd(x, ErfApproximation.Small(x * x), x);
+        if (a < ErfApproximation.SmallLimit) return GpuMath<TFma>.Fma(x, ErfApproximation.Small<TFma>(x * x), x);
         if (double.IsNaN(x)) return x;
         if (!(a < ErfApproximation.OneLimit)) return x < 0 ? -1.0 : 1.0;
         double s = a * a;
-        double sl = Math.FusedMultiplyAdd(a, a, -s);
-        double eh = GpuMath.Exp(-s);
-        double r = ErfApproximation.Scaled(a);
+        double sl = GpuMath<TFma>.Fma(a, a, -s);
+        double eh = GpuMath<TFma>.Exp(-s);
+        double r = ErfApproximation.Scaled<TFma>(a);
         double ch = eh * r;
-        double cl = Math.FusedMultiplyAdd(eh, r, -ch) - eh * sl * r;
+        double cl = GpuMath<TFma>.Fma(eh, r, -ch) - eh * sl * r;
         double one = 1.0 - ch;
         double err = (1.0 - one) - ch;
         double result = one + (err - cl);
@@ -116,7 +123,7 @@ public static class GpuOps
         if (x < 0.5)
         {
             double n = Math.Floor(x + 0.5), r = x - n;
-            double sinPi = GpuMath.Sin(Math.PI * r);
+            double sinPi = GpuMath<TFma>.Sin(Math.PI * r);
             if (((long)n & 1) != 0) sinPi = -sinPi;
             return Math.PI / (sinPi * Lanczos(1 - x));
         }
@@ -131,7 +138,7 @@ public static class GpuOps
                    + 9.9843695780195716e-6 / (z + 7) + 1.5056327351493116e-7 / (z + 8);
         double t = z + 7.5;
         // t^(z+1/2) e^-t in two halves, so that it does not overflow before the product comes back into range.
-        double h = GpuMath.Pow(t, 0.5 * (z + 0.5));
-        return 2.5066282746310002 * a * (h * GpuMath.Exp(-t)) * h;
+        double h = GpuMath<TFma>.Pow(t, 0.5 * (z + 0.5));
+        return 2.5066282746310002 * a * (h * GpuMath<TFma>.Exp(-t)) * h;
     }
 }

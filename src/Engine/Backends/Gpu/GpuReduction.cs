@@ -38,9 +38,16 @@ internal static class GpuReduction
     {
         lock (Loaded)
         {
-            if (!Loaded.TryGetValue(accelerator, out var k))
-                Loaded[accelerator] = k = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(PartialSums);
-            return k;
+            if (Loaded.TryGetValue(accelerator, out var k)) return k;
+            try
+            {
+                k = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, int, int>(PartialSums);
+            }
+            catch (Exception e) when (e is InternalCompilerException or NotSupportedException or AcceleratorException or ILGPU.Backends.InvalidCodeGenerationException)
+            {
+                throw new GpuUnavailableException($"the reduction kernel does not compile for {accelerator.Name} ({e.Message}); run with --backend cpu", e);
+            }
+            return Loaded[accelerator] = k;
         }
     }
 }

@@ -29,12 +29,14 @@ internal static class PtxCompiler
         foreach (var role in variants.Roles)
         {
             var layout = variants.Layout(role)!;
-            var type = KernelAssemblyCompiler.Compile(GpuKernel.Source(layout, "Kernels"), $"the {role} kernel").GetType("Kernels")!;
+            var type = KernelAssemblyCompiler.Compile(GpuKernel.Source(layout, "Kernels"), $"the {role} kernel").GetType("Kernels`1")!
+                .MakeGenericType(typeof(PtxFma));
             for (int s = 0; s < layout.Segments.Count; s++)
             {
                 try
                 {
                     var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(type.GetMethod(GpuKernel.SegmentName(s))!), default);
+                    CheckLinkable(compiled.PTXAssembly);
                     size += compiled.PTXAssembly.Length;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -47,7 +49,18 @@ internal static class PtxCompiler
         }
         // The reduction kernel is part of every function.
         var reduce = typeof(GpuReduction).GetMethod(nameof(GpuReduction.PartialSums))!;
-        size += ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(reduce), default)).PTXAssembly.Length;
+        var reduction = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(reduce), default)).PTXAssembly;
+        CheckLinkable(reduction);
+        size += reduction.Length;
         return new PtxReport(kernels + 1, segments + 1, size, arch.ToString());
+    }
+
+    // A call ILGPU could not map to an instruction or to code it generates stays an external declaration, which the
+    // CUDA driver cannot resolve when it loads the module (Math.FusedMultiplyAdd did this).
+    private static void CheckLinkable(string ptx)
+    {
+        var externs = ptx.Split('\n').Where(l => l.Contains(".extern .func", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        if (externs.Count > 0)
+            throw new InvalidOperationException($"the PTX calls {externs.Count} external function(s) the driver cannot link: {string.Join("; ", externs.Take(3))}");
     }
 }
