@@ -253,7 +253,8 @@ public static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
         double r = z * Fma(z, Fma(z, Fma(z, Fma(z, Fma(z, -1.13596475577881948265e-11, 2.08757232129817482790e-09), -2.75573143513906633035e-07),
             2.48015872894767294178e-05), -1.38888888888741095749e-03), 4.16666666666666019037e-02);
         double hz = 0.5 * z, w = 1.0 - hz;
-        return w + (((1.0 - w) - hz) + (z * r - x * y));
+        // 1 - w is exact; as an FMA ILGPU's simplifier cannot fold 1 - (1 - hz) into hz and drop the correction.
+        return w + ((Fma(-1.0, w, 1.0) - hz) + (z * r - x * y));
     }
 
     /// <summary>Sine (NaN for ±∞, NaN and |x| beyond <see cref="GpuMath.TrigonometricLimit"/>; keeps -0).</summary>
@@ -364,9 +365,10 @@ public static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
             : double.IsPositiveInfinity(ay) && double.IsPositiveInfinity(ax) ? PiO4Hi
             : AtanNonNegative(steep ? ax / ay : ay / ax);
         bool xNegative = IsNegative(x);
+        // The tails go in through FMAs: ILGPU would otherwise merge the two constants (PiO2Hi + PiO2Lo rounds to PiO2Hi).
         double result = steep
-            ? xNegative ? PiO2Hi + (z + PiO2Lo) : PiO2Hi - (z - PiO2Lo)
-            : xNegative ? PiHi - (z - PiLo) : z;
+            ? xNegative ? PiO2Hi + Fma(z, 1.0, PiO2Lo) : PiO2Hi - Fma(z, 1.0, -PiO2Lo)
+            : xNegative ? PiHi - Fma(z, 1.0, -PiLo) : z;
         return WithSignOf(result, y);
     }
 

@@ -100,7 +100,7 @@ public static class GpuOps<TFma> where TFma : struct, IFusedMultiplyAdd
         double ch = eh * r;
         double cl = GpuMath<TFma>.Fma(eh, r, -ch) - eh * sl * r;
         double one = 1.0 - ch;
-        double err = (1.0 - one) - ch;
+        double err = GpuMath<TFma>.Fma(-1.0, one, 1.0) - ch; // not (1 - one) - ch, which ILGPU folds to ch - ch
         double result = one + (err - cl);
         return x < 0 ? -result : result;
     }
