@@ -48,7 +48,10 @@ public class GateProbeCalibration
 
 /// <summary>
 /// The gate end to end on real measurements (BenchmarkDotNet, the short profile, the calibration workload, the
-/// recheck): an unchanged workload passes run after run, one made slower on purpose is caught.
+/// recheck): an unchanged workload passes run after run, one made slower on purpose is caught. The floor is raised to
+/// 35 % and the slowdown is threefold: on this shared 2-core machine an unchanged probe was measured 15.1 % slower
+/// twice in a row (with the product's 15 % floor the test failed 2 of 5 clean runs), and what is under test here is
+/// the mechanism (ratios to the calibration, the recheck, the verdict), not the production floor.
 /// </summary>
 [Collection(nameof(GateMeasurementTests))]
 [CollectionDefinition(nameof(GateMeasurementTests), DisableParallelization = true)]
@@ -70,18 +73,18 @@ public class GateMeasurementTests
             Assert.NotNull(baseline["GateProbeBenchmarks.Probe"]);
             Assert.Equal("GateProbeCalibration.Yardstick", baseline.Calibration);
             Assert.NotNull(baseline[baseline.Calibration]);
-            var gate = new Gate();
+            var gate = new Gate { MinimumThreshold = 0.35 };
             for (int i = 0; i < 3; i++)
             {
                 var report = gate.Check(baseline, Measure);
                 Assert.True(report.Passed, $"unchanged run {i + 1} failed the gate:\n{report.ToMarkdown()}");
             }
-            GateProbeBenchmarks.Repeats = 2;
+            GateProbeBenchmarks.Repeats = 3;
             var slowed = gate.Check(baseline, Measure);
-            Assert.False(slowed.Passed, "twice the work passed the gate:\n" + slowed.ToMarkdown());
+            Assert.False(slowed.Passed, "three times the work passed the gate:\n" + slowed.ToMarkdown());
             var row = Assert.Single(slowed.Failures);
             Assert.Equal("GateProbeBenchmarks.Probe", row.Name);
-            Assert.InRange(row.Change, 0.5, 1.6);
+            Assert.InRange(row.Change, 1.2, 2.8);
         }
         finally
         {
