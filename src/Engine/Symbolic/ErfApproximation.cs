@@ -88,4 +88,24 @@ internal static class ErfApproximation
         d = default(TFma).Fma(d, a, 1.0);
         return n / d;
     }
+
+    /// <summary>
+    /// erf(a) for <see cref="SmallLimit"/> ≤ a &lt; <see cref="OneLimit"/> given <paramref name="expMinusSquare"/> =
+    /// e^(-a·a): 1 - e^(-a²) N(a)/D(a) with the exponent's rounding error and the final subtraction carried in
+    /// double-double (e^(-(s + sl)) = e^(-s) (1 - sl) to far below an ulp, s + sl = a² exactly, |sl| ≤ 2^-48). The
+    /// caller supplies the exponential (Math's, or the GPU kernels' own).
+    /// </summary>
+    public static double Large<TFma>(double a, double expMinusSquare) where TFma : struct, IFusedMultiplyAdd
+    {
+        var f = default(TFma);
+        double s = a * a;
+        double sl = f.Fma(a, a, -s);
+        double eh = expMinusSquare;
+        double r = Scaled<TFma>(a);
+        double ch = eh * r;                                  // erfc(a) = ch + cl
+        double cl = f.Fma(eh, r, -ch) - eh * sl * r;
+        double one = 1.0 - ch;                               // exact error below: 1 ≥ ch
+        double err = f.Fma(-1.0, one, 1.0) - ch;             // 1 - one exactly; as an FMA ILGPU cannot fold it to ch - ch
+        return one + (err - cl);
+    }
 }

@@ -244,16 +244,7 @@ public static class ScalarMath
         double a = Math.Abs(x);
         if (a < ErfApproximation.SmallLimit) return Math.FusedMultiplyAdd(x, ErfApproximation.Small<ManagedFma>(x * x), x);
         if (!(a < ErfApproximation.OneLimit)) return double.IsNaN(x) ? x : Math.CopySign(1.0, x);
-        // exp(-(s + sl)) = exp(-s) (1 - sl) to far below an ulp, where s + sl = a² exactly (|sl| ≤ 2^-48).
-        double s = a * a;
-        double sl = Math.FusedMultiplyAdd(a, a, -s);
-        double eh = Math.Exp(-s);
-        double r = ErfApproximation.Scaled<ManagedFma>(a);
-        double ch = eh * r;                                         // erfc(a) = ch + cl
-        double cl = Math.FusedMultiplyAdd(eh, r, -ch) - eh * sl * r;
-        double one = 1.0 - ch;                                      // exact error below: 1 ≥ ch
-        double err = (1.0 - one) - ch;
-        return Math.CopySign(one + (err - cl), x);
+        return Math.CopySign(ErfApproximation.Large<ManagedFma>(a, Math.Exp(-(a * a))), x);
     }
 
     /// <summary>erf of a real value (see <see cref="Erf(double)"/>).</summary>

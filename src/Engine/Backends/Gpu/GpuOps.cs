@@ -84,8 +84,8 @@ public static class GpuOps<TFma> where TFma : struct, IFusedMultiplyAdd
     public static double WeightedTerm(double v, double w) => w == 0 ? 0.0 : v * w;
 
     /// <summary>
-    /// The error function of a real argument: the approximation of <see cref="ScalarMath.Erf(double)"/> (same
-    /// coefficients, same double-double steps), written out without calls ILGPU cannot map.
+    /// The error function of a real argument: <see cref="ScalarMath.Erf(double)"/>'s approximation (the same
+    /// <see cref="ErfApproximation"/> code) with the kernels' own exponential.
     /// </summary>
     public static double Erf(double x)
     {
@@ -93,15 +93,7 @@ public static class GpuOps<TFma> where TFma : struct, IFusedMultiplyAdd
         if (a < ErfApproximation.SmallLimit) return GpuMath<TFma>.Fma(x, ErfApproximation.Small<TFma>(x * x), x);
         if (double.IsNaN(x)) return x;
         if (!(a < ErfApproximation.OneLimit)) return x < 0 ? -1.0 : 1.0;
-        double s = a * a;
-        double sl = GpuMath<TFma>.Fma(a, a, -s);
-        double eh = GpuMath<TFma>.Exp(-s);
-        double r = ErfApproximation.Scaled<TFma>(a);
-        double ch = eh * r;
-        double cl = GpuMath<TFma>.Fma(eh, r, -ch) - eh * sl * r;
-        double one = 1.0 - ch;
-        double err = GpuMath<TFma>.Fma(-1.0, one, 1.0) - ch; // not (1 - one) - ch, which ILGPU folds to ch - ch
-        double result = one + (err - cl);
+        double result = ErfApproximation.Large<TFma>(a, GpuMath<TFma>.Exp(-(a * a)));
         return x < 0 ? -result : result;
     }
 
