@@ -59,26 +59,22 @@ internal static class BenchCommand
         catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException) { return io.Fail(referencePath, ex.Message); }
 
         var symbols = expr.FreeSymbolNames();
-        var defaults = reference.ParameterDefaults.Where(p => symbols.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        var defaultNames = reference.ParameterDefaults.Keys.Where(symbols.Contains).ToHashSet();
         HashSet<string> freeNames;
-        if (freeList == "all") freeNames = defaults.Keys.ToHashSet();
+        if (freeList == "all") freeNames = defaultNames;
         else
         {
             freeNames = freeList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-            var unknown = freeNames.Where(f => !defaults.ContainsKey(f)).ToList();
+            var unknown = freeNames.Where(f => !defaultNames.Contains(f)).ToList();
             if (unknown.Count > 0) return io.Fail("pwa bench", $"--free names parameters the reference does not have: {string.Join(", ", unknown)}");
         }
-        var parameters = defaults.Where(p => freeNames.Contains(p.Key))
-            .Select(p => new ParameterSpec(p.Key, p.Value, reference.ComplexParameters.Contains(p.Key))).ToList();
-        var fixedValues = defaults.Where(p => !freeNames.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        var inputs = symbols.Where(s => !defaults.ContainsKey(s)).ToList();
-        var missing = inputs.Where(s => !reference.Points[0].Symbols.ContainsKey(s)).ToList();
-        if (missing.Count > 0) return io.Fail(referencePath, $"the points give no value for: {string.Join(", ", missing)}");
+        if (!ReferenceSetup.TryCreate(io, expr, reference, referencePath, freeNames.Contains, out var setup, out var setupExit)) return setupExit;
+        var (inputs, parameters, fixedValues) = setup;
 
         var rng = new Random(0);
         var index = Enumerable.Range(0, n).Select(_ => rng.Next(reference.Points.Count)).ToArray();
-        var sample = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
-        var warm = new EventSample(inputs.Select(s => new KeyValuePair<string, double[]>(s, index.Take(Math.Min(n, 256)).Select(i => reference.Points[i].Symbols[s].Real).ToArray())));
+        var sample = setup.Sample(reference, index);
+        var warm = setup.Sample(reference, index.Take(Math.Min(n, 256)).ToArray());
 
         if (!BackendChoice.TryOpen(io, "pwa bench", backend, choice.Device, out var exit)) return exit;
         var options = new LambdifyOptions { Backend = backend, Device = choice.Device, SplitSize = split, Hoisting = hoisting };

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using PartialWave.Backends.Reference;
+using PartialWave.Compilation;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
 using Spectre.Console;
@@ -21,10 +22,14 @@ internal static class CheckCommand
         var reference = new Argument<FileInfo?>("REFERENCE") { Description = "Reference values: JSON with parameter_defaults and points (symbols, value).", Arity = ArgumentArity.ZeroOrOne };
         var jsonl = new Option<FileInfo?>("--jsonl") { Description = "Check every line of a JSON-lines file of expressions (name, srepr, symbols, value) instead." };
         var tolerance = new Option<double>("--tolerance") { Description = "Largest relative deviation accepted.", DefaultValueFactory = _ => 1e-10 };
+        var backend = new BackendChoice(
+            "reference (the exact evaluator, default), cpu or gpu: check a compiled backend at the reference points instead (parameters free at their defaults, as pwa bench sets them up)",
+            Backend.Reference);
         var cmd = new Command("check",
             "Evaluate a model at every point of a reference file and compare with the exact values; exit 1 if any relative deviation exceeds the tolerance.\n\n" +
-            "Examples:\n  pwa check jpsi_gamma_pi0pi0.srepr jpsi_gamma_pi0pi0.json\n  pwa check --jsonl sympy_small.srepr.jsonl --tolerance 1e-12")
-        { model, reference, jsonl, tolerance };
+            "Examples:\n  pwa check jpsi_gamma_pi0pi0.srepr jpsi_gamma_pi0pi0.json\n  pwa check lc2pkpi_default_full.srepr lc2pkpi_default_full.json --backend gpu --device cuda\n" +
+            "  pwa check --jsonl sympy_small.srepr.jsonl --tolerance 1e-12")
+        { model, reference, jsonl, tolerance, backend.Backend, backend.Device };
         cmd.SetAction(r =>
         {
             var t = r.GetValue(tolerance);
@@ -32,21 +37,23 @@ internal static class CheckCommand
             var lines = r.GetValue(jsonl);
             var m = r.GetValue(model);
             var refFile = r.GetValue(reference);
+            var choice = backend.Get(r);
             if (lines is not null)
             {
                 if (m is not null) return io.Fail("pwa check", "give either MODEL REFERENCE.json or --jsonl FILE, not both");
+                if (choice.Backend != Backend.Reference) return io.Fail("pwa check", "--backend applies to MODEL REFERENCE.json, not to --jsonl");
                 return RunJsonLines(io, lines.FullName, t);
             }
             if (m is null || refFile is null)
                 return io.Fail("pwa check", "expected MODEL and REFERENCE.json (or --jsonl FILE); see 'pwa check --help'");
-            return RunModel(io, m.FullName, refFile.FullName, t);
+            return RunModel(io, m.FullName, refFile.FullName, t, choice);
         });
         return cmd;
     }
 
     private sealed record Row(string Label, Complex Value, Complex Expected, double Deviation);
 
-    private static int RunModel(CommandIo io, string modelPath, string referencePath, double tolerance)
+    private static int RunModel(CommandIo io, string modelPath, string referencePath, double tolerance, (Backend Backend, GpuDevice Device) choice)
     {
         var parsed = ModelFile.Load(modelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
@@ -57,6 +64,7 @@ internal static class CheckCommand
         {
             return io.Fail(referencePath, ex.Message);
         }
+        if (choice.Backend != Backend.Reference) return RunCompiled(io, parsed.Value!, modelPath, reference, referencePath, tolerance, choice);
         var evaluator = new ReferenceEvaluator(parsed.Value!);
         var rows = new List<Row>();
         foreach (var p in reference.Points)
@@ -68,6 +76,31 @@ internal static class CheckCommand
             rows.Add(new Row(p.Index.ToString(CultureInfo.InvariantCulture), v, p.Expected, ReferencePoints.RelativeDeviation(v, p.Expected)));
         }
         return Report(io, Path.GetFileName(modelPath), "point", rows, tolerance);
+    }
+
+    // The compiled backend at every point at once: the points are the events, the parameters free at their defaults.
+    private static int RunCompiled(CommandIo io, Symbolic.Expr expr, string modelPath, ReferencePoints reference, string referencePath, double tolerance,
+        (Backend Backend, GpuDevice Device) choice)
+    {
+        const string Name = "pwa check";
+        if (!ReferenceSetup.TryCreate(io, expr, reference, referencePath, _ => true, out var setup, out var exit)) return exit;
+        if (!BackendChoice.TryOpen(io, Name, choice.Backend, choice.Device, out exit)) return exit;
+        IParametrizedFunction f;
+        try
+        {
+            f = Lambdify.Compile(expr, setup.Inputs, setup.Parameters, setup.FixedValues, new LambdifyOptions { Backend = choice.Backend, Device = choice.Device });
+        }
+        catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the {choice.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
+        var sample = setup.Sample(reference, Enumerable.Range(0, reference.Points.Count).ToArray());
+        var re = new double[sample.Count];
+        var im = new double[sample.Count];
+        f.Evaluate(sample, re, im);
+        var rows = reference.Points.Select((p, i) =>
+        {
+            var v = new Complex(re[i], im[i]);
+            return new Row(p.Index.ToString(CultureInfo.InvariantCulture), v, p.Expected, ReferencePoints.RelativeDeviation(v, p.Expected));
+        }).ToList();
+        return Report(io, $"{Path.GetFileName(modelPath)} ({choice.Backend.ToString().ToLowerInvariant()} backend)", "point", rows, tolerance);
     }
 
     private static int RunJsonLines(CommandIo io, string path, double tolerance)

@@ -8,6 +8,11 @@ first = next(iter(gpu.values()))
 device = first.get("device") or "?"
 print(f"# GPU backend against the CPU backend ({first['events']:,} events, every parameter free)\n")
 print(f"GPU side: {device}. CPU side: `pwa bench --backend cpu`, {next(iter(cpu.values())).get('threads', '?')} threads.\n")
+if len(sys.argv) > 3:
+    print("Values against the reference files (`pwa check --backend gpu`, tolerance 1e-10):\n")
+    for line in open(sys.argv[3]):
+        print(f"- {line.strip()}")
+    print()
 if not device.startswith("CUDA"):
     print("No CUDA device was used: the GPU figures are ILGPU's CPU accelerator running the GPU kernels as .NET code,")
     print("which shows the path works, not what a GPU does.\n")

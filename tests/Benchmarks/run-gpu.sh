@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The GPU backend against the CPU backend with `pwa bench` on the three reference models, every parameter free:
+# The GPU backend checked against the reference values (`pwa check --backend gpu`) and measured against the CPU backend
+# with `pwa bench` on the three reference models, every parameter free:
 # events/s for the value, Σ log f, and Σ log f with its gradient, and the GPU/CPU ratio of each (the targets
 # for lc2pkpi_default_full on one H100: ≥ 1e9 events/s for the value, ≥ 100x the CPU backend of the 2-core machine;
 # the CPU figures of the ratio must come from that machine, so give them with CPU_JSON when running on a GPU box).
@@ -24,6 +25,11 @@ if [[ -n "${PWA:-}" ]]; then pwa=("$PWA"); else
   pwa=(dotnet "$repo/src/Cli/bin/Release/net10.0/pwa.dll")
 fi
 
+: > "$out/check.txt"
+# First the values: on a real device this is the check that the GPU's arithmetic agrees with SymPy's values.
+for m in jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full; do
+  { "${pwa[@]}" check "$models_dir/$m.srepr" "$models_dir/$m.json" --backend gpu --device "$device" || true; } | tail -1 | sed "s/^/$m: /" >> "$out/check.txt"
+done
 : > "$out/gpu.jsonl"
 [[ -n "${CPU_JSON:-}" ]] || : > "$out/cpu.jsonl"
 for m in jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full; do
@@ -32,5 +38,5 @@ for m in jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full
 done
 cpu=${CPU_JSON:-$out/cpu.jsonl}
 
-python3 "$repo/tests/Benchmarks/gpu_report.py" "$out/gpu.jsonl" "$cpu" > "$out/README.md"
+python3 "$repo/tests/Benchmarks/gpu_report.py" "$out/gpu.jsonl" "$cpu" "$out/check.txt" > "$out/README.md"
 cat "$out/README.md"

@@ -20,6 +20,23 @@ public class CheckCommandTests
     private static (string Model, string Reference) Write(CliTest.TempDir dir, params Complex[] values) =>
         (dir.Write("model.expr", Model), dir.Write("model.json", Reference(values)));
 
+    // The compiled backends checked at the same points: parameters free at their defaults, x an event column.
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("gpu")]
+    public void Compiled_backends_are_checked_at_the_reference_points(string backend)
+    {
+        using var dir = CliTest.NewTempDir();
+        var (model, reference) = Write(dir, Expected(Xs[0]), Expected(Xs[1]));
+        var r = CliTest.Run("check", model, reference, "--backend", backend, "--device", "cpu-accelerator").AssertExit(0);
+        Assert.Contains($"({backend} backend)", r.Stdout);
+        Assert.Contains(": OK", r.Stdout);
+        var (model2, wrong) = Write(dir, Expected(Xs[0]), Expected(Xs[1]) * 1.001);
+        var bad = CliTest.Run("check", model2, wrong, "--backend", backend, "--device", "cpu-accelerator").AssertExit(1);
+        Assert.Contains("1 FAILED", bad.Stdout);
+        CliTest.Run("check", "--jsonl", reference, "--backend", backend).AssertExit(2);
+    }
+
     [Fact]
     public void MatchingReference_ExitsZeroAndSaysOk()
     {
