@@ -91,6 +91,25 @@ public abstract class ParametrizedFunction : IParametrizedFunction
         foreach (var (k, v) in values) SetParameter(k, v);
     }
 
+    /// <summary>For each parameter a kernel reads (a real degree of freedom, by name), its index in <see cref="GradientParameters"/>.</summary>
+    /// <exception cref="InvalidOperationException">A kernel parameter is not one of this function's.</exception>
+    protected int[] GradientIndices(IEnumerable<string> kernelParameters)
+    {
+        var names = GradientParameters.ToList();
+        return kernelParameters.Select(p =>
+        {
+            int k = names.IndexOf(p);
+            return k >= 0 ? k : throw new InvalidOperationException($"kernel parameter {p} is not a function parameter");
+        }).ToArray();
+    }
+
+    /// <summary>The current real parameter values in a kernel's slot order (<paramref name="indices"/> from <see cref="GradientIndices"/>).</summary>
+    protected void WriteKernelParameters(int[] indices, Span<double> destination)
+    {
+        var v = RealParameterVector();
+        for (int s = 0; s < indices.Length; s++) destination[s] = v[indices[s]];
+    }
+
     /// <summary>The real parameter vector in <see cref="GradientParameters"/> order.</summary>
     protected double[] RealParameterVector()
     {

@@ -45,11 +45,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         _data = Kernel(KernelRole.Data);
         _main = Kernel(KernelRole.Main) ?? throw new ArgumentException("no main kernel", nameof(build));
         var main = _main.IR.Parameters.Take(_main.OriginalParameterCount).ToList();
-        _paramSlotToVector = main.Select(p =>
-        {
-            int k = GradientParameters.ToList().IndexOf(p);
-            return k >= 0 ? k : throw new InvalidOperationException($"kernel parameter {p} is not a function parameter");
-        }).ToArray();
+        _paramSlotToVector = GradientIndices(main);
         _params = new NativeBuffer(Math.Max(1, main.Count));
         WriteParameters();
         IsComplexValued = _main.IR.Outputs.Any(o => o.Name == "value.re");
@@ -74,8 +70,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
 
     private void WriteParameters()
     {
-        var v = RealParameterVector();
-        for (int s = 0; s < _paramSlotToVector.Length; s++) _params.Pointer[s] = v[_paramSlotToVector[s]];
+        WriteKernelParameters(_paramSlotToVector, new Span<double>(_params.Pointer, _paramSlotToVector.Length));
     }
 
     // ---------------- binding ----------------

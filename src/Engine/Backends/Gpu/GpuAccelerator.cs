@@ -120,8 +120,8 @@ internal sealed class GpuAccelerator
     // CUDA devices where a driver is present, and one CPU device with one OS thread per core: the CPU accelerator runs
     // a thread per simulated GPU thread (warp size × warps × multiprocessors), and more than there are cores made the
     // J/ψ reference fit 4x slower (13.0 s of MIGRAD with 4 × 4 × 2 threads, 3.3 s with 2 × 1 × 1, on 2 cores).
-    // ILGPU.Algorithms maps Math's double functions to device code on CUDA.
-    // A CUDA driver that cannot be initialised (too new or too old for ILGPU, a broken installation) must not take
+    // ILGPU.Algorithms supplies device code for the few Math functions kernels still call (sqrt, floor, ceiling, abs;
+    // the elementary functions are GpuMath's). A CUDA driver that cannot be initialised (too new or too old for ILGPU, a broken installation) must not take
     // the CPU accelerator down with it: the context is then made without CUDA.
     private static Context CreateContext()
     {

@@ -48,12 +48,7 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         _build = build;
         _data = Kernel(KernelRole.Data);
         _main = Kernel(KernelRole.Main)!;
-        var gradientNames = GradientParameters.ToList();
-        _paramSlotToVector = _main.Layout.IR.Parameters.Take(_main.Layout.OriginalParameterCount).Select(p =>
-        {
-            int k = gradientNames.IndexOf(p);
-            return k >= 0 ? k : throw new InvalidOperationException($"kernel parameter {p} is not a function parameter");
-        }).ToArray();
+        _paramSlotToVector = GradientIndices(_main.Layout.IR.Parameters.Take(_main.Layout.OriginalParameterCount));
         _original = new double[Math.Max(1, _paramSlotToVector.Length)];
         WriteParameters();
         IsComplexValued = _main.Layout.IR.Outputs.Any(o => o.Name == "value.re");
@@ -79,8 +74,7 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
 
     private void WriteParameters()
     {
-        var v = RealParameterVector();
-        for (int s = 0; s < _paramSlotToVector.Length; s++) _original[s] = v[_paramSlotToVector[s]];
+        WriteKernelParameters(_paramSlotToVector, _original);
     }
 
     // ---------------- device memory ----------------

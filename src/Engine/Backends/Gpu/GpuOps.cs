@@ -6,9 +6,9 @@ namespace PartialWave.Backends.Gpu;
 /// <summary>
 /// One static method per real IR operation on a double, with the IR's scalar semantics (see
 /// <see cref="IrInterpreter"/>), written for ILGPU: no allocation, no exceptions, no arrays; elementary functions
-/// from <see cref="GpuMath"/>, and of <see cref="Math"/> only what every backend has as an instruction (sqrt, floor,
-/// ceiling, abs, fused multiply-add). GPU kernels call these; public because kernels compiled into other assemblies
-/// call them too.
+/// from <see cref="GpuMath{TFma}"/>, fused multiply-add from <typeparamref name="TFma"/>, and of <see cref="Math"/> only
+/// what every backend has as an instruction (sqrt, floor, ceiling, abs). GPU kernels call these; public because kernels
+/// compiled into other assemblies call them too.
 /// </summary>
 /// <typeparam name="TFma">The fused multiply-add of the target (see <see cref="IFusedMultiplyAdd"/>).</typeparam>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
@@ -64,7 +64,7 @@ public static class GpuOps<TFma> where TFma : struct, IFusedMultiplyAdd
         return big * Math.Sqrt(1 + r * r);
     }
 
-    public static double Heaviside(double a) => double.IsNaN(a) ? double.NaN : a > 0 ? 1.0 : a < 0 ? 0.0 : 0.5;
+    public static double Heaviside(double a) => IrInterpreter.Heaviside(a);
     public static double Lt(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a < b ? 1.0 : 0.0;
     public static double Le(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a <= b ? 1.0 : 0.0;
     public static double Gt(double a, double b) => double.IsNaN(a) || double.IsNaN(b) ? double.NaN : a > b ? 1.0 : 0.0;
@@ -75,7 +75,7 @@ public static class GpuOps<TFma> where TFma : struct, IFusedMultiplyAdd
     public static double Or(double a, double b) =>
         (a != 0 && !double.IsNaN(a)) || (b != 0 && !double.IsNaN(b)) ? 1.0 : double.IsNaN(a) || double.IsNaN(b) ? double.NaN : 0.0;
     public static double Not(double a) => double.IsNaN(a) ? double.NaN : a == 0 ? 1.0 : 0.0;
-    public static double Select(double c, double a, double b) => double.IsNaN(c) ? double.NaN : c != 0 ? a : b;
+    public static double Select(double c, double a, double b) => IrInterpreter.Select(c, a, b);
     public static double IsNaN(double a) => double.IsNaN(a) ? 1.0 : 0.0;
     public static double IfNegative(double a, double v) => a < 0 ? v : 0.0;
     public static double IfNotNegative(double a, double v) => a < 0 ? 0.0 : v;
