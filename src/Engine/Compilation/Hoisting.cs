@@ -100,11 +100,14 @@ internal static class UniformHoisting
             var ins = ir.Instructions[i];
             preludeMap[i] = !onData[i] && ins.Op != IrOp.Input ? prelude.Copy(ins, preludeMap) : -1;
         }
-        for (int k = 0; k < frontier.Count; k++) prelude.AddOutput($"{Prefix}{k}", preludeMap[frontier[k]]);
 
         var slot = new Dictionary<int, int>();
         for (int k = 0; k < frontier.Count; k++) slot[frontier[k]] = ir.Parameters.Count + k;
-        var main = new IrBuilder(ir.Inputs, ir.Parameters.Concat(frontier.Select((_, k) => $"{Prefix}{k}")));
+        // Slots are numbered on from those of an earlier hoisting (a kernel differentiated after one has both).
+        int first = ir.Parameters.Count(p => p.StartsWith(Prefix, StringComparison.Ordinal));
+        var names = frontier.Select((_, k) => $"{Prefix}{first + k}").ToList();
+        for (int k = 0; k < names.Count; k++) prelude.AddOutput(names[k], preludeMap[frontier[k]]);
+        var main = new IrBuilder(ir.Inputs, ir.Parameters.Concat(names));
         // Regions (the checkpoints of a reverse-mode kernel) are kept: splitting respects them.
         var map = main.CopyRegions(ir, i => !Uniform(i) || isFrontier[i],
             (i, m) => isFrontier[i] ? main.Param(slot[i]) : main.Copy(ir.Instructions[i], m));

@@ -153,6 +153,41 @@ public abstract class CompiledBackendTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(ReferenceModelTests.BigModels), MemberType = typeof(ReferenceModelTests))]
+    public void Summed_gradients_equal_the_weighted_sums_of_per_event_gradients(string model)
+    {
+        // The summing kernels take their adjoints per event only down to the parameter-only values and carry the
+        // sums on to the parameters once per call; the per-event gradient kernel takes the whole chain per event.
+        var c = LoadModel(model, repeat: 3);
+        var f = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, Options(LambdifyOptions.DefaultSplitSize, true));
+        int n = c.Sample.Count, g = f.GradientParameters.Count;
+        var weights = Enumerable.Range(0, n).Select(i => 0.5 + (i % 5) * 0.375).ToArray();
+        var value = new double[n];
+        var perEvent = Enumerable.Range(0, g).Select(_ => new double[n]).ToArray();
+        f.EvaluateWithGradient(c.Sample, value, perEvent);
+        var sumLog = f.SumLog(c.Sample, weights, withGradient: true);
+        var sum = f.Sum(c.Sample, weights, withGradient: true);
+        double worst = 0;
+        for (int k = 0; k < g; k++)
+        {
+            double log = 0, plain = 0, logScale = 0, plainScale = 0;
+            for (int i = 0; i < n; i++)
+            {
+                log += weights[i] * perEvent[k][i] / value[i];
+                plain += weights[i] * perEvent[k][i];
+                logScale += Math.Abs(weights[i] * perEvent[k][i] / value[i]);
+                plainScale += Math.Abs(weights[i] * perEvent[k][i]);
+            }
+            double devLog = Math.Abs(sumLog.Gradient![k] - log) / Math.Max(logScale, 1e-300);
+            double devPlain = Math.Abs(sum.Gradient![k] - plain) / Math.Max(plainScale, 1e-300);
+            worst = Math.Max(worst, Math.Max(devLog, devPlain));
+            Assert.True(devLog <= 1e-10, $"d Σ w log f/d {f.GradientParameters[k]}: {sumLog.Gradient[k]} vs {log} ({devLog:E2} of Σ|terms|)");
+            Assert.True(devPlain <= 1e-10, $"d Σ w f/d {f.GradientParameters[k]}: {sum.Gradient[k]} vs {plain} ({devPlain:E2} of Σ|terms|)");
+        }
+        output.WriteLine($"{model}: {g} gradient components, largest deviation {worst:E2} of Σ|terms|");
+    }
+
     [Fact]
     public void Symbols_without_a_role_are_named()
     {

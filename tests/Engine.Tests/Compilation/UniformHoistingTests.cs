@@ -48,6 +48,22 @@ public class UniformHoistingTests
     }
 
     [Fact]
+    public void A_summed_gradient_takes_the_chain_through_parameter_only_values_once_per_call()
+    {
+        var prepared = Lambdify.Prepare(EstimatorTests.Parse(Model), ["x"],
+            [ParameterSpec.Real("n", 3), ParameterSpec.Real("m", 5), ParameterSpec.Real("s", 0.7)], null, new LambdifyOptions());
+        var variants = new PartialWave.Backends.Cpu.KernelVariants(prepared.Data, prepared.Main, LambdifyOptions.DefaultSplitSize);
+        var summed = variants.Layout(PartialWave.Backends.Cpu.KernelRole.SumGradient)!;
+        var perEvent = variants.Layout(PartialWave.Backends.Cpu.KernelRole.Gradient)!;
+        Assert.NotNull(summed.Epilogue);
+        Assert.Null(perEvent.Epilogue);
+        // Per event, the summed kernel stops at the normalisation and the other parameter-only values; the
+        // per-event gradient kernel carries every adjoint on to n, m and s for each event.
+        Assert.True(summed.IR.OperationCount < perEvent.IR.OperationCount,
+            $"summed gradient {summed.IR.OperationCount} operations per event, per-event gradient {perEvent.IR.OperationCount}");
+    }
+
+    [Fact]
     public void The_prelude_holds_what_depends_on_parameters_alone()
     {
         var b = new IrBuilder(["x"], ["a", "b"]);

@@ -361,12 +361,10 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     protected override SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
         var k = ReducingKernel(log, withGradient);
-        var names = k.IR.Outputs.Select(o => o.Name).ToList();
-        var columns = withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))).ToArray() : [];
-        int valueColumn = names.IndexOf("value");
+        int valueColumn = k.IR.Outputs.Select(o => o.Name).ToList().IndexOf("value");
         var b = Bind(sample);
-        int size = k.ChunkSize, chunks = b.Padded / size, g = columns.Length;
-        var partial = new double[chunks * (1 + g)];
+        int size = k.ChunkSize, chunks = b.Padded / size, outputs = k.OutputCount;
+        var partial = new double[chunks * outputs];
         var inputs = b.Columns.Append(Weights(b, weights)).ToArray();
         // Each output column holds the chunk's four lane sums; adding them in a fixed order keeps the result the
         // same for any number of threads.
@@ -374,18 +372,18 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         Run(k, b.Padded, inputs, null, (c, outs) =>
         {
             var o = (double*)outs;
-            int row = c * (1 + g);
-            partial[row] = Lanes(o + (long)valueColumn * size);
-            for (int j = 0; j < g; j++) partial[row + 1 + j] = Lanes(o + (long)columns[j] * size);
+            for (int j = 0; j < outputs; j++) partial[c * outputs + j] = Lanes(o + (long)j * size);
         });
         var byColumn = new double[chunks];
         double Total(int j)
         {
-            for (int c = 0; c < chunks; c++) byColumn[c] = partial[c * (1 + g) + j];
+            for (int c = 0; c < chunks; c++) byColumn[c] = partial[c * outputs + j];
             return CompensatedSum(byColumn);
         }
-        double value = Total(0);
-        double[]? gradient = withGradient ? Enumerable.Range(0, g).Select(j => Total(1 + j)).ToArray() : null;
+        double value = Total(valueColumn);
+        double[]? gradient = withGradient
+            ? k.Layout.SummedGradient(GradientParameters, new ReadOnlySpan<double>(_params.Pointer, k.OriginalParameterCount), Total)
+            : null;
         return new SampleSum(value, gradient);
     }
 

@@ -66,12 +66,18 @@ internal sealed class KernelVariants(KernelIR? data, KernelIR main, int splitSiz
     // scratch hop anyway: recomputing would only add work.
     private KernelLayout GradientOf(KernelIR ir, bool reduce)
     {
+        if (reduce) return KernelLayout.CreateSummedGradient(ir, Differentiate);
+        var (gradient, size) = Differentiate(ir);
+        return KernelLayout.Create(gradient, size, reduce);
+    }
+
+    private (KernelIR Gradient, int SplitSize) Differentiate(KernelIR ir)
+    {
         var plain = IrPasses.Run(ReverseMode.Differentiate(ir, ["value"]));
         // Up to twice the split size, a plain gradient is one method: no value crosses a method boundary.
-        if (plain.OperationCount <= 2 * splitSize) return KernelLayout.Create(plain, 2 * splitSize, reduce);
-        if (Splitting.Plan(plain, splitSize).Count <= 2) return KernelLayout.Create(plain, splitSize, reduce);
-        var gradient = ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, splitSize / 4));
-        return KernelLayout.Create(IrPasses.Run(gradient), splitSize, reduce);
+        if (plain.OperationCount <= 2 * splitSize) return (plain, 2 * splitSize);
+        if (Splitting.Plan(plain, splitSize).Count <= 2) return (plain, splitSize);
+        return (IrPasses.Run(ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, splitSize / 4))), splitSize);
     }
 
     // A reducing kernel sums inside the generated loop (weighted by an extra column), so no per-event value or

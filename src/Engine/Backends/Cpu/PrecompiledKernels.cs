@@ -14,7 +14,7 @@ namespace PartialWave.Backends.Cpu;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PrecompiledKernels
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private readonly Dictionary<KernelRole, (KernelLayout Layout, SegmentKernel[] Code, Type? Gpu)> _kernels = [];
 
     /// <param name="data">The kernel data the C# emitter wrote (base64 of the compressed layouts).</param>
@@ -45,7 +45,8 @@ public sealed class PrecompiledKernels
             var ir = KernelIRFormat.Read(r);
             int original = r.ReadInt32(), split = r.ReadInt32();
             bool reduce = r.ReadBoolean();
-            var layout = KernelLayout.FromParts(prelude, ir, original, split, reduce);
+            var epilogue = r.ReadBoolean() ? KernelIRFormat.Read(r) : null;
+            var layout = KernelLayout.FromParts(prelude, ir, original, split, reduce, epilogue);
             if (layout.Segments.Count != code[k].Length)
                 throw new InvalidDataException($"kernel {role} has {layout.Segments.Count} segments but {code[k].Length} methods");
             _kernels[role] = (layout, code[k], gpu?[k]);
@@ -111,6 +112,8 @@ public sealed class PrecompiledKernels
                 w.Write(layout.OriginalParameterCount);
                 w.Write(layout.SplitSize);
                 w.Write(layout.Reduces);
+                w.Write(layout.Epilogue is not null);
+                if (layout.Epilogue is not null) KernelIRFormat.Write(w, layout.Epilogue);
             }
         }
         return Convert.ToBase64String(buffer.ToArray());

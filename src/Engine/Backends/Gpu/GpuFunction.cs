@@ -330,8 +330,6 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
     {
         var k = Kernel(KernelVariants.ReducingRole(log, withGradient))!;
         var names = k.Layout.IR.Outputs.Select(o => o.Name).ToList();
-        var wanted = new[] { names.IndexOf("value") }
-            .Concat(withGradient ? GradientParameters.Select(p => names.IndexOf(ReverseMode.GradientName("value", p))) : []).ToArray();
         int outputs = names.Count;
         var blocksOf = Enumerable.Range(0, outputs).Select(_ => new List<double>()).ToArray();
         double[] host = [];
@@ -361,8 +359,8 @@ internal sealed class GpuFunction : ParametrizedFunction, IDisposable
         }
         catch (Exception e) when (IsDeviceFailure(e)) { throw DeviceFailure(e, log ? "summing logarithms" : "summing"); }
         double Total(int j) => CompensatedSum(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(blocksOf[j]));
-        double value = Total(wanted[0]);
-        double[]? gradient = withGradient ? wanted.Skip(1).Select(Total).ToArray() : null;
+        double value = Total(names.IndexOf("value"));
+        double[]? gradient = withGradient ? k.Layout.SummedGradient(GradientParameters, _original, Total) : null;
         return new SampleSum(value, gradient);
     }
 
