@@ -206,4 +206,30 @@ public class CpuBackendTests(ITestOutputHelper output) : CompiledBackendTests(ou
 
     protected override (LambdifyOptions A, LambdifyOptions B, string What) SameBits =>
         (new LambdifyOptions { MaxThreads = 1 }, new LambdifyOptions { MaxThreads = 4 }, "one thread against four");
+
+    [SkippableFact]
+    public void Large_outputs_are_streamed_to_the_same_values()
+    {
+        // Above StreamingStore.MinimumEvents the values go through the worker's chunk buffer and non-temporal stores
+        // (any alignment of the caller's arrays, a partial last chunk); the imaginary part of a real function is zero.
+        var c = LoadModel("jpsi_gamma_pi0pi0", repeat: 1);
+        int n = PartialWave.Backends.Cpu.StreamingStore.MinimumEvents + 77;
+        var sample = new EventSample(c.Inputs.Select(name => new KeyValuePair<string, double[]>(name,
+            Enumerable.Range(0, n).Select(i => c.Sample[name][i % c.Sample.Count]).ToArray())));
+        var f = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions());
+        var streamed = new double[n + 1];
+        var im = Enumerable.Repeat(double.NaN, n + 1).ToArray();
+        // Offset by one value, so that the arrays start off the 32-byte boundary of the vector stores.
+        f.Evaluate(sample, streamed.AsSpan(1), im.AsSpan(1));
+        var plain = new double[c.Sample.Count];
+        var plainIm = new double[c.Sample.Count];
+        f.Evaluate(c.Sample, plain, plainIm);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(plain[i % c.Sample.Count], streamed[1 + i]);
+            Assert.Equal(0.0, im[1 + i]);
+        }
+        Assert.Equal(0.0, streamed[0]);
+        Assert.True(double.IsNaN(im[0]));
+    }
 }

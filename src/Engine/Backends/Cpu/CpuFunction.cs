@@ -217,9 +217,14 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             // times on small batches).
             if (!_singleWorkers.TryGetValue(k, out var worker)) _singleWorkers[k] = worker = new Worker(k);
             for (int c = 0; c < chunks; c++) Chunk(c, worker);
+            StreamingStore.Fence();
             return;
         }
-        Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) => Chunk(c, w), w => w.Dispose());
+        Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) => Chunk(c, w), w =>
+        {
+            StreamingStore.Fence(); // a worker's streamed outputs are ordered before the loop reports completion
+            w.Dispose();
+        });
 
         Worker Chunk(int c, Worker w)
         {
@@ -280,7 +285,10 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         {
             IntPtr reP = (IntPtr)pre, imP = (IntPtr)pim;
             bool writeIm = im.Length >= n;
-            IntPtr[] direct = IsComplexValued ? [reP, imP] : [reP];
+            // Large outputs are computed into the worker's chunk buffer (in the first-level cache) and streamed to
+            // the caller's arrays; small ones are written in place, where the caller finds them in the cache.
+            bool stream = n >= StreamingStore.MinimumEvents;
+            IntPtr[]? direct = stream ? null : IsComplexValued ? [reP, imP] : [reP];
             Run(_main, padded, b?.Columns, null, (c, outs) =>
             {
                 int start = c * size, count = Math.Min(size, n - start);
@@ -288,10 +296,22 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                 if (outs != IntPtr.Zero)
                 {
                     var o = (double*)outs;
-                    new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
-                    if (IsComplexValued) new Span<double>(o + size, count).CopyTo(new Span<double>((double*)imP + start, count));
+                    if (stream)
+                    {
+                        StreamingStore.Copy(o, (double*)reP + start, count);
+                        if (IsComplexValued) StreamingStore.Copy(o + size, (double*)imP + start, count);
+                    }
+                    else
+                    {
+                        new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
+                        if (IsComplexValued) new Span<double>(o + size, count).CopyTo(new Span<double>((double*)imP + start, count));
+                    }
                 }
-                if (writeIm && !IsComplexValued) new Span<double>((double*)imP + start, count).Clear();
+                if (writeIm && !IsComplexValued)
+                {
+                    if (stream) StreamingStore.Zero((double*)imP + start, count);
+                    else new Span<double>((double*)imP + start, count).Clear();
+                }
             }, direct, n, b is null ? inPlace : null, tailStart, tails);
         }
     }
