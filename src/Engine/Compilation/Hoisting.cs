@@ -46,6 +46,13 @@ internal static class Hoisting
         bool Hoistable(int i) => !onParams[i] && onData[i] && ir.Instructions[i].Op != IrOp.Input;
         var (frontier, isFrontier) = Frontier(ir, Hoistable);
         if (frontier.Count == 0) return new Result(null, ir);
+        // An intensity f·|Σ c B|² caches √f·B and not f (see FactorFolding).
+        var fold = FactorFolding.Find(ir, Hoistable, isFrontier);
+        if (fold is not null)
+        {
+            frontier.Remove(fold.Factor);
+            isFrontier[fold.Factor] = false;
+        }
 
         var data = new IrBuilder(ir.Inputs, []);
         var dataMap = new int[n];
@@ -54,7 +61,12 @@ internal static class Hoisting
             var ins = ir.Instructions[i];
             dataMap[i] = !onParams[i] ? data.Copy(ins, dataMap) : -1;
         }
-        for (int k = 0; k < frontier.Count; k++) data.AddOutput($"{CachePrefix}{k}", dataMap[frontier[k]]);
+        int root = fold is null ? -1 : data.Emit(IrOp.Sqrt, dataMap[fold.Factor]);
+        for (int k = 0; k < frontier.Count; k++)
+        {
+            int v = dataMap[frontier[k]];
+            data.AddOutput($"{CachePrefix}{k}", fold is not null && fold.Scaled.Contains(frontier[k]) ? data.Emit(IrOp.Mul, v, root) : v);
+        }
 
         var main = new IrBuilder(ir.Inputs.Concat(frontier.Select((_, k) => $"{CachePrefix}{k}")), ir.Parameters);
         var map = new int[n];
@@ -62,6 +74,7 @@ internal static class Hoisting
         {
             if (isFrontier[i]) map[i] = main.Input(ir.Inputs.Count + frontier.IndexOf(i));
             else if (Hoistable(i)) map[i] = -1;
+            else if (i == fold?.Product) map[i] = map[fold.Form];
             else map[i] = main.Copy(ir.Instructions[i], map);
         }
         foreach (var o in ir.Outputs) main.AddOutput(o.Name, map[o.Value]);
