@@ -161,12 +161,29 @@ public abstract class ParametrizedFunction : IParametrizedFunction
     protected static double CompensatedSum(ReadOnlySpan<double> values)
     {
         double sum = 0, c = 0;
-        foreach (var v in values)
-        {
-            double t = sum + v;
-            c += Math.Abs(sum) >= Math.Abs(v) ? (sum - t) + v : (v - t) + sum;
-            sum = t;
-        }
+        foreach (var v in values) CompensatedAdd(ref sum, ref c, v);
         return sum + c;
+    }
+
+    /// <summary>
+    /// <see cref="CompensatedSum"/> of every column of a row-major table (rows in order), read row by row: the same
+    /// results as summing each column on its own, without striding through the table once per column.
+    /// </summary>
+    protected static double[] CompensatedColumnSums(ReadOnlySpan<double> table, int columns)
+    {
+        var sum = new double[columns];
+        var c = new double[columns];
+        for (int row = 0; row + columns <= table.Length; row += columns)
+            for (int j = 0; j < columns; j++) CompensatedAdd(ref sum[j], ref c[j], table[row + j]);
+        for (int j = 0; j < columns; j++) sum[j] += c[j];
+        return sum;
+    }
+
+    // One step of Neumaier's compensated summation.
+    private static void CompensatedAdd(ref double sum, ref double c, double v)
+    {
+        double t = sum + v;
+        c += Math.Abs(sum) >= Math.Abs(v) ? (sum - t) + v : (v - t) + sum;
+        sum = t;
     }
 }
