@@ -161,12 +161,11 @@ internal sealed class KernelLayout
     /// <param name="total">The sum over events of output <c>j</c>.</param>
     public double[] SummedGradient(IReadOnlyList<string> names, ReadOnlySpan<double> original, Func<int, double> total)
     {
-        var outputs = IR.Outputs.Select(o => o.Name).ToList();
-        int Column(List<string> list, string parameter)
-        {
-            int j = list.IndexOf(ReverseMode.GradientName("value", parameter));
-            return j >= 0 ? j : throw new InvalidOperationException($"the gradient kernel has no output for {parameter}");
-        }
+        _outputColumns ??= Columns(IR);
+        int Column(Dictionary<string, int> columns, string parameter) =>
+            columns.TryGetValue(ReverseMode.GradientName("value", parameter), out var j) ? j
+                : throw new InvalidOperationException($"the gradient kernel has no output for {parameter}");
+        var outputs = _outputColumns;
         var gradient = names.Select(p => total(Column(outputs, p))).ToArray();
         if (Epilogue is null) return gradient;
         // The first prelude's outputs are the first slots after the original parameters: their seeds are the sums
@@ -176,10 +175,15 @@ internal sealed class KernelLayout
         original[..OriginalParameterCount].CopyTo(arguments);
         for (int k = 0; k < seeds; k++) arguments[OriginalParameterCount + k] = total(Column(outputs, IR.Parameters[OriginalParameterCount + k]));
         var chained = IrInterpreter.Run(Epilogue, [], arguments);
-        var epilogueOutputs = Epilogue.Outputs.Select(o => o.Name).ToList();
+        var epilogueOutputs = _epilogueColumns ??= Columns(Epilogue);
         for (int i = 0; i < names.Count; i++) gradient[i] += chained[Column(epilogueOutputs, names[i])].Real;
         return gradient;
     }
+
+    private Dictionary<string, int>? _outputColumns, _epilogueColumns;
+
+    private static Dictionary<string, int> Columns(KernelIR ir) =>
+        ir.Outputs.Select((o, j) => (o.Name, j)).ToDictionary(t => t.Name, t => t.j, StringComparer.Ordinal);
 
     /// <summary>What segment <paramref name="s"/> computes and stores.</summary>
     public SegmentProgram Program(int s) => SegmentProgram.Plan(IR, Segments[s], input => input, _cross, _outputs[s], WeightSlot);
