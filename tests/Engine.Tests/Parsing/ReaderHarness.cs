@@ -32,7 +32,10 @@ internal static class ReaderHarness
     /// </summary>
     public static ParseResult<Expr> ParseGuarded(Func<string, ParseResult<Expr>> reader, string text, string what)
     {
-        var task = Task.Run(() => reader(text));
+        // A thread of its own: on the thread pool, a parse could wait longer than the guard for a thread while the
+        // other test classes' parallel loops hold the pool (it failed so once in a full run, a 34 kB input that
+        // parses in milliseconds).
+        var task = Task.Factory.StartNew(() => reader(text), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         bool finished;
         try
         {
