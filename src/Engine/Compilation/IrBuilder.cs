@@ -162,6 +162,14 @@ internal static class IrRebuild
         _ => b.Emit(ins.Op, map[ins.A], ins.B >= 0 ? map[ins.B] : -1, ins.C >= 0 ? map[ins.C] : -1),
     };
 
+    /// <summary>Copies every instruction of <paramref name="ir"/> (its regions are not opened); returns the index map.</summary>
+    public static int[] CopyAll(this IrBuilder b, KernelIR ir)
+    {
+        var map = new int[ir.Instructions.Count];
+        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
+        return map;
+    }
+
     /// <summary>
     /// Copies every instruction for which <paramref name="keep"/> holds through <paramref name="emit"/>, opening
     /// the same regions in <paramref name="b"/> as the source has. Returns the index map (-1 where dropped).

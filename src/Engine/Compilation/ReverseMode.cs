@@ -21,8 +21,7 @@ internal static class ReverseMode
         if (!ir.IsRealOnly) throw new InvalidOperationException("reverse mode runs on real-only IR");
         var segments = Splitting.Plan(ir, segmentSize);
         var b = new IrBuilder(ir.Inputs, ir.Parameters);
-        var map = new int[ir.Instructions.Count];
-        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
+        var map = b.CopyAll(ir);
         foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
         var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
         var target = ir.Outputs.First(o => o.Name == output);
@@ -36,12 +35,7 @@ internal static class ReverseMode
             var local = (int[])map.Clone();
             for (int i = seg.First; i < seg.End; i++)
                 if (!ir.Instructions[i].IsSource && onParams[i]) local[i] = b.Copy(ir.Instructions[i], local);
-            for (int i = seg.End - 1; i >= seg.First; i--)
-            {
-                var ins = ir.Instructions[i];
-                if (ins.IsSource || !adj.TryGetValue(i, out var g)) continue;
-                Propagate(b, ins, local, local[i], g, add);
-            }
+            Sweep(b, ir, local, adj, add, seg.End - 1, seg.First);
         }
         AddGradientOutputs(b, ir, output, adj);
         return b.Build();
@@ -88,18 +82,12 @@ internal static class ReverseMode
     {
         if (!ir.IsRealOnly) throw new InvalidOperationException("reverse mode runs on real-only IR");
         var b = new IrBuilder(ir.Inputs, ir.Parameters.Concat(ir.Outputs.Select((_, k) => $"#seed{k}")));
-        var map = new int[ir.Instructions.Count];
-        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
+        var map = b.CopyAll(ir);
         var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
         var adj = new Dictionary<int, Adjoint>();
         var add = Accumulator(b, adj, onParams);
         for (int k = 0; k < ir.Outputs.Count; k++) add(ir.Outputs[k].Value, new Adjoint(b.Param(ir.Parameters.Count + k), false));
-        for (int i = ir.Instructions.Count - 1; i >= 0; i--)
-        {
-            var ins = ir.Instructions[i];
-            if (ins.IsSource || !adj.TryGetValue(i, out var g)) continue;
-            Propagate(b, ins, map, map[i], g, add);
-        }
+        Sweep(b, ir, map, adj, add, ir.Instructions.Count - 1, 0);
         AddGradientOutputs(b, ir, "value", adj);
         return b.Build();
     }
@@ -108,8 +96,7 @@ internal static class ReverseMode
     {
         if (!ir.IsRealOnly) throw new InvalidOperationException("reverse mode runs on real-only IR");
         var b = new IrBuilder(ir.Inputs, ir.Parameters);
-        var map = new int[ir.Instructions.Count];
-        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(ir.Instructions[i], map);
+        var map = b.CopyAll(ir);
         foreach (var o in ir.Outputs) b.AddOutput(o.Name, map[o.Value]);
         var onParams = IrRebuild.DependsOn(ir, ins => ins.Op == IrOp.Param);
         foreach (var name in outputs)
@@ -117,16 +104,21 @@ internal static class ReverseMode
             var output = ir.Outputs.First(o => o.Name == name);
             var adj = new Dictionary<int, Adjoint> { [output.Value] = new(b.Const(1), false) };
             var add = Accumulator(b, adj, onParams);
-            for (int i = output.Value; i >= 0; i--)
-            {
-                if (!adj.TryGetValue(i, out var g)) continue;
-                var ins = ir.Instructions[i];
-                if (ins.IsSource) continue;
-                Propagate(b, ins, map, map[i], g, add);
-            }
+            Sweep(b, ir, map, adj, add, output.Value, 0);
             AddGradientOutputs(b, ir, name, adj);
         }
         return b.Build();
+    }
+
+    // The backward sweep over instructions last down to first: each value's adjoint goes to its operands.
+    private static void Sweep(IrBuilder b, KernelIR ir, int[] map, Dictionary<int, Adjoint> adj, Action<int, Adjoint> add, int last, int first)
+    {
+        for (int i = last; i >= first; i--)
+        {
+            var ins = ir.Instructions[i];
+            if (ins.IsSource || !adj.TryGetValue(i, out var g)) continue;
+            Propagate(b, ins, map, map[i], g, add);
+        }
     }
 
     private static void Propagate(IrBuilder b, Instruction ins, int[] map, int v, Adjoint adjoint, Action<int, Adjoint> add)

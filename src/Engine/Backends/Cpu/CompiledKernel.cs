@@ -94,8 +94,7 @@ internal sealed class KernelLayout
     private static KernelIR Compose(KernelIR first, KernelIR second)
     {
         var b = new IrBuilder([], first.Parameters);
-        var map = new int[first.Instructions.Count];
-        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(first.Instructions[i], map);
+        var map = b.CopyAll(first);
         foreach (var o in first.Outputs) b.AddOutput(o.Name, map[o.Value]);
         var map2 = new int[second.Instructions.Count];
         for (int i = 0; i < map2.Length; i++)

@@ -85,8 +85,7 @@ internal sealed class KernelVariants(KernelIR? data, KernelIR main, int splitSiz
     private KernelLayout Reducing(bool log, bool gradient)
     {
         var b = new IrBuilder(Main.Inputs.Append(CompiledKernel.WeightColumn), Main.Parameters);
-        var map = new int[Main.Instructions.Count];
-        for (int i = 0; i < map.Length; i++) map[i] = b.Copy(Main.Instructions[i], map);
+        var map = b.CopyAll(Main);
         int value = map[Main.Outputs.Single(o => o.Name == "value").Value];
         b.AddOutput("value", log ? b.Emit(IrOp.Log, value) : value);
         var ir = b.Build();
