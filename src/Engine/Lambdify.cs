@@ -135,7 +135,7 @@ public static class Lambdify
         KernelIR? data = null;
         var main = real;
         if (options.Hoisting) (data, main) = Hoisting.Run(real);
-        return new Prepared(data, main, sorted);
+        return new Prepared(data is null ? null : MultiplyAddFusion.Run(data), MultiplyAddFusion.Run(main), sorted);
     }
 
     private static (Expr Expr, Dictionary<string, SymbolRole> Roles, List<ParameterSpec> Sorted) Resolve(Expr expression,

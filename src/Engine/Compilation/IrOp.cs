@@ -28,6 +28,8 @@ public enum IrOp : byte
 
     // real arithmetic
     Add, Sub, Mul, Div, Neg,
+    /// <summary>a·b + c, a·b − c and c − a·b, each rounded once (formed by <see cref="MultiplyAddFusion"/>).</summary>
+    MulAdd, MulSub, NegMulAdd,
     /// <summary>x + 0.0: turns -0.0 into +0.0 before a branch cut; never folded away.</summary>
     Unsign,
     Sqrt, Exp, Log, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Pow, Gamma,

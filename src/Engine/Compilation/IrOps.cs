@@ -3,7 +3,8 @@ namespace PartialWave.Compilation;
 /// <summary>Facts about IR operations: result types, commutativity.</summary>
 internal static class IrOps
 {
-    public static bool IsCommutative(IrOp op) => op is IrOp.Add or IrOp.Mul or IrOp.Min or IrOp.Max or IrOp.Hypot
+    /// <summary>True when the first two operands may be swapped.</summary>
+    public static bool IsCommutative(IrOp op) => op is IrOp.Add or IrOp.Mul or IrOp.MulAdd or IrOp.MulSub or IrOp.NegMulAdd or IrOp.Min or IrOp.Max or IrOp.Hypot
         or IrOp.Eq or IrOp.Ne or IrOp.And or IrOp.Or or IrOp.CAdd or IrOp.CMul;
 
     /// <summary>True for operations that take or give complex values.</summary>

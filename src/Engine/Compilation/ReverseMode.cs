@@ -137,6 +137,15 @@ internal static class ReverseMode
             case IrOp.Add: Same(ins.A, g); Same(ins.B, g); return;
             case IrOp.Sub: Same(ins.A, g); Flipped(ins.B, g); return;
             case IrOp.Mul: Same(ins.A, Mul(g, c)); Same(ins.B, Mul(g, a)); return;
+            case IrOp.MulAdd or IrOp.MulSub or IrOp.NegMulAdd:
+            {
+                bool negatedProduct = ins.Op == IrOp.NegMulAdd;
+                void Product(int operand, int value) { if (negatedProduct) Flipped(operand, value); else Same(operand, value); }
+                Product(ins.A, Mul(g, c));
+                Product(ins.B, Mul(g, a));
+                if (ins.Op == IrOp.MulSub) Flipped(ins.C, g); else Same(ins.C, g);
+                return;
+            }
             case IrOp.Div: { var ga = Div(g, c); Same(ins.A, ga); Flipped(ins.B, Mul(ga, v)); return; }
             case IrOp.Neg: Flipped(ins.A, g); return;
             case IrOp.Unsign: Same(ins.A, g); return;

@@ -73,11 +73,11 @@ internal sealed class KernelVariants(KernelIR? data, KernelIR main, int splitSiz
 
     private (KernelIR Gradient, int SplitSize) Differentiate(KernelIR ir)
     {
-        var plain = IrPasses.Run(ReverseMode.Differentiate(ir, ["value"]));
+        var plain = MultiplyAddFusion.Run(IrPasses.Run(ReverseMode.Differentiate(ir, ["value"])));
         // Up to twice the split size, a plain gradient is one method: no value crosses a method boundary.
         if (plain.OperationCount <= 2 * splitSize) return (plain, 2 * splitSize);
         if (Splitting.Plan(plain, splitSize).Count <= 2) return (plain, splitSize);
-        return (IrPasses.Run(ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, splitSize / 4))), splitSize);
+        return (MultiplyAddFusion.Run(IrPasses.Run(ReverseMode.DifferentiateCheckpointed(ir, "value", Math.Max(1, splitSize / 4)))), splitSize);
     }
 
     // A reducing kernel sums inside the generated loop (weighted by an extra column), so no per-event value or

@@ -14,7 +14,7 @@ namespace PartialWave.Backends.Cpu;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PrecompiledKernels
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private readonly Dictionary<KernelRole, (KernelLayout Layout, SegmentKernel[] Code, Type? Gpu)> _kernels = [];
 
     /// <param name="data">The kernel data the C# emitter wrote (base64 of the compressed layouts).</param>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using PartialWave.Compilation;
 
 namespace PartialWave.Backends.Cpu;
@@ -107,6 +108,21 @@ public static class VOps
     public static Vector256<double> IfNotNegative(Vector256<double> x, Vector256<double> v) =>
         Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), Vector256<double>.Zero, v);
 
+    /// <summary>a·b + c rounded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : Vector256.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>a·b − c rounded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MulSub(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+        Fma.IsSupported ? Fma.MultiplySubtract(a, b, c) : Vector256.FusedMultiplyAdd(a, b, -c);
+
+    /// <summary>c − a·b rounded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> NegMulAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+        Fma.IsSupported ? Fma.MultiplyAddNegated(a, b, c) : Vector256.FusedMultiplyAdd(-a, b, c);
+
     /// <summary>w·v where w ≠ 0, else 0 (so padding and zero weights add nothing, even where v is NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> WeightedTerm(Vector256<double> v, Vector256<double> w) =>
@@ -141,6 +157,13 @@ public static class VOps
         table[IrOp.Sqrt] = System.Runtime.Intrinsics.X86.Avx.IsSupported
             ? typeof(System.Runtime.Intrinsics.X86.Avx).GetMethod(nameof(System.Runtime.Intrinsics.X86.Avx.Sqrt), [typeof(Vector256<double>)])!
             : Intrinsic(nameof(Vector256.Sqrt), 1);
+        if (Fma.IsSupported)
+        {
+            Type[] three = [typeof(Vector256<double>), typeof(Vector256<double>), typeof(Vector256<double>)];
+            table[IrOp.MulAdd] = typeof(Fma).GetMethod(nameof(Fma.MultiplyAdd), three)!;
+            table[IrOp.MulSub] = typeof(Fma).GetMethod(nameof(Fma.MultiplySubtract), three)!;
+            table[IrOp.NegMulAdd] = typeof(Fma).GetMethod(nameof(Fma.MultiplyAddNegated), three)!;
+        }
         table[IrOp.Abs] = Intrinsic(nameof(Vector256.Abs), 1);
         table[IrOp.Min] = Intrinsic(nameof(Vector256.Min), 2);
         table[IrOp.Max] = Intrinsic(nameof(Vector256.Max), 2);

@@ -17,6 +17,9 @@ public static class GpuOps<TFma> where TFma : struct, IFusedMultiplyAdd
     // a + 0.0 would be folded to a by ILGPU's IR builder (it treats -0.0 as zero), losing the point of the operation.
     public static double Unsign(double a) => a == 0 ? 0.0 : a;
     public static double Sqrt(double a) => Math.Sqrt(a);
+    public static double MulAdd(double a, double b, double c) => default(TFma).Fma(a, b, c);
+    public static double MulSub(double a, double b, double c) => default(TFma).Fma(a, b, -c);
+    public static double NegMulAdd(double a, double b, double c) => default(TFma).Fma(-a, b, c);
     public static double Exp(double a) => GpuMath<TFma>.Exp(a);
     public static double Log(double a) => GpuMath<TFma>.Log(a);
     public static double Sin(double a) => GpuMath<TFma>.Sin(a);
