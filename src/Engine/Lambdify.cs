@@ -19,6 +19,20 @@ public enum Backend
     Gpu,
 }
 
+/// <summary>Vector width of the CPU backend's generated kernels.</summary>
+public enum SimdWidth
+{
+    /// <summary>Vector256: four events per instruction (the default; precompiled kernels are always this width).</summary>
+    Vector256,
+    /// <summary>
+    /// Vector512 where the machine runs it in hardware (AVX-512) and the kernel's operations all have 512-bit forms
+    /// (not sin, cos, tan, the inverse trigonometric and hyperbolic functions, pow, gamma or erf); Vector256 otherwise,
+    /// kernel by kernel. Every event's value and gradient are the same bits as with Vector256; sums add eight lanes per chunk
+    /// instead of four, so they differ from Vector256 sums by roundings (and stay the same for any thread count).
+    /// </summary>
+    Vector512,
+}
+
 /// <summary>Options of <c>Lambdify.Compile</c>.</summary>
 public sealed record LambdifyOptions
 {
@@ -36,6 +50,8 @@ public sealed record LambdifyOptions
     public bool Hoisting { get; init; } = true;
     /// <summary>Threads used (all cores by default); results do not depend on it.</summary>
     public int MaxThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Vector width of the CPU backend (see <see cref="SimdWidth"/>).</summary>
+    public SimdWidth Simd { get; init; } = SimdWidth.Vector256;
     /// <summary>The accelerator of the GPU backend.</summary>
     public GpuDevice Device { get; init; } = GpuDevice.Auto;
     /// <summary>

@@ -233,3 +233,59 @@ public class CpuBackendTests(ITestOutputHelper output) : CompiledBackendTests(ou
         Assert.True(double.IsNaN(im[0]));
     }
 }
+
+/// <summary>
+/// The CPU backend's tests with Vector512 kernels (where the machine has AVX-512; elsewhere they run Vector256), and
+/// the width's own promise: every event's value and gradient are the Vector256 kernel's bits.
+/// </summary>
+public class CpuVector512BackendTests(ITestOutputHelper output) : CompiledBackendTests(output)
+{
+    private static LambdifyOptions Wide(int split = LambdifyOptions.DefaultSplitSize, bool hoisting = true, int? threads = null) =>
+        new() { SplitSize = split, Hoisting = hoisting, Simd = SimdWidth.Vector512, MaxThreads = threads ?? Environment.ProcessorCount };
+
+    protected override LambdifyOptions Options(int split, bool hoisting) => Wide(split, hoisting);
+
+    protected override IEnumerable<(int Split, bool Hoisting)> Layouts =>
+        from split in new[] { 64, LambdifyOptions.DefaultSplitSize } from hoisting in new[] { true, false } select (split, hoisting);
+
+    protected override (LambdifyOptions A, LambdifyOptions B, string What) SameBits =>
+        (Wide(threads: 1), Wide(threads: 4), "Vector512, one thread against four");
+
+    [SkippableTheory]
+    [InlineData("jpsi_gamma_pi0pi0")]
+    [InlineData("jpsi_gamma_pi0pi0_f0f2_canonical")]
+    [InlineData("lc2pkpi_default_full")]
+    public void Every_events_value_and_gradient_are_the_Vector256_kernels_bits(string model)
+    {
+        var c = LoadModel(model, repeat: 3);
+        var narrow = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, new LambdifyOptions());
+        var wide = Lambdify.Compile(c.Expression, c.Inputs, c.Parameters, null, Wide());
+        if (PartialWave.Backends.Cpu.VOps512.IsAvailable) Assert.Equal(8, ((PartialWave.Backends.Cpu.CpuFunction)wide).Lanes);
+        int n = c.Sample.Count, g = narrow.GradientParameters.Count;
+        var (v1, v2) = (new double[n], new double[n]);
+        var (g1, g2) = (Enumerable.Range(0, g).Select(_ => new double[n]).ToArray(), Enumerable.Range(0, g).Select(_ => new double[n]).ToArray());
+        narrow.EvaluateWithGradient(c.Sample, v1, g1);
+        wide.EvaluateWithGradient(c.Sample, v2, g2);
+        Assert.Equal(v1.Select(BitConverter.DoubleToInt64Bits), v2.Select(BitConverter.DoubleToInt64Bits));
+        for (int k = 0; k < g; k++) Assert.Equal(g1[k].Select(BitConverter.DoubleToInt64Bits), g2[k].Select(BitConverter.DoubleToInt64Bits));
+        // Sums add eight lanes per chunk instead of four: equal up to roundings.
+        var s1 = narrow.SumLog(c.Sample, default, withGradient: true);
+        var s2 = wide.SumLog(c.Sample, default, withGradient: true);
+        Assert.Equal(s1.Value, s2.Value, 1e-12 * Math.Abs(s1.Value));
+        for (int k = 0; k < g; k++)
+            Assert.True(Math.Abs(s1.Gradient![k] - s2.Gradient![k]) <= 1e-9 * Math.Max(1, Math.Abs(s1.Gradient[k])), $"{narrow.GradientParameters[k]}: {s1.Gradient[k]} vs {s2.Gradient[k]}");
+        (narrow as IDisposable)?.Dispose();
+        (wide as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public void A_kernel_with_a_function_only_Vector256_has_stays_four_events_wide()
+    {
+        var f = Lambdify.Compile(InfixReader.Parse("atan2(y, x)*a + x").GetValueOrThrow(), ["x", "y"], [ParameterSpec.Real("a", 2)], null,
+            Wide(hoisting: false));
+        Assert.Equal(4, ((PartialWave.Backends.Cpu.CpuFunction)f).Lanes);
+        var values = new double[3];
+        f.Evaluate(new EventSample([new("x", [1.0, -2, 0.5]), new("y", [0.5, 1, -3])]), values);
+        Assert.Equal(Math.Atan2(0.5, 1) * 2 + 1, values[0], 1e-15);
+    }
+}

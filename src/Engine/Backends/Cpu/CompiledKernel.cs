@@ -54,7 +54,7 @@ internal sealed class KernelLayout
     /// <param name="splitSize">Most operations per generated method.</param>
     /// <param name="reduce">
     /// Sum the outputs over each chunk, weighted by the input <see cref="CompiledKernel.WeightColumn"/>, instead of
-    /// storing them per event: each output column then holds four lane sums per chunk.
+    /// storing them per event: each output column then holds its lane sums (four or eight, see <see cref="CompiledKernel.Lanes"/>) per chunk.
     /// </param>
     public static KernelLayout Create(KernelIR ir, int splitSize, bool reduce)
     {
@@ -198,18 +198,25 @@ internal sealed unsafe class CompiledKernel
     public CompiledKernel(KernelIR ir, int splitSize, bool reduce = false) : this(KernelLayout.Create(ir, splitSize, reduce)) { }
 
     /// <summary>A kernel with the code of <paramref name="precompiled"/> (one method per segment), or generated now when null.</summary>
-    public CompiledKernel(KernelLayout layout, SegmentKernel[]? precompiled = null)
+    /// <param name="layout">The kernel.</param>
+    /// <param name="precompiled">Precompiled segments (Vector256), or null to generate them.</param>
+    /// <param name="simd">The width of generated segments (Vector512 only where the machine and every segment allow it).</param>
+    public CompiledKernel(KernelLayout layout, SegmentKernel[]? precompiled = null, SimdWidth simd = SimdWidth.Vector256)
     {
         Layout = layout;
+        var programs = precompiled is null ? Enumerable.Range(0, layout.Segments.Count).Select(layout.Program).ToArray() : [];
+        Lanes = precompiled is null && simd == SimdWidth.Vector512 && VOps512.IsAvailable && programs.All(IlEmitter.FitsVector512) ? 8 : 4;
         if (precompiled is not null && precompiled.Length != layout.Segments.Count)
             throw new ArgumentException($"{precompiled.Length} precompiled segments for a kernel of {layout.Segments.Count}", nameof(precompiled));
         _parameters = new NativeBuffer(Math.Max(1, IR.Parameters.Count));
-        Kernels = precompiled ?? Enumerable.Range(0, layout.Segments.Count)
-            .Select(s => IlEmitter.Emit(layout.Program(s), $"pwa_segment_{s}")).ToArray();
+        Kernels = precompiled ?? programs.Select((p, s) => IlEmitter.Emit(p, $"pwa_segment_{s}", Lanes)).ToArray();
         JitAll();
     }
 
     public KernelLayout Layout { get; }
+
+    /// <summary>Events per vector: 4 or 8. A summing kernel leaves this many lane sums at each output column's start.</summary>
+    public int Lanes { get; }
 
     // A method is JIT-compiled on its first call (a precompiled one too: it is marked for full optimisation, so it
     // skips tiering as a DynamicMethod does). Calling every segment once with no events, on all cores at once,

@@ -32,7 +32,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     }
 
     private CpuFunction(KernelVariants variants, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
-        : this(role => variants.Layout(role) is { } layout ? new CompiledKernel(layout) : null, inputs, parameters, options)
+        : this(role => variants.Layout(role) is { } layout ? new CompiledKernel(layout, simd: options.Simd) : null, inputs, parameters, options)
     {
     }
 
@@ -61,6 +61,8 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     public int OperationsPerEvent => _main.IR.OperationCount;
     /// <summary>Operations per event of the data kernel (run once per sample).</summary>
     public int HoistedOperations => _data?.IR.OperationCount ?? 0;
+    /// <summary>Events per vector of the parameter kernel: 4 (Vector256) or 8 (Vector512).</summary>
+    internal int Lanes => _main.Lanes;
     /// <summary>Number of generated methods of the parameter kernel.</summary>
     public int SegmentCount => _main.Segments.Count;
     /// <summary>Operations per event of the value-and-gradient kernel (compiled on first use).</summary>
@@ -391,13 +393,14 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         if (_partial.Length < chunks * outputs) _partial = new double[chunks * outputs];
         var partial = _partial;
         var inputs = b.Columns.Append(Weights(b, weights)).ToArray();
-        // Each output column holds the chunk's four lane sums; adding them in a fixed order keeps the result the
-        // same for any number of threads.
-        static double Lanes(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
+        // Each output column holds the chunk's lane sums (four or eight); adding them in a fixed order keeps the
+        // result the same for any number of threads.
+        static double Four(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
+        Func<IntPtr, double> lanes = k.Lanes == 8 ? l => Four((double*)l) + Four((double*)l + 4) : l => Four((double*)l);
         Run(k, b.Padded, inputs, null, (c, outs) =>
         {
             var o = (double*)outs;
-            for (int j = 0; j < outputs; j++) partial[c * outputs + j] = Lanes(o + (long)j * size);
+            for (int j = 0; j < outputs; j++) partial[c * outputs + j] = lanes((IntPtr)(o + (long)j * size));
         });
         var totals = CompensatedColumnSums(partial.AsSpan(0, chunks * outputs), outputs);
         double Total(int j) => totals[j];

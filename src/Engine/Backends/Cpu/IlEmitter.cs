@@ -17,29 +17,63 @@ public unsafe delegate void SegmentKernel(double** table, double* parameters, in
 
 /// <summary>
 /// Renders a <see cref="SegmentProgram"/> as a DynamicMethod: a loop over the chunk, four events per iteration
-/// (Vector256), operations as calls into <see cref="VOps"/> that the JIT inlines.
+/// (Vector256, <see cref="VOps"/>) or eight (Vector512, <see cref="VOps512"/>), operations as calls that the JIT
+/// inlines.
 /// </summary>
 internal static unsafe class IlEmitter
 {
-    private static readonly MethodInfo Create = typeof(Vector256).GetMethod(nameof(Vector256.Create), [typeof(double)])!;
-    private static readonly MethodInfo Zero = typeof(Vector256<double>).GetProperty(nameof(Vector256<double>.Zero))!.GetMethod!;
-    private static readonly MethodInfo WeightedTerm = typeof(VOps).GetMethod(nameof(VOps.WeightedTerm))!;
-    private static readonly MethodInfo Load = typeof(Vector256).GetMethods()
-        .Single(m => m.Name == nameof(Vector256.Load) && m.IsGenericMethodDefinition && m.GetParameters()[0].ParameterType.IsPointer)
-        .MakeGenericMethod(typeof(double));
-    private static readonly MethodInfo Store = typeof(Vector256).GetMethods()
-        .Single(m => m.Name == nameof(Vector256.Store) && m.IsGenericMethodDefinition && m.GetParameters().Length == 2 && m.GetParameters()[1].ParameterType.IsPointer)
-        .MakeGenericMethod(typeof(double));
+    /// <summary>The vector type of one width and the methods its kernels are made of.</summary>
+    private sealed class Isa
+    {
+        public required Type Vector { get; init; }
+        public required MethodInfo Create { get; init; }
+        public required MethodInfo Zero { get; init; }
+        public required MethodInfo Load { get; init; }
+        public required MethodInfo Store { get; init; }
+        public required MethodInfo WeightedTerm { get; init; }
+        public required Func<IrOp, MethodInfo?> Operation { get; init; }
+
+        public static Isa For(Type vectorClass, Type vector, Type ops, Func<IrOp, MethodInfo?> operation) => new()
+        {
+            Vector = vector,
+            Operation = operation,
+            Create = vectorClass.GetMethod("Create", [typeof(double)])!,
+            Zero = vector.GetProperty("Zero")!.GetMethod!,
+            WeightedTerm = ops.GetMethod("WeightedTerm")!,
+            Load = vectorClass.GetMethods()
+                .Single(m => m.Name == "Load" && m.IsGenericMethodDefinition && m.GetParameters()[0].ParameterType.IsPointer)
+                .MakeGenericMethod(typeof(double)),
+            Store = vectorClass.GetMethods()
+                .Single(m => m.Name == "Store" && m.IsGenericMethodDefinition && m.GetParameters().Length == 2 && m.GetParameters()[1].ParameterType.IsPointer)
+                .MakeGenericMethod(typeof(double)),
+        };
+    }
+
+    private static readonly Isa Narrow = Isa.For(typeof(Vector256), typeof(Vector256<double>), typeof(VOps), VOps.MethodFor);
+    private static readonly Isa Wide = Isa.For(typeof(Vector512), typeof(Vector512<double>), typeof(VOps512), VOps512.MethodFor);
+
+    /// <summary>True when <paramref name="program"/> can be rendered eight events wide: every operation has a <see cref="VOps512"/> method.</summary>
+    public static bool FitsVector512(SegmentProgram program)
+    {
+        bool Fits(SegmentProgram.Tree t) => t.IsLocal || (VOps512.MethodFor(t.Op) is not null && t.Args.All(Fits));
+        return program.Statements.All(s => Fits(s.Expression));
+    }
 
     /// <summary>Renders <paramref name="program"/> as a DynamicMethod named <paramref name="name"/> (for stack traces and profilers).</summary>
-    public static SegmentKernel Emit(SegmentProgram program, string name)
+    /// <param name="program">The segment.</param>
+    /// <param name="name">The method's name.</param>
+    /// <param name="lanes">Events per vector: 4 (Vector256) or 8 (Vector512; see <see cref="FitsVector512"/>).</param>
+    public static SegmentKernel Emit(SegmentProgram program, string name, int lanes = 4)
     {
         CompilerActivity.Emitted();
+        var isa = lanes switch { 4 => Narrow, 8 => Wide, _ => throw new ArgumentOutOfRangeException(nameof(lanes)) };
+        MethodInfo Method(IrOp op) => isa.Operation(op) ?? throw new NotSupportedException($"no {lanes}-lane implementation of {op}");
         var method = new DynamicMethod(name, typeof(void), [typeof(double**), typeof(double*), typeof(int)], typeof(IlEmitter).Module, skipVisibility: true);
         var il = method.GetILGenerator();
-        var vec = typeof(Vector256<double>);
+        var vec = isa.Vector;
         var locals = new LocalBuilder[program.LocalCount];
         for (int l = 0; l < locals.Length; l++) locals[l] = il.DeclareLocal(vec);
+        var (Create, Load, Store) = (isa.Create, isa.Load, isa.Store);
 
         // Column pointers, loop-invariant parameters and constants: loaded once, before the loop.
         var pointers = new Dictionary<int, LocalBuilder>();
@@ -70,7 +104,7 @@ internal static unsafe class IlEmitter
         }
         foreach (var (_, local) in program.Sums)
         {
-            il.Emit(OpCodes.Call, Zero);
+            il.Emit(OpCodes.Call, isa.Zero);
             il.Emit(OpCodes.Stloc, locals[local]);
         }
 
@@ -99,8 +133,8 @@ internal static unsafe class IlEmitter
                 il.Emit(OpCodes.Ldloc, acc);
                 il.Emit(OpCodes.Ldloc, locals[local]);
                 il.Emit(OpCodes.Ldloc, locals[program.WeightLocal]);
-                il.Emit(OpCodes.Call, WeightedTerm);
-                il.Emit(OpCodes.Call, VOps.MethodFor(IrOp.Add));
+                il.Emit(OpCodes.Call, isa.WeightedTerm);
+                il.Emit(OpCodes.Call, Method(IrOp.Add));
                 il.Emit(OpCodes.Stloc, acc);
                 return;
             }
@@ -128,7 +162,7 @@ internal static unsafe class IlEmitter
         {
             if (t.IsLocal) { il.Emit(OpCodes.Ldloc, locals[t.Local]); return; }
             foreach (var a in t.Args) Push(a);
-            il.Emit(OpCodes.Call, VOps.MethodFor(t.Op));
+            il.Emit(OpCodes.Call, Method(t.Op));
         }
         foreach (var s in program.Statements)
         {
@@ -139,7 +173,7 @@ internal static unsafe class IlEmitter
         }
 
         il.Emit(OpCodes.Ldloc, index);
-        il.Emit(OpCodes.Ldc_I4_4);
+        il.Emit(OpCodes.Ldc_I4, lanes);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Stloc, index);
         il.MarkLabel(check);

@@ -13,7 +13,7 @@ namespace PartialWave.Backends.Cpu;
 /// load column pointers and loop-invariant broadcasts; zero the sums of a reducing segment; then per iteration load
 /// the event columns and imported values, run <see cref="Statements"/> (each an expression tree whose single-use
 /// operands are inlined, as a C# compiler writes it), store exports and outputs (or add them, weighted, to the sums);
-/// after the loop store each sum's four lanes at its column's start.
+/// after the loop store each sum's lanes (four, or eight in a Vector512 kernel) at its column's start.
 /// </remarks>
 internal sealed class SegmentProgram
 {
