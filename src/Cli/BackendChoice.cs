@@ -18,18 +18,34 @@ internal sealed class BackendChoice
             DefaultValueFactory = _ => "auto",
         };
         Device.AcceptOnlyFromAmong("auto", "cuda", "cpu-accelerator");
+        Simd = new Option<string>("--simd")
+        {
+            Description = "Vector width of the cpu backend: 256 (default) or 512 (AVX-512 where the machine has it and the kernel's functions allow; every event's value is the same, sums differ by roundings).",
+            DefaultValueFactory = _ => "256",
+        };
+        Simd.AcceptOnlyFromAmong("256", "512");
     }
 
     public Option<Backend> Backend { get; }
     public Option<string> Device { get; }
+    public Option<string> Simd { get; }
 
-    /// <summary>The backend and device given.</summary>
-    public (Backend Backend, GpuDevice Device) Get(ParseResult r) => (r.GetValue(Backend), r.GetValue(Device) switch
+    /// <summary>The options to add to a command.</summary>
+    public IEnumerable<Option> All => [Backend, Device, Simd];
+
+    /// <summary>What the command line chose, and the <see cref="LambdifyOptions"/> it makes (commands add their own settings with <c>with</c>).</summary>
+    public sealed record Selection(Backend Backend, GpuDevice Device, SimdWidth Simd)
+    {
+        public LambdifyOptions Options => new() { Backend = Backend, Device = Device, Simd = Simd };
+    }
+
+    /// <summary>The backend, device and vector width given.</summary>
+    public Selection Get(ParseResult r) => new(r.GetValue(Backend), r.GetValue(Device) switch
     {
         "cuda" => GpuDevice.Cuda,
         "cpu-accelerator" => GpuDevice.CpuAccelerator,
         _ => GpuDevice.Auto,
-    });
+    }, r.GetValue(Simd) == "512" ? SimdWidth.Vector512 : SimdWidth.Vector256);
 
     /// <summary>
     /// Opens the accelerator of the gpu backend and logs it as "COMMAND: gpu backend on ..."; false with the exit code

@@ -29,7 +29,8 @@ internal static class CheckCommand
             "Evaluate a model at every point of a reference file and compare with the exact values; exit 1 if any relative deviation exceeds the tolerance.\n\n" +
             "Examples:\n  pwa check jpsi_gamma_pi0pi0.srepr jpsi_gamma_pi0pi0.json\n  pwa check lc2pkpi_default_full.srepr lc2pkpi_default_full.json --backend gpu --device cuda\n" +
             "  pwa check --jsonl sympy_small.srepr.jsonl --tolerance 1e-12")
-        { model, reference, jsonl, tolerance, backend.Backend, backend.Device };
+        { model, reference, jsonl, tolerance };
+        foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r =>
         {
             var t = r.GetValue(tolerance);
@@ -53,7 +54,7 @@ internal static class CheckCommand
 
     private sealed record Row(string Label, Complex Value, Complex Expected, double Deviation);
 
-    private static int RunModel(CommandIo io, string modelPath, string referencePath, double tolerance, (Backend Backend, GpuDevice Device) choice)
+    private static int RunModel(CommandIo io, string modelPath, string referencePath, double tolerance, BackendChoice.Selection choice)
     {
         var parsed = ModelFile.Load(modelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
@@ -80,7 +81,7 @@ internal static class CheckCommand
 
     // The compiled backend at every point at once: the points are the events, the parameters free at their defaults.
     private static int RunCompiled(CommandIo io, Symbolic.Expr expr, string modelPath, ReferencePoints reference, string referencePath, double tolerance,
-        (Backend Backend, GpuDevice Device) choice)
+        BackendChoice.Selection choice)
     {
         const string Name = "pwa check";
         if (!ReferenceSetup.TryCreate(io, expr, reference, referencePath, _ => true, out var setup, out var exit)) return exit;
@@ -88,7 +89,7 @@ internal static class CheckCommand
         IParametrizedFunction f;
         try
         {
-            f = Lambdify.Compile(expr, setup.Inputs, setup.Parameters, setup.FixedValues, new LambdifyOptions { Backend = choice.Backend, Device = choice.Device });
+            f = Lambdify.Compile(expr, setup.Inputs, setup.Parameters, setup.FixedValues, choice.Options);
         }
         catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the {choice.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
         var sample = setup.Sample(reference, Enumerable.Range(0, reference.Points.Count).ToArray());

@@ -24,7 +24,8 @@ internal static class EvalCommand
             "Evaluate a model on every event of a CSV file. Symbols take their values from the data columns or from --params; " +
             "every free symbol needs one. Output: CSV with columns re,im, 17 significant digits.\n\n" +
             "Example:\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv")
-        { model, data, parameters, output, backend.Backend, backend.Device, split };
+        { model, data, parameters, output, split };
+        foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r =>
         {
             if (r.GetValue(split) < 1) return io.Fail("pwa eval", "--split must be at least 1");
@@ -76,7 +77,7 @@ internal static class EvalCommand
             if (modelSymbols.Contains(name)) parameters.TryAdd(name, value);
     }
 
-    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, (Backend Backend, GpuDevice Device) choice, int split)
+    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, BackendChoice.Selection choice, int split)
     {
         var backend = choice.Backend;
         var parsed = ModelFile.Load(modelPath);
@@ -114,7 +115,7 @@ internal static class EvalCommand
         try
         {
             function = Lambdify.Compile(parsed.Value!, inputs, [], parameters.Where(p => modelSymbols.Contains(p.Key)).ToDictionary(),
-                new LambdifyOptions { Backend = backend, Device = choice.Device, SplitSize = split });
+                choice.Options with { SplitSize = split });
         }
         catch (UnsupportedExpressionException ex)
         {

@@ -25,7 +25,11 @@ internal static partial class FitCommand
     /// <summary>Everything a run needs, as given on the command line.</summary>
     private sealed record Request(
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
-        bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, Backend Backend, GpuDevice Device, bool Quiet);
+        bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet)
+    {
+        public Backend Backend => Choice.Backend;
+        public GpuDevice Device => Choice.Device;
+    }
 
     public static Command Create(CommandIo io)
     {
@@ -47,11 +51,12 @@ internal static partial class FitCommand
             "the Minuit table. Exit code 0 for a valid minimum, 1 for an invalid one or a likelihood that is not finite, 2 for bad input.\n\n" +
             "Example:\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n" +
             "  pwa fit model.srepr --fit fit.json --minos all")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, backend.Backend, backend.Device, quiet };
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet };
+        foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
-            r.GetValue(numerical), backend.Get(r).Backend, backend.Get(r).Device, r.GetValue(quiet))));
+            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet))));
         return cmd;
     }
 
@@ -88,7 +93,7 @@ internal static partial class FitCommand
         UnbinnedFit fit;
         try
         {
-            fit = UnbinnedFit.Create(expr, definition, data, phsp, new LambdifyOptions { Backend = q.Backend, Device = q.Device });
+            fit = UnbinnedFit.Create(expr, definition, data, phsp, q.Choice.Options);
         }
         catch (UnsupportedExpressionException ex) { return io.Fail(q.ModelPath, $"the {q.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
         catch (ArgumentException ex) when (ex.Message.Contains("real-valued", StringComparison.Ordinal))

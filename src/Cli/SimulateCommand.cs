@@ -85,7 +85,8 @@ internal static class SimulateCommand
             "Draw events from a model by accept-reject over flat phase space (one global maximum, checked: an event above it restarts " +
             "the run with a larger one) and write the kinematic variables the model reads.\n\n" +
             "Example:\n  pwa simulate jpsi.srepr --decay \"3.0969 -> 0 0.1349768 0.1349768\" --events 10000 --params params.json --out data.csv")
-        { model, decay, events, seed, output, parameters, backend.Backend, backend.Device, quiet };
+        { model, decay, events, seed, output, parameters, quiet };
+        foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => RunSimulate(io, r.GetValue(model)!.FullName, r.GetValue(decay)!, r.GetValue(events), r.GetValue(seed),
             r.GetValue(output)!.FullName, r.GetValue(parameters)?.FullName, backend.Get(r), r.GetValue(quiet)));
         return cmd;
@@ -143,7 +144,7 @@ internal static class SimulateCommand
     }
 
     private static int RunSimulate(CommandIo io, string modelPath, string decayText, int events, ulong seed, string outPath, string? paramsPath,
-        (Backend Backend, GpuDevice Device) choice, bool quiet)
+        BackendChoice.Selection choice, bool quiet)
     {
         const string name = "pwa simulate";
         if (!CheckCommon(io, name, decayText, events, outPath, out var decay, out var exit)) return exit;
@@ -176,7 +177,7 @@ internal static class SimulateCommand
         bool gpu = choice.Backend == Backend.Gpu;
         if (choice.Backend == Backend.Reference) return io.Fail(name, "--backend reference is too slow to simulate with: use cpu or gpu");
         if (!BackendChoice.TryOpen(io, name, choice.Backend, choice.Device, out exit)) return exit;
-        var options = new LambdifyOptions { Backend = choice.Backend, Device = choice.Device, Hoisting = false, MaxThreads = gpu ? Environment.ProcessorCount : 1 };
+        var options = choice.Options with { Hoisting = false, MaxThreads = gpu ? Environment.ProcessorCount : 1 };
         IParametrizedFunction Compile() => Lambdify.Compile(model, kinematic, [], parameters, options);
         IParametrizedFunction f;
         try { f = Compile(); }

@@ -35,6 +35,22 @@ public class BackendCommandTests
     }
 
     [Fact]
+    public void Eval_with_512_bit_vectors_gives_every_event_the_same_value()
+    {
+        using var dir = CliTest.NewTempDir();
+        // A Breit–Wigner intensity: arithmetic, square roots and a log, all with 512-bit forms.
+        var model = dir.Write("m.expr", "log(1 + c*sqrt(s)/((m0^2 - s)^2 + (m0*w)^2))");
+        var rows = string.Join("\n", Enumerable.Range(0, 777).Select(i => CliTest.Num(0.05 + i * 0.003)));
+        var data = dir.Write("e.csv", "s\n" + rows + "\n");
+        var ps = dir.Write("p.json", "{\"m0\": 0.77, \"w\": 0.15, \"c\": 0.3}");
+        var narrow = CliTest.Run("eval", model, "--data", data, "--params", ps).AssertExit(0);
+        var wide = CliTest.Run("eval", model, "--data", data, "--params", ps, "--simd", "512").AssertExit(0);
+        Assert.Equal(777, ReadValues(wide.Stdout).Length);
+        Assert.Equal(narrow.Stdout, wide.Stdout);
+        CliTest.Run("eval", model, "--data", data, "--params", ps, "--simd", "384").AssertExit(2);
+    }
+
+    [Fact]
     public void Eval_rejects_an_unknown_backend_and_a_bad_split()
     {
         using var dir = CliTest.NewTempDir();
