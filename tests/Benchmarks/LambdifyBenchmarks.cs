@@ -315,3 +315,15 @@ public class HoistingBenchmarks
         return _re[0];
     }
 }
+
+/// <summary>
+/// <see cref="ThroughputBenchmarks"/> with Vector512 kernels (<see cref="SimdWidth.Vector512"/>: eight events per
+/// instruction where the machine has AVX-512). On demand only: <c>-- run --filter 'Vector512ThroughputBenchmarks.*'</c>
+/// or, for BenchmarkDotNet's own table, <c>--filter 'PartialWave.Benchmarks.Vector512ThroughputBenchmarks*'</c>.
+/// </summary>
+[OnDemand]
+public class Vector512ThroughputBenchmarks : ThroughputBenchmarks
+{
+    /// <inheritdoc/>
+    protected override LambdifyOptions Options => new() { Simd = SimdWidth.Vector512 };
+}
