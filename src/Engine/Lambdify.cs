@@ -26,8 +26,8 @@ public enum SimdWidth
     Vector256,
     /// <summary>
     /// Vector512 where the machine runs it in hardware (AVX-512) and the kernel's operations all have 512-bit forms
-    /// (not sin, cos, tan, the inverse trigonometric and hyperbolic functions, pow, gamma or erf); Vector256 otherwise,
-    /// kernel by kernel. Every event's value and gradient are the same bits as with Vector256; sums add eight lanes per chunk
+    /// (not sin, cos, tan, the inverse trigonometric and hyperbolic functions, pow, gamma, erf, comparisons or
+    /// Piecewise conditions); Vector256 otherwise, kernel by kernel. Every event's value and gradient are the same bits as with Vector256; sums add eight lanes per chunk
     /// instead of four, so they differ from Vector256 sums by roundings (and stay the same for any thread count).
     /// </summary>
     Vector512,

@@ -12,13 +12,13 @@ namespace PartialWave.Backends.Cpu;
 /// random arguments each): a Vector512 kernel's value for an event is bit for bit its Vector256 kernel's (tested).
 /// The BCL's Vector512 Sin and Cos differ from the Vector256 ones in about one lane in 7,000 (measured), and
 /// <see cref="VectorMath"/>'s functions (tan, inverse trigonometric and hyperbolic functions, pow, gamma, erf) exist
-/// for Vector256 only: a kernel that needs any of these stays Vector256 (see <see cref="CompiledKernel"/>).
+/// for Vector256 only; conditions (comparisons, and/or/not, Piecewise selects, Heaviside, isnan), rare in amplitude
+/// models, are left to Vector256 too rather than written twice. A kernel that needs any of these stays Vector256
+/// (see <see cref="CompiledKernel"/>).
 /// </summary>
 internal static class VOps512
 {
     private static readonly Vector512<double> One = Vector512.Create(1.0);
-    private static readonly Vector512<double> Half = Vector512.Create(0.5);
-    private static readonly Vector512<double> NaN = Vector512.Create(double.NaN);
     private static Vector512<double> Zero => Vector512<double>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Unsign(Vector512<double> a) => a + Zero;
@@ -38,48 +38,6 @@ internal static class VOps512
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Heaviside(Vector512<double> a)
-    {
-        var r = Vector512.ConditionalSelect(Vector512.GreaterThan(a, Zero), One,
-            Vector512.ConditionalSelect(Vector512.LessThan(a, Zero), Zero, Half));
-        return Vector512.ConditionalSelect(Vector512.Equals(a, a), r, NaN);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Truth(Vector512<double> mask) => mask & One;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Defined(Vector512<double> a, Vector512<double> b, Vector512<double> r) =>
-        Vector512.ConditionalSelect(Vector512.Equals(a, a) & Vector512.Equals(b, b), r, NaN);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Lt(Vector512<double> a, Vector512<double> b) => Defined(a, b, Truth(Vector512.LessThan(a, b)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Le(Vector512<double> a, Vector512<double> b) => Defined(a, b, Truth(Vector512.LessThanOrEqual(a, b)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Gt(Vector512<double> a, Vector512<double> b) => Defined(a, b, Truth(Vector512.GreaterThan(a, b)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Ge(Vector512<double> a, Vector512<double> b) => Defined(a, b, Truth(Vector512.GreaterThanOrEqual(a, b)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Eq(Vector512<double> a, Vector512<double> b) => Truth(Vector512.Equals(a, b));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Ne(Vector512<double> a, Vector512<double> b) => One - Truth(Vector512.Equals(a, b));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> IsNaN(Vector512<double> a) => One - Truth(Vector512.Equals(a, a));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> And(Vector512<double> a, Vector512<double> b)
-    {
-        var anyFalse = Vector512.Equals(a, Zero) | Vector512.Equals(b, Zero);
-        return Vector512.ConditionalSelect(anyFalse, Zero, Defined(a, b, One));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Or(Vector512<double> a, Vector512<double> b)
-    {
-        var trueA = Vector512.Equals(a, a) & ~Vector512.Equals(a, Zero);
-        var trueB = Vector512.Equals(b, b) & ~Vector512.Equals(b, Zero);
-        return Vector512.ConditionalSelect(trueA | trueB, One, Defined(a, b, Zero));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Not(Vector512<double> a) =>
-        Vector512.ConditionalSelect(Vector512.Equals(a, a), Truth(Vector512.Equals(a, Zero)), NaN);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> IfNegative(Vector512<double> x, Vector512<double> v) =>
         Vector512.ConditionalSelect(Vector512.LessThan(x, Zero), v, Zero);
 
@@ -91,10 +49,6 @@ internal static class VOps512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> WeightedTerm(Vector512<double> v, Vector512<double> w) =>
         Vector512.ConditionalSelect(Vector512.Equals(w, Zero), Zero, v * w);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Select(Vector512<double> c, Vector512<double> a, Vector512<double> b) =>
-        Vector512.ConditionalSelect(Vector512.Equals(c, c), Vector512.ConditionalSelect(Vector512.Equals(c, Zero), b, a), NaN);
 
     private static readonly Dictionary<IrOp, MethodInfo> Methods = Build();
 
