@@ -396,11 +396,15 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         // Each output column holds the chunk's lane sums (four or eight); adding them in a fixed order keeps the
         // result the same for any number of threads.
         static double Four(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
-        Func<IntPtr, double> lanes = k.Lanes == 8 ? l => Four((double*)l) + Four((double*)l + 4) : l => Four((double*)l);
+        bool eight = k.Lanes == 8;
         Run(k, b.Padded, inputs, null, (c, outs) =>
         {
             var o = (double*)outs;
-            for (int j = 0; j < outputs; j++) partial[c * outputs + j] = lanes((IntPtr)(o + (long)j * size));
+            for (int j = 0; j < outputs; j++)
+            {
+                double* l = o + (long)j * size;
+                partial[c * outputs + j] = eight ? Four(l) + Four(l + 4) : Four(l);
+            }
         });
         var totals = CompensatedColumnSums(partial.AsSpan(0, chunks * outputs), outputs);
         double Total(int j) => totals[j];
