@@ -2,8 +2,9 @@ namespace PartialWave.Compilation;
 
 /// <summary>
 /// Fuses a product used only by a sum or difference into one multiply-add rounded once: a·b + c → MulAdd,
-/// a·b − c → MulSub, c − a·b → NegMulAdd. Amplitude kernels are mostly complex products and squared moduli, so a
-/// third of their operations go away, and so does the latency of the separate add on every chain. Results change by
+/// a·b − c → MulSub, c − a·b → NegMulAdd. Amplitude kernels are mostly complex products and squared moduli: a fifth
+/// to a quarter of their operations go away (J/ψ value 249 → 196 per event, with gradient 639 → 478), and so does the
+/// latency of the separate add on every chain. Results change by
 /// roundings only (each fused operation rounds once instead of twice); every backend computes the fused operation
 /// with one rounding (FMA instructions on the CPU and GPU, <see cref="Math.FusedMultiplyAdd"/> in the interpreter),
 /// so they keep agreeing bit for bit.
