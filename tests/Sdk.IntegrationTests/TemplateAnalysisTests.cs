@@ -25,6 +25,11 @@ public sealed class TemplateAnalysisTests(TemplateFixture fixture, ITestOutputHe
         var generated = Generated(root);
         Assert.True(File.Exists(generated), $"{generated} was not generated");
         Assert.Contains("public static unsafe partial class D0ToKsPiPi", File.ReadAllText(generated));
+        // The SDK's default: methods compiled fully optimised at first call (kernels call the runtime's vector maths).
+        var runtimeConfig = Path.Combine(root, TemplateFixture.Name, "bin", fixture.Configuration, "net10.0", TemplateFixture.Name + ".runtimeconfig.json");
+        using (var config = JsonDocument.Parse(File.ReadAllText(runtimeConfig)))
+            Assert.False(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties")
+                .GetProperty("System.Runtime.TieredCompilation.QuickJit").GetBoolean());
 
         var run = Dotnet.Run(root, "run", "--project", Project(root), "-c", fixture.Configuration, "--no-build").Ok("dotnet run");
         output.WriteLine(run.Output);
