@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Numerics;
 using PartialWave.Compilation;
 using PartialWave.Data;
@@ -229,9 +228,6 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             w.Dispose();
         });
 
-        // The per-chunk code runs thousands of times in a call: fully optimised from the first call (tier-0 code of
-        // it and its callbacks made the first calls of an Evaluate reading the sample in place 3x slower).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         Worker Chunk(int c, Worker w)
         {
             var table = (double**)w.Table.Pointer;
@@ -295,7 +291,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             // the caller's arrays; small ones are written in place, where the caller finds them in the cache.
             bool stream = n >= StreamingStore.MinimumEvents;
             IntPtr[]? direct = stream ? null : IsComplexValued ? [reP, imP] : [reP];
-            Run(_main, padded, b?.Columns, null, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, outs) =>
+            Run(_main, padded, b?.Columns, null, (c, outs) =>
             {
                 int start = c * size, count = Math.Min(size, n - start);
                 if (count <= 0) return;
@@ -367,7 +363,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                 IntPtr vp = (IntPtr)pv;
                 var gp = handles.Select(h => h.AddrOfPinnedObject()).ToArray();
                 int size = k.ChunkSize;
-                Run(k, b.Padded, b.Columns, null, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, outs) =>
+                Run(k, b.Padded, b.Columns, null, (c, outs) =>
                 {
                     int start = c * size, count = Math.Min(size, n - start);
                     if (count <= 0) return;
@@ -401,7 +397,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         // result the same for any number of threads.
         static double Four(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
         bool eight = k.Lanes == 8;
-        Run(k, b.Padded, inputs, null, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c, outs) =>
+        Run(k, b.Padded, inputs, null, (c, outs) =>
         {
             var o = (double*)outs;
             for (int j = 0; j < outputs; j++)
