@@ -139,40 +139,51 @@ public static class VOps
     // which keeps the compile time of large kernels down. The rest go through the wrappers above.
     private static Dictionary<IrOp, MethodInfo> BuildMethods()
     {
-        var table = new Dictionary<IrOp, MethodInfo>();
         MethodInfo Intrinsic(string name, int arity) => typeof(Vector256).GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Single(m => m.Name == name && m.IsGenericMethodDefinition && m.GetParameters().Length == arity
                          && m.GetParameters().All(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(Vector256<>)))
             .MakeGenericMethod(typeof(double));
-        // Arithmetic through Vector256<double>'s operators: the JIT resolves these non-generic methods about five
-        // times faster than the generic Vector256.Add<T> family (2-4 µs against 11-12 µs a call site, measured),
-        // and arithmetic is nine operations in ten of an amplitude kernel.
-        MethodInfo Operator(string name, int arity) =>
-            typeof(Vector256<double>).GetMethod(name, BindingFlags.Public | BindingFlags.Static, Enumerable.Repeat(typeof(Vector256<double>), arity).ToArray())!;
-        table[IrOp.Add] = Operator("op_Addition", 2);
-        table[IrOp.Sub] = Operator("op_Subtraction", 2);
-        table[IrOp.Mul] = Operator("op_Multiply", 2);
-        table[IrOp.Div] = Operator("op_Division", 2);
-        table[IrOp.Neg] = Operator("op_UnaryNegation", 1);
-        table[IrOp.Sqrt] = System.Runtime.Intrinsics.X86.Avx.IsSupported
-            ? typeof(System.Runtime.Intrinsics.X86.Avx).GetMethod(nameof(System.Runtime.Intrinsics.X86.Avx.Sqrt), [typeof(Vector256<double>)])!
-            : Intrinsic(nameof(Vector256.Sqrt), 1);
+        var natives = new Dictionary<IrOp, MethodInfo>
+        {
+            [IrOp.Sqrt] = Avx.IsSupported ? typeof(Avx).GetMethod(nameof(Avx.Sqrt), [typeof(Vector256<double>)])! : Intrinsic(nameof(Vector256.Sqrt), 1),
+            [IrOp.Abs] = Intrinsic(nameof(Vector256.Abs), 1),
+            [IrOp.Min] = Intrinsic(nameof(Vector256.Min), 2),
+            [IrOp.Max] = Intrinsic(nameof(Vector256.Max), 2),
+        };
         if (Fma.IsSupported)
         {
             Type[] three = [typeof(Vector256<double>), typeof(Vector256<double>), typeof(Vector256<double>)];
-            table[IrOp.MulAdd] = typeof(Fma).GetMethod(nameof(Fma.MultiplyAdd), three)!;
-            table[IrOp.MulSub] = typeof(Fma).GetMethod(nameof(Fma.MultiplySubtract), three)!;
-            table[IrOp.NegMulAdd] = typeof(Fma).GetMethod(nameof(Fma.MultiplyAddNegated), three)!;
+            natives[IrOp.MulAdd] = typeof(Fma).GetMethod(nameof(Fma.MultiplyAdd), three)!;
+            natives[IrOp.MulSub] = typeof(Fma).GetMethod(nameof(Fma.MultiplySubtract), three)!;
+            natives[IrOp.NegMulAdd] = typeof(Fma).GetMethod(nameof(Fma.MultiplyAddNegated), three)!;
         }
-        table[IrOp.Abs] = Intrinsic(nameof(Vector256.Abs), 1);
-        table[IrOp.Min] = Intrinsic(nameof(Vector256.Min), 2);
-        table[IrOp.Max] = Intrinsic(nameof(Vector256.Max), 2);
-        foreach (var op in Enum.GetValues<IrOp>())
+        return Table(typeof(Vector256<double>), typeof(VOps), natives);
+    }
+
+    /// <summary>
+    /// The methods of one vector width, one table for both: arithmetic through <paramref name="vector"/>'s operators,
+    /// then <paramref name="natives"/> (JIT intrinsics, called directly: the JIT expands them without an inlining step,
+    /// which keeps the compile time of large kernels down), then the methods of <paramref name="ops"/> named after the
+    /// operations.
+    /// </summary>
+    internal static Dictionary<IrOp, MethodInfo> Table(Type vector, Type ops, Dictionary<IrOp, MethodInfo> natives)
+    {
+        // Arithmetic through the vector's operators: the JIT resolves these non-generic methods about five times
+        // faster than the generic Vector256.Add<T> family (2-4 µs against 11-12 µs a call site, measured), and
+        // arithmetic is nine operations in ten of an amplitude kernel.
+        MethodInfo Operator(string name, int arity) =>
+            vector.GetMethod(name, BindingFlags.Public | BindingFlags.Static, Enumerable.Repeat(vector, arity).ToArray())!;
+        var table = new Dictionary<IrOp, MethodInfo>(natives)
         {
-            if (table.ContainsKey(op)) continue;
-            var m = typeof(VOps).GetMethod(op.ToString(), BindingFlags.Public | BindingFlags.Static);
-            if (m is not null) table[op] = m;
-        }
+            [IrOp.Add] = Operator("op_Addition", 2),
+            [IrOp.Sub] = Operator("op_Subtraction", 2),
+            [IrOp.Mul] = Operator("op_Multiply", 2),
+            [IrOp.Div] = Operator("op_Division", 2),
+            [IrOp.Neg] = Operator("op_UnaryNegation", 1),
+        };
+        foreach (var op in Enum.GetValues<IrOp>())
+            if (!table.ContainsKey(op) && ops.GetMethod(op.ToString(), BindingFlags.Public | BindingFlags.Static) is { } m)
+                table[op] = m;
         return table;
     }
 

@@ -55,27 +55,16 @@ internal static class VOps512
     private static Dictionary<IrOp, MethodInfo> Build()
     {
         var v = typeof(Vector512<double>);
-        MethodInfo Operator(string name, int arity) =>
-            v.GetMethod(name, BindingFlags.Public | BindingFlags.Static, Enumerable.Repeat(v, arity).ToArray())!;
         Type[] one = [v], three = [v, v, v];
-        var table = new Dictionary<IrOp, MethodInfo>
+        return VOps.Table(v, typeof(VOps512), new Dictionary<IrOp, MethodInfo>
         {
-            [IrOp.Add] = Operator("op_Addition", 2),
-            [IrOp.Sub] = Operator("op_Subtraction", 2),
-            [IrOp.Mul] = Operator("op_Multiply", 2),
-            [IrOp.Div] = Operator("op_Division", 2),
-            [IrOp.Neg] = Operator("op_UnaryNegation", 1),
             [IrOp.MulAdd] = typeof(Avx512F).GetMethod(nameof(Avx512F.FusedMultiplyAdd), three)!,
             [IrOp.MulSub] = typeof(Avx512F).GetMethod(nameof(Avx512F.FusedMultiplySubtract), three)!,
             [IrOp.NegMulAdd] = typeof(Avx512F).GetMethod(nameof(Avx512F.FusedMultiplyAddNegated), three)!,
             [IrOp.Sqrt] = typeof(Avx512F).GetMethod(nameof(Avx512F.Sqrt), one)!,
             [IrOp.Abs] = typeof(Vector512).GetMethods()
                 .Single(m => m.Name == nameof(Vector512.Abs) && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double)),
-        };
-        foreach (var op in Enum.GetValues<IrOp>())
-            if (!table.ContainsKey(op) && typeof(VOps512).GetMethod(op.ToString(), BindingFlags.Public | BindingFlags.Static) is { } m)
-                table[op] = m;
-        return table;
+        });
     }
 
     /// <summary>The method of <paramref name="op"/>, or null where a kernel must stay Vector256.</summary>
