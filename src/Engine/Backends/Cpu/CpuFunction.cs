@@ -83,8 +83,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private readonly Dictionary<CompiledKernel, Worker> _singleWorkers = [];
     private const int PoolDepth = 16;
 
-    private NativeBuffer Rent(long length) =>
-        _pool.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new NativeBuffer(length);
+    // placement: the buffer's offset within its page (see NativeBuffer.Place); a binding gives each column its own.
+    private NativeBuffer Rent(long length, int placement = 0) =>
+        (_pool.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new NativeBuffer(length)).Place(placement);
 
     private void Return(NativeBuffer buffer)
     {
@@ -106,6 +107,8 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         public NativeBuffer[] Columns { get; } = columns; // main kernel inputs: data columns, then cached columns
         public NativeBuffer? Weights { get; set; }
         public bool WeightsAreOnes { get; set; }
+        /// <summary>Placements (NativeBuffer.Place) given to the columns so far: the next column's.</summary>
+        public int Placements { get; set; }
 
         public void Dispose()
         {
@@ -138,10 +141,11 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         int padded = Math.Max(Padding, (n + Padding - 1) / Padding * Padding);
         var columns = new NativeBuffer[_main.IR.Inputs.Count];
         var byName = new Dictionary<string, NativeBuffer>(StringComparer.Ordinal);
+        int placed = 0; // the columns a kernel streams together start at different offsets in their pages
         NativeBuffer DataColumn(string name)
         {
             if (byName.TryGetValue(name, out var b)) return b;
-            b = Rent(padded);
+            b = Rent(padded, placed++);
             sample[name].CopyTo(b.Span);
             b.Span[n..].Clear(); // a rented buffer's padding holds an older sample's values
             return byName[name] = b;
@@ -154,7 +158,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         if (_data is not null)
         {
             var dataInputs = _data.IR.Inputs.Select(DataColumn).ToArray();
-            var cache = _data.IR.Outputs.Select(_ => Rent(padded)).ToArray();
+            var cache = _data.IR.Outputs.Select(_ => Rent(padded, placed++)).ToArray();
             Run(_data, padded, dataInputs, cache, null);
             for (int k = 0; k < columns.Length; k++)
             {
@@ -165,13 +169,19 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             foreach (var c in cache) if (!columns.Contains(c)) Return(c);
         }
         foreach (var b in byName.Values) if (!columns.Contains(b)) Return(b);
-        var binding = new Binding(sample, padded, columns);
+        var binding = new Binding(sample, padded, columns) { Placements = placed };
         _bindings.Add(binding);
         return binding;
     }
 
     // ---------------- execution ----------------
 
+    // A worker's scratch and output columns lie one after another, one line more apart than a chunk: a chunk of 2^k
+    // events puts every column at the same offset in its page otherwise, so that a segment reading a hundred of them
+    // found their lines in a few first-level cache sets (Λc Σlog, chunks of 128 events, 200k events, 2 threads, in
+    // one process: 22.6 → 14.3 ms; kernels without scratch columns unchanged).
+    private const int ColumnPad = 8;
+    private static long ColumnStride(CompiledKernel k) => k.ChunkSize + ColumnPad;
     private sealed class Worker : IDisposable
     {
         public readonly NativeBuffer Table, Scratch, Outputs;
@@ -179,11 +189,12 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         public Worker(CompiledKernel k)
         {
             Table = new NativeBuffer(k.SlotCount);
-            Scratch = new NativeBuffer((long)Math.Max(1, k.ScratchCount) * k.ChunkSize);
-            Outputs = new NativeBuffer((long)Math.Max(1, k.OutputCount) * k.ChunkSize);
+            long stride = ColumnStride(k);
+            Scratch = new NativeBuffer((long)Math.Max(1, k.ScratchCount) * stride);
+            Outputs = new NativeBuffer((long)Math.Max(1, k.OutputCount) * stride);
             // Scratch columns are the same for every chunk a worker runs: set once.
             var table = (double**)Table.Pointer;
-            for (int x = 0; x < k.ScratchCount; x++) table[k.InputCount + k.OutputCount + x] = Scratch.Pointer + (long)x * k.ChunkSize;
+            for (int x = 0; x < k.ScratchCount; x++) table[k.InputCount + k.OutputCount + x] = Scratch.Pointer + (long)x * stride;
         }
 
         public void Dispose()
@@ -240,7 +251,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                     table[s] = start + size <= inPlaceLimit ? (double*)inPlace[s] + start : tails![s].Pointer + (start - inPlaceLimit);
             for (int j = 0; j < k.OutputCount; j++)
                 table[k.InputCount + j] = straight ? (double*)direct![j] + start
-                    : fullOutputs is null ? w.Outputs.Pointer + (long)j * size : fullOutputs[j].Pointer + start;
+                    : fullOutputs is null ? w.Outputs.Pointer + j * ColumnStride(k) : fullOutputs[j].Pointer + start;
             k.Run(table, ps, size);
             afterChunk?.Invoke(c, straight ? IntPtr.Zero : (IntPtr)w.Outputs.Pointer);
             return w;
@@ -301,12 +312,12 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                     if (stream)
                     {
                         StreamingStore.Copy(o, (double*)reP + start, count);
-                        if (IsComplexValued) StreamingStore.Copy(o + size, (double*)imP + start, count);
+                        if (IsComplexValued) StreamingStore.Copy(o + ColumnStride(_main), (double*)imP + start, count);
                     }
                     else
                     {
                         new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
-                        if (IsComplexValued) new Span<double>(o + size, count).CopyTo(new Span<double>((double*)imP + start, count));
+                        if (IsComplexValued) new Span<double>(o + ColumnStride(_main), count).CopyTo(new Span<double>((double*)imP + start, count));
                     }
                 }
                 if (writeIm && !IsComplexValued)
@@ -329,7 +340,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     // The weight column of the bound sample: the weights (or ones) for real events, zeros for the padding.
     private NativeBuffer Weights(Binding b, ReadOnlySpan<double> weights)
     {
-        var w = b.Weights ??= Rent(b.Padded);
+        var w = b.Weights ??= Rent(b.Padded, b.Placements++);
         int n = b.Sample.Count;
         if (weights.Length > 0)
         {
@@ -370,7 +381,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                     var o = (double*)outs;
                     new Span<double>(o, count).CopyTo(new Span<double>((double*)vp + start, count));
                     for (int g = 0; g < columns.Length; g++)
-                        new Span<double>(o + (long)columns[g] * size, count).CopyTo(new Span<double>((double*)gp[g] + start, count));
+                        new Span<double>(o + columns[g] * ColumnStride(k), count).CopyTo(new Span<double>((double*)gp[g] + start, count));
                 });
             }
         }
@@ -402,7 +413,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             var o = (double*)outs;
             for (int j = 0; j < outputs; j++)
             {
-                double* l = o + (long)j * size;
+                double* l = o + j * ColumnStride(k);
                 partial[c * outputs + j] = eight ? Four(l) + Four(l + 4) : Four(l);
             }
         });
