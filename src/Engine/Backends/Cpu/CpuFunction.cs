@@ -195,6 +195,29 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             // Scratch columns are the same for every chunk a worker runs: set once.
             var table = (double**)Table.Pointer;
             for (int x = 0; x < k.ScratchCount; x++) table[k.InputCount + k.OutputCount + x] = Scratch.Pointer + (long)x * stride;
+            PointOutputsHere(k);
+        }
+
+        /// <summary>True while the table's output slots point at <see cref="Outputs"/>.</summary>
+        public bool OutputsHere { get; private set; }
+
+        /// <summary>
+        /// Points the table's output slots at this worker's chunk buffer. Kept between chunks: a summed gradient has
+        /// hundreds of outputs, and setting their pointers per chunk of 32 events was a twentieth of its time.
+        /// </summary>
+        public void PointOutputsHere(CompiledKernel k)
+        {
+            var table = (double**)Table.Pointer;
+            long stride = ColumnStride(k);
+            for (int j = 0; j < k.OutputCount; j++) table[k.InputCount + j] = Outputs.Pointer + j * stride;
+            OutputsHere = true;
+        }
+
+        /// <summary>Points the output slots elsewhere for one chunk.</summary>
+        public void PointOutputs(CompiledKernel k, int j, double* column)
+        {
+            ((double**)Table.Pointer)[k.InputCount + j] = column;
+            OutputsHere = false;
         }
 
         public void Dispose()
@@ -217,14 +240,19 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     /// wholly below <paramref name="inPlaceLimit"/>, and from <paramref name="tails"/> (one padded chunk each) for
     /// the last one; <paramref name="inputs"/> is then unused.
     /// </remarks>
+    /// <remarks>
+    /// Chunks are handed to threads in runs of <paramref name="chunksPerTask"/>, each run by one thread in order: a
+    /// caller can then add up a run's chunks as they come and still get the same sums for any number of threads.
+    /// </remarks>
     private void Run(CompiledKernel k, int padded, NativeBuffer[]? inputs, NativeBuffer[]? fullOutputs,
         Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0,
-        IntPtr[]? inPlace = null, int inPlaceLimit = 0, NativeBuffer[]? tails = null)
+        IntPtr[]? inPlace = null, int inPlaceLimit = 0, NativeBuffer[]? tails = null, int chunksPerTask = 1)
     {
         int size = k.ChunkSize, chunks = padded / size;
         double* ps = k.PrepareParameters(new ReadOnlySpan<double>(_params.Pointer, k.OriginalParameterCount));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
-        if (Threads == 1 || chunks == 1)
+        int tasks = (chunks + chunksPerTask - 1) / chunksPerTask;
+        if (Threads == 1 || tasks == 1)
         {
             // One thread: a plain loop with a worker kept per kernel (a simulation worker calls this thousands of
             // times on small batches).
@@ -233,7 +261,11 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             StreamingStore.Fence();
             return;
         }
-        Parallel.For(0, chunks, options, () => new Worker(k), (c, _, w) => Chunk(c, w), w =>
+        Parallel.For(0, tasks, options, () => new Worker(k), (t, _, w) =>
+        {
+            for (int c = t * chunksPerTask, end = Math.Min(chunks, c + chunksPerTask); c < end; c++) Chunk(c, w);
+            return w;
+        }, w =>
         {
             StreamingStore.Fence(); // a worker's streamed outputs are ordered before the loop reports completion
             w.Dispose();
@@ -249,9 +281,10 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
             else
                 for (int s = 0; s < k.InputCount; s++)
                     table[s] = start + size <= inPlaceLimit ? (double*)inPlace[s] + start : tails![s].Pointer + (start - inPlaceLimit);
-            for (int j = 0; j < k.OutputCount; j++)
-                table[k.InputCount + j] = straight ? (double*)direct![j] + start
-                    : fullOutputs is null ? w.Outputs.Pointer + j * ColumnStride(k) : fullOutputs[j].Pointer + start;
+            if (straight || fullOutputs is not null)
+                for (int j = 0; j < k.OutputCount; j++)
+                    w.PointOutputs(k, j, straight ? (double*)direct![j] + start : fullOutputs![j].Pointer + start);
+            else if (!w.OutputsHere) w.PointOutputsHere(k);
             k.Run(table, ps, size);
             afterChunk?.Invoke(c, straight ? IntPtr.Zero : (IntPtr)w.Outputs.Pointer);
             return w;
@@ -392,6 +425,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     }
 
     private double[] _partial = [];
+    private const int RunEvents = 2048;
 
     protected override SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
@@ -399,25 +433,31 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         int valueColumn = k.IR.Outputs.Select(o => o.Name).ToList().IndexOf("value");
         var b = Bind(sample);
         int size = k.ChunkSize, chunks = b.Padded / size, outputs = k.OutputCount;
-        // Chunk sums of every output, kept between calls: a summed gradient has hundreds of outputs, and a fresh array
-        // of that size per call (72 MB for the Λc gradient on a million events) cost allocation and page faults.
-        if (_partial.Length < chunks * outputs) _partial = new double[chunks * outputs];
+        // The chunks are summed in runs of RunEvents events, each run by one thread in chunk order, then the runs'
+        // sums in a fixed order (compensated): the result is the same for any number of threads. One partial sum per
+        // chunk instead was 72 MB for the Λc gradient on a million events (280 outputs, chunks of 32), written and
+        // read again each call.
+        int perRun = Math.Max(1, RunEvents / size), runs = (chunks + perRun - 1) / perRun;
+        if (_partial.Length < runs * outputs) _partial = new double[runs * outputs];
         var partial = _partial;
         var inputs = b.Columns.Append(Weights(b, weights)).ToArray();
-        // Each output column holds the chunk's lane sums (four or eight); adding them in a fixed order keeps the
-        // result the same for any number of threads.
+        // Each output column holds the chunk's lane sums (four or eight).
         static double Four(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
         bool eight = k.Lanes == 8;
+        long stride = ColumnStride(k);
         Run(k, b.Padded, inputs, null, (c, outs) =>
         {
             var o = (double*)outs;
+            var sums = partial.AsSpan(c / perRun * outputs, outputs);
+            bool first = c % perRun == 0;
             for (int j = 0; j < outputs; j++)
             {
-                double* l = o + j * ColumnStride(k);
-                partial[c * outputs + j] = eight ? Four(l) + Four(l + 4) : Four(l);
+                double* l = o + j * stride;
+                double lanes = eight ? Four(l) + Four(l + 4) : Four(l);
+                sums[j] = first ? lanes : sums[j] + lanes;
             }
-        });
-        var totals = CompensatedColumnSums(partial.AsSpan(0, chunks * outputs), outputs);
+        }, chunksPerTask: perRun);
+        var totals = CompensatedColumnSums(partial.AsSpan(0, runs * outputs), outputs);
         double Total(int j) => totals[j];
         double value = Total(valueColumn);
         double[]? gradient = withGradient
