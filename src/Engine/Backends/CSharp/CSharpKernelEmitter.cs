@@ -124,12 +124,18 @@ public static class CSharpKernelEmitter
             else w.AppendLine("            " + dialect.Store(summed ? weighted : $"v{local}", slot) + ";");
         }
         if (program.Reduces) w.AppendLine($"            v{program.WeightLocal} = {dialect.Load(program.WeightSlot)};");
-        foreach (var (local, slot) in program.Loads) w.AppendLine($"            v{local} = {dialect.Load(slot)};");
+        void LoadsBefore(int statement)
+        {
+            foreach (var (local, slot) in program.LoadsBefore(statement)) w.AppendLine($"            v{local} = {dialect.Load(slot)};");
+        }
+        LoadsBefore(0);
         foreach (var (local, slots) in program.SourceStores)
             foreach (var slot in slots) StoreTo(local, slot, program.Reduces);
         var expression = new StringBuilder();
-        foreach (var s in program.Statements)
+        for (int n = 0; n < program.Statements.Count; n++)
         {
+            var s = program.Statements[n];
+            if (n > 0) LoadsBefore(n);
             expression.Clear();
             Expression(expression, s.Expression, dialect.Ops);
             w.Append($"            v{s.Result} = ").Append(expression).AppendLine(";");

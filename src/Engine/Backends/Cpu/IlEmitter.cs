@@ -149,12 +149,16 @@ internal static unsafe class IlEmitter
             il.Emit(OpCodes.Call, Load);
             il.Emit(OpCodes.Stloc, locals[program.WeightLocal]);
         }
-        foreach (var (local, slot) in program.Loads)
+        void LoadsBefore(int statement)
         {
-            Address(slot);
-            il.Emit(OpCodes.Call, Load);
-            il.Emit(OpCodes.Stloc, locals[local]);
+            foreach (var (local, slot) in program.LoadsBefore(statement))
+            {
+                Address(slot);
+                il.Emit(OpCodes.Call, Load);
+                il.Emit(OpCodes.Stloc, locals[local]);
+            }
         }
+        LoadsBefore(0);
         foreach (var (local, slots) in program.SourceStores)
             foreach (var slot in slots) StoreTo(local, slot, program.Reduces);
 
@@ -164,8 +168,10 @@ internal static unsafe class IlEmitter
             foreach (var a in t.Args) Push(a);
             il.Emit(OpCodes.Call, Method(t.Op));
         }
-        foreach (var s in program.Statements)
+        for (int n = 0; n < program.Statements.Count; n++)
         {
+            var s = program.Statements[n];
+            if (n > 0) LoadsBefore(n);
             Push(s.Expression);
             il.Emit(OpCodes.Stloc, locals[s.Result]);
             if (s.ExportSlot >= 0) StoreTo(s.Result, s.ExportSlot, false);

@@ -10,8 +10,8 @@ namespace PartialWave.Backends.Cpu;
 /// </summary>
 /// <remarks>
 /// Shape of the rendered method (four events per iteration, Vector256):
-/// load column pointers and loop-invariant broadcasts; zero the sums of a reducing segment; then per iteration load
-/// the event columns and imported values, run <see cref="Statements"/> (each an expression tree whose single-use
+/// load column pointers and loop-invariant broadcasts; zero the sums of a reducing segment; then per iteration run
+/// <see cref="Statements"/>, loading the event columns and imported values before their first readers (each an expression tree whose single-use
 /// operands are inlined, as a C# compiler writes it), store exports and outputs (or add them, weighted, to the sums);
 /// after the loop store each sum's lanes (four, or eight in a Vector512 kernel) at its column's start.
 /// </remarks>
@@ -40,8 +40,17 @@ internal sealed class SegmentProgram
     public int WeightLocal { get; private set; } = -1;
     /// <summary>Per output slot of a reducing segment, the local accumulating its weighted sum.</summary>
     public List<(int Slot, int Local)> Sums { get; } = [];
-    /// <summary>Per iteration, before the statements: local ← column at slot.</summary>
-    public List<(int Local, int Slot)> Loads { get; } = [];
+    /// <summary>
+    /// Per iteration: local ← column at slot, just before statement <c>Before</c> (its first reader; 0 for the values
+    /// <see cref="SourceStores"/> stores). Loaded where first needed, not all at the top: a gradient segment imports a
+    /// hundred values, and loading them up front made the JIT spill each one to the stack and read it back.
+    /// </summary>
+    public List<(int Local, int Slot, int Before)> Loads { get; } = [];
+
+    /// <summary>The loads to emit just before statement <paramref name="statement"/>, in order.</summary>
+    public IEnumerable<(int Local, int Slot)> LoadsBefore(int statement) =>
+        (_loadsBefore ??= Loads.ToLookup(l => l.Before, l => (l.Local, l.Slot)))[statement];
+    private ILookup<int, (int Local, int Slot)>? _loadsBefore;
     /// <summary>Outputs that are sources (an input, parameter or constant): stored right after the loads.</summary>
     public List<(int Local, IReadOnlyList<int> Slots)> SourceStores { get; } = [];
     /// <summary>The computation, in order.</summary>
@@ -118,14 +127,24 @@ internal sealed class SegmentProgram
         if (reduce) p.WeightLocal = Take();
         IReadOnlyList<int> StoresOf(int v) => outputSlots[v].ToList();
 
+        // Event columns and imported values: loaded before their first reader (see Loads).
+        var pending = new Dictionary<int, int>();
         foreach (var v in sources.Where(v => code[v].Op == IrOp.Input).Concat(segment.Imports))
+            pending[v] = code[v].Op == IrOp.Input ? columnOf(code[v].A) : crossSlot(v);
+        void LoadNow(int v)
         {
+            if (!pending.Remove(v, out var slot)) return;
             var l = Take();
-            p.Loads.Add((l, code[v].Op == IrOp.Input ? columnOf(code[v].A) : crossSlot(v)));
+            p.Loads.Add((l, slot, p.Statements.Count));
             locals[v] = l;
         }
         int ValueOf(int v) => invariant.TryGetValue(v, out var l) ? l : locals[v];
-        foreach (var v in sources) if (outputSlots.Contains(v)) p.SourceStores.Add((ValueOf(v), StoresOf(v)));
+        foreach (var v in sources)
+            if (outputSlots.Contains(v))
+            {
+                LoadNow(v);
+                p.SourceStores.Add((ValueOf(v), StoresOf(v)));
+            }
 
         // A value used once, by a later operation of this segment, is not stored: its operation is emitted where it
         // is used, so the code is expression trees. That gives the JIT far fewer locals and statements to work
@@ -160,11 +179,21 @@ internal sealed class SegmentProgram
             for (int a = 0; a < ins.Arity; a++) args[a] = Build(ins.Operand(a), false);
             return new Tree(-1, ins.Op, args);
         }
+        void LoadOperands(int v)
+        {
+            var ins = code[v];
+            for (int a = 0; a < ins.Arity; a++)
+            {
+                int o = ins.Operand(a);
+                if (Inline(o)) LoadOperands(o); else LoadNow(o);
+            }
+        }
         var dying = new List<int>();
         for (int k = segment.First; k < segment.End; k++)
         {
             var ins = code[k];
             if (ins.IsSource || Inline(k)) continue;
+            LoadOperands(k);
             var tree = Build(k, true);
             // Values read for the last time by this tree are dead: their locals can hold this result.
             dying.Clear();
