@@ -131,6 +131,17 @@ internal sealed class KernelLayout
     public int OutputCount { get; }
     public int ScratchCount { get; }
     public int SlotCount => InputCount + OutputCount + ScratchCount;
+    /// <summary>Slot of the first scratch column.</summary>
+    public int FirstScratchSlot => InputCount + OutputCount;
+
+    /// <summary>
+    /// Distance in doubles between a worker's consecutive scratch columns (and chunk output columns): one line more
+    /// than a chunk. At exactly a chunk (2^k events) every column starts at the same offset in its page, and a segment
+    /// reading a hundred of them found their lines in a few first-level cache sets (Λc Σlog, chunks of 128 events,
+    /// 200k events, 2 threads, in one process: 22.6 → 14.3 ms; kernels without scratch columns unchanged).
+    /// Generated segments address scratch columns as the first one plus a multiple of this.
+    /// </summary>
+    public long ColumnStride => ChunkSize + 8;
 
     /// <summary>
     /// Events per chunk for this kernel: 256, halved while the scratch columns of one chunk would not fit in a
@@ -209,7 +220,7 @@ internal sealed unsafe class CompiledKernel
         if (precompiled is not null && precompiled.Length != layout.Segments.Count)
             throw new ArgumentException($"{precompiled.Length} precompiled segments for a kernel of {layout.Segments.Count}", nameof(precompiled));
         _parameters = new NativeBuffer(Math.Max(1, IR.Parameters.Count));
-        Kernels = precompiled ?? programs.Select((p, s) => IlEmitter.Emit(p, $"pwa_segment_{s}", Lanes)).ToArray();
+        Kernels = precompiled ?? programs.Select((p, s) => IlEmitter.Emit(p, $"pwa_segment_{s}", Lanes, (layout.FirstScratchSlot, layout.ColumnStride))).ToArray();
         JitAll();
     }
 

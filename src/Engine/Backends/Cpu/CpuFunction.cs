@@ -176,12 +176,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
 
     // ---------------- execution ----------------
 
-    // A worker's scratch and output columns lie one after another, one line more apart than a chunk: a chunk of 2^k
-    // events puts every column at the same offset in its page otherwise, so that a segment reading a hundred of them
-    // found their lines in a few first-level cache sets (Λc Σlog, chunks of 128 events, 200k events, 2 threads, in
-    // one process: 22.6 → 14.3 ms; kernels without scratch columns unchanged).
-    private const int ColumnPad = 8;
-    private static long ColumnStride(CompiledKernel k) => k.ChunkSize + ColumnPad;
+    private static long ColumnStride(CompiledKernel k) => k.Layout.ColumnStride;
     private sealed class Worker : IDisposable
     {
         public readonly NativeBuffer Table, Scratch, Outputs;

@@ -63,7 +63,15 @@ internal static unsafe class IlEmitter
     /// <param name="program">The segment.</param>
     /// <param name="name">The method's name.</param>
     /// <param name="lanes">Events per vector: 4 (Vector256) or 8 (Vector512; see <see cref="FitsVector512"/>).</param>
-    public static SegmentKernel Emit(SegmentProgram program, string name, int lanes = 4)
+    /// <param name="scratch">
+    /// The first scratch slot and the distance between scratch columns (doubles), when the caller lays them out that
+    /// way (<see cref="KernelLayout.ColumnStride"/>): they are then addressed from one base pointer.
+    /// </param>
+    /// <remarks>
+    /// Column pointers are read from the table where used, not copied into locals first: a gradient segment touches
+    /// a few hundred columns, and their locals were copied to the stack once per chunk and read back from there.
+    /// </remarks>
+    public static SegmentKernel Emit(SegmentProgram program, string name, int lanes = 4, (int FirstSlot, long Stride)? scratch = null)
     {
         CompilerActivity.Emitted();
         var isa = lanes switch { 4 => Narrow, 8 => Wide, _ => throw new ArgumentOutOfRangeException(nameof(lanes)) };
@@ -75,18 +83,33 @@ internal static unsafe class IlEmitter
         for (int l = 0; l < locals.Length; l++) locals[l] = il.DeclareLocal(vec);
         var (Create, Load, Store) = (isa.Create, isa.Load, isa.Store);
 
-        // Column pointers, loop-invariant parameters and constants: loaded once, before the loop.
-        var pointers = new Dictionary<int, LocalBuilder>();
-        foreach (var slot in program.PointerSlots)
+        // Loop-invariant parameters and constants, and the base of the scratch columns: loaded once, before the loop.
+        LocalBuilder? scratchBase = null;
+        if (scratch is { } sc && program.PointerSlots.Any(s => s >= sc.FirstSlot))
         {
-            var ptr = il.DeclareLocal(typeof(double*));
+            scratchBase = il.DeclareLocal(typeof(double*));
+            TableEntry(sc.FirstSlot);
+            il.Emit(OpCodes.Stloc, scratchBase);
+        }
+        void TableEntry(int slot)
+        {
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldc_I4, slot * sizeof(double*));
             il.Emit(OpCodes.Conv_I);
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Ldind_I);
-            il.Emit(OpCodes.Stloc, ptr);
-            pointers[slot] = ptr;
+        }
+        // The column's address at the chunk's start.
+        void Column(int slot)
+        {
+            if (scratchBase is not null && slot >= scratch!.Value.FirstSlot)
+            {
+                il.Emit(OpCodes.Ldloc, scratchBase);
+                il.Emit(OpCodes.Ldc_I8, (slot - scratch.Value.FirstSlot) * scratch.Value.Stride * sizeof(double));
+                il.Emit(OpCodes.Conv_I);
+                il.Emit(OpCodes.Add);
+            }
+            else TableEntry(slot);
         }
         foreach (var (local, source) in program.Invariants)
         {
@@ -118,7 +141,7 @@ internal static unsafe class IlEmitter
 
         void Address(int slot)
         {
-            il.Emit(OpCodes.Ldloc, pointers[slot]);
+            Column(slot);
             il.Emit(OpCodes.Ldloc, index);
             il.Emit(OpCodes.Conv_I);
             il.Emit(OpCodes.Ldc_I4_8);
@@ -189,7 +212,7 @@ internal static unsafe class IlEmitter
         foreach (var (slot, local) in program.Sums)
         {
             il.Emit(OpCodes.Ldloc, locals[local]);
-            il.Emit(OpCodes.Ldloc, pointers[slot]);
+            Column(slot);
             il.Emit(OpCodes.Call, Store);
         }
         il.Emit(OpCodes.Ret);
