@@ -189,6 +189,38 @@ public abstract class CompiledBackendTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Events_of_weight_zero_add_nothing_to_sums_or_gradients_even_where_the_function_is_NaN()
+    {
+        // f = a·x² + b·x: NaN where x is NaN; those events and a negative one (log f NaN) get weight zero.
+        var e = InfixReader.Parse("a*x**2 + b*x").GetValueOrThrow();
+        var f = Lambdify.Compile(e, ["x"], [ParameterSpec.Real("a", 1.5), ParameterSpec.Real("b", 0.25)], null, Options(LambdifyOptions.DefaultSplitSize, true));
+        int n = 1003; // not a whole number of chunks: the padding has weight zero too
+        var x = Enumerable.Range(0, n).Select(i => i % 97 == 5 ? double.NaN : i == 40 ? -0.1 : 0.1 + i * 0.01).ToArray();
+        var weights = x.Select((v, i) => double.IsNaN(v) || v < 0 ? 0.0 : 1 + (i % 3) * 0.5).ToArray();
+        var sample = new EventSample([new("x", x)]);
+        var sumLog = f.SumLog(sample, weights, withGradient: true);
+        var sum = f.Sum(sample, weights, withGradient: true);
+        double log = 0, plain = 0, dLogA = 0, dLogB = 0, dA = 0, dB = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (weights[i] == 0) continue;
+            double v = 1.5 * x[i] * x[i] + 0.25 * x[i], w = weights[i];
+            log += w * Math.Log(v);
+            plain += w * v;
+            dLogA += w * x[i] * x[i] / v;
+            dLogB += w * x[i] / v;
+            dA += w * x[i] * x[i];
+            dB += w * x[i];
+        }
+        Assert.Equal(log, sumLog.Value, 1e-10 * Math.Abs(log));
+        Assert.Equal(plain, sum.Value, 1e-10 * Math.Abs(plain));
+        Assert.Equal(dLogA, sumLog.Gradient![0], 1e-10 * Math.Abs(dLogA));
+        Assert.Equal(dLogB, sumLog.Gradient![1], 1e-10 * Math.Abs(dLogB));
+        Assert.Equal(dA, sum.Gradient![0], 1e-10 * Math.Abs(dA));
+        Assert.Equal(dB, sum.Gradient![1], 1e-10 * Math.Abs(dB));
+    }
+
+    [Fact]
     public void Symbols_without_a_role_are_named()
     {
         var e = InfixReader.Parse("a*x + b").GetValueOrThrow();
