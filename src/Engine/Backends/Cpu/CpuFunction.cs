@@ -84,8 +84,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     private const int PoolDepth = 16;
 
     // placement: the buffer's offset within its page (see NativeBuffer.Place); a binding gives each column its own.
+    // Not cleared: every user writes the values it reads (see NativeBuffer's zeroed).
     private NativeBuffer Rent(long length, int placement = 0) =>
-        (_pool.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new NativeBuffer(length)).Place(placement);
+        (_pool.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new NativeBuffer(length, zeroed: false)).Place(placement);
 
     private void Return(NativeBuffer buffer)
     {
