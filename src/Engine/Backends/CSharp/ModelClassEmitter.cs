@@ -12,7 +12,7 @@ namespace PartialWave.Backends.CSharp;
 public static class ModelClassEmitter
 {
     /// <summary>Changes whenever generated code would change for the same model: part of each file's key.</summary>
-    public const string GeneratorVersion = "6";
+    public const string GeneratorVersion = "7";
 
     /// <summary>Marks the key line in a generated file's header.</summary>
     public const string KeyMarker = "key: ";
