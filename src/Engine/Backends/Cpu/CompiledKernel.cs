@@ -12,7 +12,32 @@ internal sealed class KernelLayout
     private readonly Func<int, int> _cross;
     private readonly List<(int Value, int Slot)>[] _outputs;
 
-    private const long ScratchLimit = 192 * 1024;
+    /// <summary>
+    /// Most bytes of scratch columns per chunk: three quarters of the core's second-level cache (read from Linux's
+    /// sysfs; 256 KB assumed elsewhere). It was a fixed 192 KB: on this project's machine (1 MB per core) raising it
+    /// to 768 KB, which gives the Λc gradient chunks of 64 events instead of 32, made its Σlog+gradient 5–6 % faster
+    /// (1M and 200k events, in one process), the canonical gradient 10 %, the values no slower.
+    /// </summary>
+    private static readonly long ScratchLimit = SecondLevelCacheBytes() * 3 / 4;
+
+    private static long SecondLevelCacheBytes()
+    {
+        const long fallback = 256 * 1024;
+        try
+        {
+            var dir = "/sys/devices/system/cpu/cpu0/cache";
+            if (!Directory.Exists(dir)) return fallback;
+            foreach (var index in Directory.GetDirectories(dir, "index*"))
+            {
+                if (File.ReadAllText(Path.Combine(index, "level")).Trim() != "2") continue;
+                var size = File.ReadAllText(Path.Combine(index, "size")).Trim(); // e.g. "1024K"
+                long scale = size.EndsWith('K') ? 1024 : size.EndsWith('M') ? 1 << 20 : 1;
+                if (long.TryParse(size.TrimEnd('K', 'M'), out var n) && n > 0) return Math.Clamp(n * scale, 64 * 1024, 4 << 20);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return fallback;
+    }
     private const int MinChunkSize = 32;
     private KernelLayout(KernelIR? prelude, KernelIR ir, int originalParameterCount, int splitSize, bool reduce, KernelIR? epilogue = null)
     {
@@ -31,7 +56,7 @@ internal sealed class KernelLayout
         OutputCount = ir.Outputs.Count;
         ScratchCount = cross.Count;
         int chunk = CompiledKernel.MaxChunkSize;
-        // Scratch columns should stay in the core's second-level cache, but a chunk keeps at least eight vector
+        // Scratch columns should stay in the core's second-level cache (ScratchLimit), but a chunk keeps at least eight vector
         // iterations: each generated method loads a pointer for every column it touches once per chunk, and at
         // 16 events those loads were a tenth of a large gradient kernel (Λc Σlog+gradient: 16 → 32 events per
         // chunk, 5-9 % faster; 64 no faster again).
