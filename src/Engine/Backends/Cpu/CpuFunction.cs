@@ -421,7 +421,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
     }
 
     private double[] _partial = [];
-    private const int RunEvents = 2048;
+    private const int RunEvents = 2048, MinRuns = 64;
 
     protected override SampleSum Reduce(EventSample sample, ReadOnlySpan<double> weights, bool withGradient, bool log)
     {
@@ -432,8 +432,10 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         // The chunks are summed in runs of RunEvents events, each run by one thread in chunk order, then the runs'
         // sums in a fixed order (compensated): the result is the same for any number of threads. One partial sum per
         // chunk instead was 72 MB for the Λc gradient on a million events (280 outputs, chunks of 32), written and
-        // read again each call.
-        int perRun = Math.Max(1, RunEvents / size), runs = (chunks + perRun - 1) / perRun;
+        // read again each call. A small sample keeps at least MinRuns runs (chunks of one run each below that), so
+        // that its work still spreads over the cores: a fit's 10k events in runs of 2048 made five tasks for two
+        // threads. The run length depends on the sample size only, never on the thread count.
+        int perRun = Math.Clamp(chunks / MinRuns, 1, Math.Max(1, RunEvents / size)), runs = (chunks + perRun - 1) / perRun;
         if (_partial.Length < runs * outputs) _partial = new double[runs * outputs];
         var partial = _partial;
         var inputs = b.Columns.Append(Weights(b, weights)).ToArray();
