@@ -272,6 +272,8 @@ internal sealed unsafe class CompiledKernel
     public const int MaxChunkSize = 256;
 
     public int ChunkSize => Layout.ChunkSize;
+    /// <summary>Distance between a worker's scratch and chunk output columns (see <see cref="KernelLayout.ColumnStride"/>).</summary>
+    public long ColumnStride => Layout.ColumnStride;
     public KernelIR IR => Layout.IR;
     public KernelIR? Prelude => Layout.Prelude;
     public int OriginalParameterCount => Layout.OriginalParameterCount;

@@ -177,7 +177,6 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
 
     // ---------------- execution ----------------
 
-    private static long ColumnStride(CompiledKernel k) => k.Layout.ColumnStride;
     private sealed class Worker : IDisposable
     {
         public readonly NativeBuffer Table, Scratch, Outputs;
@@ -185,7 +184,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         public Worker(CompiledKernel k)
         {
             Table = new NativeBuffer(k.SlotCount);
-            long stride = ColumnStride(k);
+            long stride = k.ColumnStride;
             Scratch = new NativeBuffer((long)Math.Max(1, k.ScratchCount) * stride);
             Outputs = new NativeBuffer((long)Math.Max(1, k.OutputCount) * stride);
             // Scratch columns are the same for every chunk a worker runs: set once.
@@ -204,7 +203,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         public void PointOutputsHere(CompiledKernel k)
         {
             var table = (double**)Table.Pointer;
-            long stride = ColumnStride(k);
+            long stride = k.ColumnStride;
             for (int j = 0; j < k.OutputCount; j++) table[k.InputCount + j] = Outputs.Pointer + j * stride;
             OutputsHere = true;
         }
@@ -341,12 +340,12 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                     if (stream)
                     {
                         StreamingStore.Copy(o, (double*)reP + start, count);
-                        if (IsComplexValued) StreamingStore.Copy(o + ColumnStride(_main), (double*)imP + start, count);
+                        if (IsComplexValued) StreamingStore.Copy(o + _main.ColumnStride, (double*)imP + start, count);
                     }
                     else
                     {
                         new Span<double>(o, count).CopyTo(new Span<double>((double*)reP + start, count));
-                        if (IsComplexValued) new Span<double>(o + ColumnStride(_main), count).CopyTo(new Span<double>((double*)imP + start, count));
+                        if (IsComplexValued) new Span<double>(o + _main.ColumnStride, count).CopyTo(new Span<double>((double*)imP + start, count));
                     }
                 }
                 if (writeIm && !IsComplexValued)
@@ -410,7 +409,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
                     var o = (double*)outs;
                     new Span<double>(o, count).CopyTo(new Span<double>((double*)vp + start, count));
                     for (int g = 0; g < columns.Length; g++)
-                        new Span<double>(o + columns[g] * ColumnStride(k), count).CopyTo(new Span<double>((double*)gp[g] + start, count));
+                        new Span<double>(o + columns[g] * k.ColumnStride, count).CopyTo(new Span<double>((double*)gp[g] + start, count));
                 });
             }
         }
@@ -442,7 +441,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, IDisposable
         // Each output column holds the chunk's lane sums (four or eight).
         static double Four(double* l) => (l[0] + l[1]) + (l[2] + l[3]);
         bool eight = k.Lanes == 8;
-        long stride = ColumnStride(k);
+        long stride = k.ColumnStride;
         Run(k, b.Padded, inputs, null, (c, outs) =>
         {
             var o = (double*)outs;
