@@ -6,7 +6,7 @@ namespace PartialWave.Benchmarks.Tracking;
 /// <summary>The perf-tracking commands of the benchmark program (see <see cref="Program"/>).</summary>
 public static class PerfCommands
 {
-    public static readonly HashSet<string> Names = ["run", "gate", "ci", "baseline", "plot"];
+    public static readonly HashSet<string> Names = ["run", "measure", "gate", "ci", "baseline", "plot"];
 
     private sealed class Usage(string message) : Exception(message);
 
@@ -18,6 +18,7 @@ public static class PerfCommands
             return command switch
             {
                 "run" => RunCommand(options, output),
+                "measure" => MeasureCommand(options, output),
                 "gate" => GateCommand(options, output),
                 "ci" => CiCommand(options, output),
                 "baseline" => BaselineCommand(options, output),
@@ -28,7 +29,14 @@ public static class PerfCommands
         catch (Usage e)
         {
             error.WriteLine($"error: {e.Message}");
-            error.WriteLine("usage: run [--profile short|full] [--filter PATTERN]... [--no-history] | gate [--baseline FILE] [--run FILE] | ci | baseline --reason TEXT [--from FILE]... [--runs N] | plot");
+            error.WriteLine("usage: run [--profile short|full] [--filter PATTERN]... [--no-history] | measure --out FILE [--filter PATTERN]... | " +
+                "gate [--baseline FILE] [--run FILE] | ci [--reference COMMIT] [--reference-dir DIR] [--rounds N] [--recheck-rounds N] [--cold-launches N] [--no-cold] [--filter PATTERN]... | " +
+                "baseline --reason TEXT [--from FILE]... [--runs N] | plot");
+            return 2;
+        }
+        catch (GateSetupException e)
+        {
+            error.WriteLine($"perf gate: cannot measure: {e.Message}");
             return 2;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
@@ -40,12 +48,21 @@ public static class PerfCommands
 
     private sealed record Options(string Profile, List<string> Filters, bool NoHistory, string? Baseline, string? Run, string? Reason, List<string> From, int Runs, string Results)
     {
+        public string? Out { get; init; }
+        public string? Reference { get; init; }
+        public string? ReferenceDir { get; init; }
+        public int Rounds { get; init; } = 2;
+        public int RecheckRounds { get; init; } = 3;
+        public int ColdLaunches { get; init; } = 6;
+        public bool NoCold { get; init; }
+
         public static Options Parse(string[] args)
         {
             var o = new Options("short", [], false, null, null, null, [], 3, Repository.PerfResults);
             for (int i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new Usage($"{args[i]} needs a value");
+                int Count(int min) => int.TryParse(Value(), out var n) && n >= min ? n : throw new Usage($"{args[i - 1]} takes a whole number of at least {min}, not '{args[i]}'");
                 o = args[i] switch
                 {
                     "--profile" => o with { Profile = Value() is "short" or "full" ? args[i] : throw new Usage($"--profile is short or full, not '{args[i]}'") },
@@ -57,6 +74,13 @@ public static class PerfCommands
                     "--from" => o with { From = [.. o.From, Value()] },
                     "--runs" => o with { Runs = int.TryParse(Value(), out var n) && n >= 1 ? n : throw new Usage($"--runs takes a whole number of runs, not '{args[i]}'") },
                     "--results" => o with { Results = Path.GetFullPath(Value()) },
+                    "--out" => o with { Out = Path.GetFullPath(Value()) },
+                    "--reference" => o with { Reference = Value() },
+                    "--reference-dir" => o with { ReferenceDir = Path.GetFullPath(Value()) },
+                    "--rounds" => o with { Rounds = Count(1) },
+                    "--recheck-rounds" => o with { RecheckRounds = Count(1) },
+                    "--cold-launches" => o with { ColdLaunches = Count(2) },
+                    "--no-cold" => o with { NoCold = true },
                     _ => throw new Usage($"unknown option '{args[i]}'"),
                 };
             }
@@ -105,24 +129,67 @@ public static class PerfCommands
         return report.Passed ? 0 : 1;
     }
 
-    /// <summary>CI's gate (<see cref="Gate.Check"/> on the short profile). Writes perf-results/gate.md.</summary>
+    /// <summary>
+    /// One side's measurement for the paired gate (<see cref="PairedSession"/> launches it in the reference's and the
+    /// candidate's checkouts alike): the gate profile, no calibration, a summary written to --out. The interface is
+    /// the one tests/Benchmarks/gate-protocol promises.
+    /// </summary>
+    private static int MeasureCommand(Options o, TextWriter output)
+    {
+        if (o.Out is null) throw new Usage("measure needs --out FILE");
+        var sw = Stopwatch.StartNew();
+        var run = PerfRunner.Run(PerfRunner.BenchmarkTypes(typeof(Program).Assembly, onDemand: o.Filters.Count > 0), PerfProfile.Gate, PerfRunner.Filter(o.Filters),
+            Path.Combine(Path.GetTempPath(), $"partialwave-bdn-{Environment.ProcessId}"), calibrate: false);
+        run.Save(o.Out);
+        output.WriteLine($"measured {run.Workloads.Count} workloads in {sw.Elapsed.TotalSeconds:F0} s{(run.Failed is { Count: > 0 } f ? $"; failed: {string.Join(", ", f)}" : "")}; wrote {o.Out}");
+        return 0;
+    }
+
+    /// <summary>
+    /// CI's gate: the candidate (this checkout) against a reference commit built beside it, measured in alternating
+    /// processes (<see cref="PairedSession"/>, <see cref="PairedGate"/>). Writes perf-results/gate.md and gate.json.
+    /// </summary>
     private static int CiCommand(Options o, TextWriter output)
     {
-        var baseline = PerfRun.Load(o.BaselineJson);
         var sw = Stopwatch.StartNew();
-        PerfRun? first = null;
-        var report = new Gate().Check(baseline, names =>
+        var shared = Environment.GetEnvironmentVariable("PARTIALWAVE_SHARED") is { Length: > 0 } env ? Path.GetFullPath(env)
+            : Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared"));
+        if (!Directory.Exists(Path.Combine(shared, "reference-models")))
+            throw new DirectoryNotFoundException($"{shared}/reference-models not found: the benchmarks need it (set PARTIALWAVE_SHARED)");
+        var session = new PairedSession(new PairedOptions
         {
-            if (first is null) return first = Measure(o, PerfProfile.Short, o.Filters, history: true, output);
-            output.WriteLine($"looks slower, measuring again: {string.Join(", ", names)}");
-            return Measure(o, PerfProfile.Short, names, history: false, output);
-        });
-        var text = Heading(baseline, first!) + "\n" + report.ToMarkdown();
+            Reference = o.Reference, ReferenceDir = o.ReferenceDir, Rounds = o.Rounds, RecheckRounds = o.RecheckRounds, ColdLaunches = o.ColdLaunches,
+            Filters = o.Filters, Cold = !o.NoCold, Shared = shared,
+        }, output);
+        var report = session.Run();
+        var heading = string.Create(CultureInfo.InvariantCulture,
+            $"Perf gate, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: candidate {session.Candidate.Commit} against reference {session.Reference.Commit}, measured in alternating processes on {MachineInfo.Current()}.\n" +
+            $"Ratio = candidate median / reference median; the band is the larger of 10 %, either side's range over its measurements and 2.5 times the spread within one; " +
+            $"a workload beyond it is measured again and fails only if it is beyond it again with the candidate slower in at least 90 % of the pairs of measurements.\n");
+        var text = heading + "\n" + report.ToMarkdown();
+        Directory.CreateDirectory(o.Results);
         File.WriteAllText(Path.Combine(o.Results, "gate.md"), text);
+        SaveReport(Path.Combine(o.Results, "gate.json"), session, report);
         output.WriteLine();
-        output.WriteLine(report.Passed ? text : "REGRESSIONS:\n" + Heading(baseline, first!) + "\n" + report.ToMarkdown(failuresOnly: true));
+        output.WriteLine(text);
+        if (!report.Passed) output.WriteLine("REGRESSIONS:\n" + report.ToMarkdown(failuresOnly: true));
         output.WriteLine($"perf gate took {sw.Elapsed.TotalSeconds:F0} s");
         return report.Passed ? 0 : 1;
+    }
+
+    private static void SaveReport(string path, PairedSession session, PairedReport report)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Date = DateTimeOffset.UtcNow, Candidate = session.Candidate.Commit, Reference = session.Reference.Commit, report.Passed,
+            Rows = report.Rows,
+        }, new System.Text.Json.JsonSerializerOptions
+        {
+            WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower) },
+        });
+        File.WriteAllText(path, json + "\n");
     }
 
     private static string Heading(PerfRun baseline, PerfRun run)
