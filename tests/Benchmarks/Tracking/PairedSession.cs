@@ -37,19 +37,25 @@ public sealed record PairedOptions
     public string? Reference { get; init; }
     /// <summary>Where the reference is cloned and built; null: a temporary folder, removed afterwards. A folder that already holds a build of the same commit is reused.</summary>
     public string? ReferenceDir { get; init; }
-    /// <summary>Rounds of the first measurement: each round one process per side, in the order AB, BA, AB, ...</summary>
-    public int Rounds { get; init; } = 2;
-    /// <summary>Rounds of the recheck of suspects, pooled with the first.</summary>
-    public int RecheckRounds { get; init; } = 3;
-    /// <summary>Launches per side of each cold-process workload, per measurement.</summary>
-    public int ColdLaunches { get; init; } = 6;
+    /// <summary>Measured pairs of iterations per workload (fewer for workloads whose single call is long, see <see cref="WorkloadSeconds"/>).</summary>
+    public int Pairs { get; init; } = 12;
+    /// <summary>The fewest pairs any workload gets.</summary>
+    public int MinPairs { get; init; } = 5;
+    /// <summary>Roughly how long one iteration runs (its invocation count is chosen to fill it).</summary>
+    public TimeSpan IterationTime { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Warm-up pairs before the measured ones (tiered JIT, caches).</summary>
+    public int WarmupPairs { get; init; } = 3;
+    /// <summary>The measuring time one workload may take on both sides together, when its single call is long.</summary>
+    public double WorkloadSeconds { get; init; } = 8;
+    /// <summary>Pairs of launches of each cold-process workload.</summary>
+    public int ColdPairs { get; init; } = 6;
     /// <summary>Shell patterns over workload names; empty: every workload of the gate.</summary>
     public IReadOnlyList<string> Filters { get; init; } = [];
     public bool Cold { get; init; } = true;
     /// <summary>The shared folder (reference models and fits).</summary>
     public required string Shared { get; init; }
-    /// <summary>Longest a measuring process may run before it is killed.</summary>
-    public TimeSpan ProcessTimeout { get; init; } = TimeSpan.FromMinutes(20);
+    /// <summary>Longest one command to a worker (a setup, an iteration) may take before the worker is killed.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Why the gate could not measure (no reference, a build that failed, a reference process that crashed).</summary>
@@ -67,7 +73,6 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
     public const string Protocol = "1";
 
     private readonly string _work = Directory.CreateTempSubdirectory("partialwave-gate-").FullName;
-    private int _processes;
 
     public GateSide Candidate { get; private set; } = null!;
     public GateSide Reference { get; private set; } = null!;
@@ -84,31 +89,15 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
             log.WriteLine($"perf gate: candidate {Candidate.Commit} ({Candidate.Root}) against reference {Reference.Commit} ({Reference.Root})");
             var filter = PerfRunner.Filter(options.Filters);
             var cold = options.Cold ? ColdWorkload.Standard.Where(c => filter(c.Name)).ToList() : [];
-            var gate = new PairedGate();
-            return gate.Check(names =>
+            return new PairedGate().Check(names =>
             {
-                bool recheck = names.Count > 0;
-                var benchFilters = recheck ? names.Where(n => cold.All(c => c.Name != n)).ToList() : options.Filters.ToList();
-                var coldNow = recheck ? cold.Where(c => names.Contains(c.Name)).ToList() : cold;
-                int rounds = recheck ? options.RecheckRounds : options.Rounds;
-                if (recheck) log.WriteLine($"perf gate: {names.Count} workload(s) beyond the band, measuring them again ({rounds} more rounds): {string.Join(", ", names)}");
-                var a = new List<PerfRun>();
-                var b = new List<PerfRun>();
-                if (!recheck || benchFilters.Count > 0)
-                    for (int r = 0; r < rounds; r++)
-                    {
-                        // AB, BA, AB, ...: a drift that runs through the session weighs on both sides alike.
-                        var order = r % 2 == 0 ? new[] { Reference, Candidate } : [Candidate, Reference];
-                        foreach (var side in order)
-                            (side == Reference ? a : b).Add(Measure(side, benchFilters, $"{(recheck ? "recheck" : "first")} round {r + 1}/{rounds}"));
-                    }
-                if (coldNow.Count > 0)
-                {
-                    var (ca, cb) = MeasureCold(coldNow);
-                    a.AddRange(ca);
-                    b.AddRange(cb);
-                }
-                return (a, b);
+                bool again = names.Count > 0;
+                if (again) log.WriteLine($"perf gate: {names.Count} workload(s) beyond the band, measuring them again in fresh processes: {string.Join(", ", names)}");
+                var select = again ? (Func<string, bool>)names.Contains : filter;
+                var samples = MeasureWorkloads(select, again ? "second" : "first");
+                var coldNow = cold.Where(c => select(c.Name)).ToList();
+                if (coldNow.Count > 0) samples.AddRange(MeasureCold(coldNow));
+                return samples;
             });
         }
         finally
@@ -204,70 +193,123 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
             throw new GateSetupException($"the {label} build of {project} failed (exit {code}):\n{Tail(output, 40)}");
     }
 
-    /// <summary>One process of a side's benchmark program measuring the selected workloads.</summary>
-    private PerfRun Measure(GateSide side, IReadOnlyList<string> filters, string what)
+    /// <summary>
+    /// Every selected workload, one after another, in a fresh pair of workers (one per side): both set it up, the
+    /// invocation count is chosen from the reference's first timed call to fill <see cref="PairedOptions.IterationTime"/>,
+    /// then warm-up pairs and measured pairs of iterations alternate AB, BA, AB, ... so that each pair's two iterations
+    /// run next to each other in time.
+    /// </summary>
+    private List<PairedSample> MeasureWorkloads(Func<string, bool> select, string what)
     {
-        var file = Path.Combine(_work, $"{++_processes:000}-{side.Label}.json");
-        var args = new List<string> { side.BenchmarkDll, "measure", "--out", file };
-        foreach (var pattern in filters) { args.Add("--filter"); args.Add(pattern); }
         var sw = Stopwatch.StartNew();
-        var (code, output) = RunProcess("dotnet", args, side.Root, options.ProcessTimeout);
-        File.WriteAllText(Path.ChangeExtension(file, ".log"), output);
-        if (code != 0 || !File.Exists(file))
+        using var a = new WorkerProcess(Reference, options.CommandTimeout);
+        using var b = new WorkerProcess(Candidate, options.CommandTimeout);
+        var inA = a.List();
+        var inB = b.List();
+        var names = inA.Union(inB).Where(select).Order(StringComparer.Ordinal).ToList();
+        var samples = new List<PairedSample>();
+        int done = 0;
+        foreach (var name in names)
         {
-            var message = $"the {side.Label}'s measuring process ({what}) {(code == 124 ? "timed out" : $"exited with {code}")}:\n{Tail(output, 30)}";
-            if (side == Reference) throw new GateSetupException(message);
-            // The candidate's program failed as a whole: every workload it would have measured fails.
-            log.WriteLine(message);
-            return new PerfRun
-            {
-                Profile = "gate", Commit = side.Commit, Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(), Calibration = "",
-                Workloads = [], Failed = [PairedGate.AllFailed],
-            };
+            done++;
+            if (!inB.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyReference = true }); continue; }
+            if (!inA.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyCandidate = true }); continue; }
+            var sample = MeasureOne(name, a, b);
+            samples.Add(sample);
+            var row = new PairedGate().Row(sample);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  [{done}/{names.Count}] {name}: {(sample.ReferenceError ?? sample.CandidateError) ?? $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs"}"));
         }
-        var run = PerfRun.Load(file);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {what}: {side.Label} measured {run.Workloads.Count} workloads in {sw.Elapsed.TotalSeconds:F0} s{(run.Failed is { Count: > 0 } f ? $", {f.Count} failed: {string.Join(", ", f)}" : "")}"));
-        return run;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf gate: {what} measurement of {names.Count} workloads took {sw.Elapsed.TotalSeconds:F0} s"));
+        return samples;
+    }
+
+    private PairedSample MeasureOne(string name, WorkerProcess a, WorkerProcess b)
+    {
+        var sample = new PairedSample(name, []);
+        bool iterationSetup;
+        try { iterationSetup = a.Setup(name); }
+        catch (WorkerException e) { return sample with { ReferenceError = "setup: " + e.Message }; }
+        try { b.Setup(name); }
+        catch (WorkerException e) { a.TryCleanup(); return sample with { CandidateError = "setup: " + e.Message }; }
+        var pairs = new List<(double, double)>();
+        bool referenceSide = true;
+        try
+        {
+            // The first call of each side compiles; the second, on the reference, sizes the iterations.
+            a.Run(1);
+            b.Run(1);
+            double once = a.Run(1);
+            long invocations = iterationSetup ? 1 : Math.Max(1, (long)(options.IterationTime.TotalMilliseconds * 1e6 / Math.Max(once, 1)));
+            double pairSeconds = 2 * invocations * once * 1e-9;
+            int measured = Math.Clamp((int)(options.WorkloadSeconds / Math.Max(pairSeconds, 1e-3)), options.MinPairs, options.Pairs);
+            int warmup = pairSeconds > 1 ? 1 : options.WarmupPairs;
+            for (int i = 0; i < warmup + measured; i++)
+            {
+                double ta, tb;
+                if (i % 2 == 0)
+                {
+                    referenceSide = true; ta = a.Run(invocations);
+                    referenceSide = false; tb = b.Run(invocations);
+                }
+                else
+                {
+                    referenceSide = false; tb = b.Run(invocations);
+                    referenceSide = true; ta = a.Run(invocations);
+                }
+                if (i >= warmup) pairs.Add((ta, tb));
+            }
+        }
+        catch (WorkerException e)
+        {
+            return referenceSide ? sample with { ReferenceError = e.Message } : sample with { CandidateError = e.Message };
+        }
+        finally
+        {
+            a.TryCleanup();
+            b.TryCleanup();
+        }
+        return sample with { Pairs = pairs };
     }
 
     /// <summary>
-    /// Each cold workload launched <see cref="PairedOptions.ColdLaunches"/> times per side, alternating ABBA ABBA ...;
-    /// every launch becomes a single-measurement run, so that the gate sees launches as it sees processes.
+    /// Each cold workload launched <see cref="PairedOptions.ColdPairs"/> times per side, as pairs AB, BA, AB, ...;
+    /// a launch's time is from process start to exit.
     /// </summary>
-    private (List<PerfRun> Reference, List<PerfRun> Candidate) MeasureCold(IReadOnlyList<ColdWorkload> workloads)
+    private IEnumerable<PairedSample> MeasureCold(IReadOnlyList<ColdWorkload> workloads)
     {
-        var a = new List<PerfRun>();
-        var b = new List<PerfRun>();
+        var samples = new List<PairedSample>();
         var sw = Stopwatch.StartNew();
         foreach (var w in workloads)
         {
             var args = w.Arguments(options.Shared);
-            for (int i = 0; i < 2 * options.ColdLaunches; i++)
+            var pairs = new List<(double, double)>();
+            string? referenceError = null, candidateError = null;
+            double Launch(GateSide side)
             {
-                var side = i % 4 is 0 or 3 ? Reference : Candidate;
                 var t = Stopwatch.StartNew();
                 var (code, output) = RunProcess("dotnet", [side.PwaDll, .. args], _work, TimeSpan.FromMinutes(5));
                 double ns = t.Elapsed.TotalMilliseconds * 1e6;
-                bool ok = code == 0;
-                if (!ok)
-                {
-                    var message = $"{w.Name}: the {side.Label}'s pwa exited with {code}:\n{Tail(output, 15)}";
-                    if (side == Reference) throw new GateSetupException(message);
-                    log.WriteLine(message);
-                }
-                var run = new PerfRun
-                {
-                    Profile = "cold", Commit = side.Commit, Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(), Calibration = "",
-                    Workloads = ok ? [new WorkloadResult { Name = w.Name, MedianNs = ns, Q1Ns = ns, Q3Ns = ns, MinNs = ns, MaxNs = ns, N = 1, PerOperation = 1, Unit = "processes" }] : [],
-                    Failed = ok ? null : [w.Name],
-                };
-                (side == Reference ? a : b).Add(run);
+                if (code == 0) return ns;
+                var message = $"pwa exited with {code}: {Tail(output, 3).ReplaceLineEndings(" ")}";
+                if (side == Reference) referenceError = message; else candidateError = message;
+                return double.NaN;
             }
+            for (int i = 0; i < options.ColdPairs && referenceError is null && candidateError is null; i++)
+            {
+                double ta, tb;
+                if (i % 2 == 0) { ta = Launch(Reference); tb = Launch(Candidate); }
+                else { tb = Launch(Candidate); ta = Launch(Reference); }
+                if (!double.IsNaN(ta) && !double.IsNaN(tb)) pairs.Add((ta, tb));
+            }
+            var sample = new PairedSample(w.Name, pairs) { ReferenceError = referenceError, CandidateError = candidateError };
+            samples.Add(sample);
+            var row = new PairedGate().Row(sample);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {w.Name}: {(referenceError ?? candidateError) ?? $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs of launches"}"));
         }
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  cold processes: {workloads.Count} workload(s), {options.ColdLaunches} launches per side each, in {sw.Elapsed.TotalSeconds:F0} s"));
-        return (a, b);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf gate: {workloads.Count} cold-process workload(s) took {sw.Elapsed.TotalSeconds:F0} s"));
+        return samples;
     }
 
     private static void Git(string dir, params string[] args)
@@ -308,6 +350,140 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
         lock (output) return (p.ExitCode, output.ToString());
     }
 
-    private static string Tail(string text, int lines) =>
+    internal static string Tail(string text, int lines) =>
         string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
+}
+
+/// <summary>A worker that answered with an error, or died, or did not answer in time.</summary>
+public sealed class WorkerException(string message) : Exception(message);
+
+/// <summary>
+/// A side's <see cref="GateWorker"/> in its own process (<c>dotnet PartialWave.Benchmarks.dll serve</c> in the side's
+/// checkout), driven line by line. A worker that dies is started again at the next setup; one that does not answer
+/// within the timeout is killed, with its whole process tree.
+/// </summary>
+public sealed class WorkerProcess(GateSide side, TimeSpan timeout) : IDisposable
+{
+    private Process? _process;
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    /// <summary>The workload names the side's program has.</summary>
+    public HashSet<string> List()
+    {
+        Send("list");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (Receive() is var line && line != "end") names.Add(line);
+        return names;
+    }
+
+    /// <summary>Sets a workload up (starting the worker again if it died); true when it has an [IterationSetup].</summary>
+    public bool Setup(string name)
+    {
+        if (_process is { HasExited: true }) Stop();
+        return Answer($"setup {name}", "ok ") == "1";
+    }
+
+    /// <summary>One iteration of <paramref name="invocations"/> calls: nanoseconds per call.</summary>
+    public double Run(long invocations) =>
+        double.Parse(Answer(string.Create(CultureInfo.InvariantCulture, $"run {invocations}"), "time "), CultureInfo.InvariantCulture);
+
+    /// <summary>[GlobalCleanup], if the worker is still there to run it.</summary>
+    public void TryCleanup()
+    {
+        if (_process is null || _process.HasExited) return;
+        try { Answer("cleanup", "ok"); } catch (WorkerException) { }
+    }
+
+    private string Answer(string command, string prefix)
+    {
+        Send(command);
+        var line = Receive();
+        if (line.StartsWith("error ", StringComparison.Ordinal)) throw new WorkerException(line[6..]);
+        if (!line.StartsWith(prefix, StringComparison.Ordinal)) throw new WorkerException($"unexpected answer to '{command}': {line}");
+        return line[prefix.Length..];
+    }
+
+    private void Send(string command)
+    {
+        Start();
+        try
+        {
+            _process!.StandardInput.WriteLine(command);
+            _process.StandardInput.Flush();
+        }
+        catch (IOException e) { throw Died($"could not send '{command}': {e.Message}"); }
+    }
+
+    private string Receive()
+    {
+        var read = _process!.StandardOutput.ReadLineAsync();
+        if (!read.Wait(timeout))
+        {
+            Stop();
+            throw new WorkerException($"the {side.Label}'s worker did not answer within {timeout.TotalSeconds:F0} s (killed)");
+        }
+        return read.Result ?? throw Died("it exited");
+    }
+
+    private WorkerException Died(string what)
+    {
+        _process!.WaitForExit(5000);
+        string code = _process.HasExited ? $" (exit {_process.ExitCode})" : "";
+        string stderr;
+        lock (_stderr) stderr = PairedSession.Tail(_stderr.ToString(), 3).ReplaceLineEndings(" ");
+        Stop();
+        return new WorkerException($"the {side.Label}'s worker died{code}: {what}; {stderr}");
+    }
+
+    private void Start()
+    {
+        if (_process is not null) return;
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = side.Root, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(side.BenchmarkDll);
+        psi.ArgumentList.Add("serve");
+        lock (_stderr) _stderr.Clear();
+        _process = new Process { StartInfo = psi };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        _process.Start();
+        _process.BeginErrorReadLine();
+        var ready = Receive();
+        if (ready != "ready " + PairedSession.Protocol)
+        {
+            Stop();
+            throw new WorkerException($"the {side.Label}'s worker does not speak protocol {PairedSession.Protocol}: '{ready}'");
+        }
+    }
+
+    private void Stop()
+    {
+        if (_process is null) return;
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10000);
+        }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Asks the worker to quit, and kills it if it has not within ten seconds.</summary>
+    public void Dispose()
+    {
+        if (_process is null) return;
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.StandardInput.WriteLine("quit");
+                _process.StandardInput.Flush();
+                _process.WaitForExit(10000);
+            }
+        }
+        catch (IOException) { }
+        Stop();
+    }
 }

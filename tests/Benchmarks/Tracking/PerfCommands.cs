@@ -6,7 +6,7 @@ namespace PartialWave.Benchmarks.Tracking;
 /// <summary>The perf-tracking commands of the benchmark program (see <see cref="Program"/>).</summary>
 public static class PerfCommands
 {
-    public static readonly HashSet<string> Names = ["run", "measure", "gate", "ci", "baseline", "plot"];
+    public static readonly HashSet<string> Names = ["run", "serve", "gate", "ci", "baseline", "plot"];
 
     private sealed class Usage(string message) : Exception(message);
 
@@ -18,7 +18,7 @@ public static class PerfCommands
             return command switch
             {
                 "run" => RunCommand(options, output),
-                "measure" => MeasureCommand(options, output),
+                "serve" => ServeCommand(output),
                 "gate" => GateCommand(options, output),
                 "ci" => CiCommand(options, output),
                 "baseline" => BaselineCommand(options, output),
@@ -29,8 +29,8 @@ public static class PerfCommands
         catch (Usage e)
         {
             error.WriteLine($"error: {e.Message}");
-            error.WriteLine("usage: run [--profile short|full] [--filter PATTERN]... [--no-history] | measure --out FILE [--filter PATTERN]... | " +
-                "gate [--baseline FILE] [--run FILE] | ci [--reference COMMIT] [--reference-dir DIR] [--rounds N] [--recheck-rounds N] [--cold-launches N] [--no-cold] [--filter PATTERN]... | " +
+            error.WriteLine("usage: run [--profile short|full] [--filter PATTERN]... [--no-history] | " +
+                "ci [--reference COMMIT] [--reference-dir DIR] [--pairs N] [--cold-pairs N] [--no-cold] [--filter PATTERN]... | gate [--baseline FILE] [--run FILE] | " +
                 "baseline --reason TEXT [--from FILE]... [--runs N] | plot");
             return 2;
         }
@@ -48,12 +48,10 @@ public static class PerfCommands
 
     private sealed record Options(string Profile, List<string> Filters, bool NoHistory, string? Baseline, string? Run, string? Reason, List<string> From, int Runs, string Results)
     {
-        public string? Out { get; init; }
         public string? Reference { get; init; }
         public string? ReferenceDir { get; init; }
-        public int Rounds { get; init; } = 2;
-        public int RecheckRounds { get; init; } = 3;
-        public int ColdLaunches { get; init; } = 6;
+        public int Pairs { get; init; } = 12;
+        public int ColdPairs { get; init; } = 6;
         public bool NoCold { get; init; }
 
         public static Options Parse(string[] args)
@@ -74,12 +72,10 @@ public static class PerfCommands
                     "--from" => o with { From = [.. o.From, Value()] },
                     "--runs" => o with { Runs = int.TryParse(Value(), out var n) && n >= 1 ? n : throw new Usage($"--runs takes a whole number of runs, not '{args[i]}'") },
                     "--results" => o with { Results = Path.GetFullPath(Value()) },
-                    "--out" => o with { Out = Path.GetFullPath(Value()) },
                     "--reference" => o with { Reference = Value() },
                     "--reference-dir" => o with { ReferenceDir = Path.GetFullPath(Value()) },
-                    "--rounds" => o with { Rounds = Count(1) },
-                    "--recheck-rounds" => o with { RecheckRounds = Count(1) },
-                    "--cold-launches" => o with { ColdLaunches = Count(2) },
+                    "--pairs" => o with { Pairs = Count(5) },
+                    "--cold-pairs" => o with { ColdPairs = Count(3) },
                     "--no-cold" => o with { NoCold = true },
                     _ => throw new Usage($"unknown option '{args[i]}'"),
                 };
@@ -130,18 +126,14 @@ public static class PerfCommands
     }
 
     /// <summary>
-    /// One side's measurement for the paired gate (<see cref="PairedSession"/> launches it in the reference's and the
-    /// candidate's checkouts alike): the gate profile, no calibration, a summary written to --out. The interface is
-    /// the one tests/Benchmarks/gate-protocol promises.
+    /// One side of the paired gate (<see cref="GateWorker"/>): commands on standard input, answers on standard output.
+    /// Anything the benchmarks themselves print goes to standard error, so that it cannot be taken for an answer.
     /// </summary>
-    private static int MeasureCommand(Options o, TextWriter output)
+    private static int ServeCommand(TextWriter output)
     {
-        if (o.Out is null) throw new Usage("measure needs --out FILE");
-        var sw = Stopwatch.StartNew();
-        var run = PerfRunner.Run(PerfRunner.BenchmarkTypes(typeof(Program).Assembly, onDemand: o.Filters.Count > 0), PerfProfile.Gate, PerfRunner.Filter(o.Filters),
-            Path.Combine(Path.GetTempPath(), $"partialwave-bdn-{Environment.ProcessId}"), calibrate: false);
-        run.Save(o.Out);
-        output.WriteLine($"measured {run.Workloads.Count} workloads in {sw.Elapsed.TotalSeconds:F0} s{(run.Failed is { Count: > 0 } f ? $"; failed: {string.Join(", ", f)}" : "")}; wrote {o.Out}");
+        using var answers = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        Console.SetOut(Console.Error);
+        new GateWorker(typeof(Program).Assembly).Serve(Console.In, answers);
         return 0;
     }
 
@@ -158,14 +150,14 @@ public static class PerfCommands
             throw new DirectoryNotFoundException($"{shared}/reference-models not found: the benchmarks need it (set PARTIALWAVE_SHARED)");
         var session = new PairedSession(new PairedOptions
         {
-            Reference = o.Reference, ReferenceDir = o.ReferenceDir, Rounds = o.Rounds, RecheckRounds = o.RecheckRounds, ColdLaunches = o.ColdLaunches,
+            Reference = o.Reference, ReferenceDir = o.ReferenceDir, Pairs = o.Pairs, ColdPairs = o.ColdPairs,
             Filters = o.Filters, Cold = !o.NoCold, Shared = shared,
         }, output);
         var report = session.Run();
         var heading = string.Create(CultureInfo.InvariantCulture,
             $"Perf gate, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: candidate {session.Candidate.Commit} against reference {session.Reference.Commit}, measured in alternating processes on {MachineInfo.Current()}.\n" +
-            $"Ratio = candidate median / reference median; the band is the larger of 10 %, either side's range over its measurements and 2.5 times the spread within one; " +
-            $"a workload beyond it is measured again and fails only if it is beyond it again with the candidate slower in at least 90 % of the pairs of measurements.\n");
+            $"Each workload runs in a reference worker and a candidate worker, iterations alternating (pairs AB, BA, ...); ratio = median over the pairs of candidate time / reference time; " +
+            $"noise band = the larger of 10 % and 3 standard errors of that median (from the pairs' spread). A workload beyond its band is measured again in fresh workers and fails only if it is beyond it again.\n");
         var text = heading + "\n" + report.ToMarkdown();
         Directory.CreateDirectory(o.Results);
         File.WriteAllText(Path.Combine(o.Results, "gate.md"), text);

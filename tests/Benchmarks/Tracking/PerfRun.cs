@@ -64,11 +64,9 @@ public sealed record PerfRun
     public required string Commit { get; init; }
     public required DateTimeOffset Date { get; init; }
     public required MachineInfo Machine { get; init; }
-    /// <summary>The workload every other one is divided by (<see cref="CalibrationBenchmarks"/>); empty in a paired gate's measurement, which needs none.</summary>
+    /// <summary>The workload every other one is divided by (<see cref="CalibrationBenchmarks"/>).</summary>
     public required string Calibration { get; init; }
     public required IReadOnlyList<WorkloadResult> Workloads { get; init; }
-    /// <summary>Workloads whose benchmark failed in this run (threw, or gave no result); null when none did.</summary>
-    public IReadOnlyList<string>? Failed { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -22,11 +22,6 @@ public enum PerfProfile
     Short,
     /// <summary>For people: more and longer iterations, memory diagnostics.</summary>
     Full,
-    /// <summary>
-    /// For the paired gate: one warm-up and five short iterations per workload. The gate repeats whole processes on
-    /// both sides, and the spread between processes is larger than the spread inside one, so the time goes there.
-    /// </summary>
-    Gate,
 }
 
 /// <summary>
@@ -44,9 +39,6 @@ public static class PerfRunner
         PerfProfile.Short => Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1)
             .WithWarmupCount(2).WithIterationCount(7).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
             .WithEvaluateOverhead(false).WithId("short"),
-        PerfProfile.Gate => Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1)
-            .WithWarmupCount(1).WithIterationCount(5).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(100))
-            .WithEvaluateOverhead(false).WithId("gate"),
         _ => Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1)
             .WithWarmupCount(3).WithIterationCount(15).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(500)).WithId("full"),
     };
@@ -96,31 +88,22 @@ public static class PerfRunner
     /// measurements, its quartiles theirs, so that it stands for the machine over the whole run (a single measurement
     /// beside each type proved noisier than the workloads themselves). A workload whose benchmark fails is left out
     /// of the result (the gate reports it missing). The calibration is <see cref="CalibrationBenchmarks"/> unless a
-    /// test brings its own class (with one benchmark method) as <c>calibrationType</c>. Without
-    /// <paramref name="calibrate"/> (the paired gate, whose reference is measured beside it) no calibration runs and
-    /// the run's <see cref="PerfRun.Calibration"/> is empty. Workloads that fail are named in <see cref="PerfRun.Failed"/>.
+    /// test brings its own class (with one benchmark method) as <c>calibrationType</c>.
     /// </summary>
     public static PerfRun Run(IEnumerable<Type> types, PerfProfile profile, Func<string, bool> select, string artifacts, ILogger? logger = null,
-        Type? calibrationType = null, bool calibrate = true)
+        Type? calibrationType = null)
     {
         var config = Config(profile, artifacts, logger);
         calibrationType ??= typeof(CalibrationBenchmarks);
-        if (!calibrate)
-        {
-            var selected = Select(types.Where(t => t != calibrationType), config, select);
-            var summaries = BenchmarkRunner.Run(selected.ToArray());
-            var measured = Results(summaries);
-            var failed = selected.SelectMany(i => i.BenchmarksCases).Select(NameOf).Where(n => measured.All(w => w.Name != n)).ToList();
-            return new PerfRun
-            {
-                Profile = profile.ToString().ToLowerInvariant(), Commit = Commit(), Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(),
-                Calibration = "", Workloads = measured, Failed = failed.Count > 0 ? failed : null,
-            };
-        }
         var calibration = BenchmarkConverter.TypeToBenchmarks(calibrationType, config);
         if (calibration.BenchmarksCases.Length != 1) throw new ArgumentException($"{calibrationType.Name} must have exactly one benchmark");
         string calibrationName = NameOf(calibration.BenchmarksCases[0]);
-        var infos = Select(types.Where(t => t != calibrationType), config, select);
+        var infos = types.Where(t => t != calibrationType)
+            .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
+            .Select(info => new BenchmarkRunInfo(info.BenchmarksCases.Where(c => select(NameOf(c))).ToArray(), info.Type, info.Config))
+            .Where(info => info.BenchmarksCases.Length > 0)
+            .ToList();
+        if (infos.Count == 0) throw new ArgumentException("no benchmark matches the filter");
         var workloads = new List<WorkloadResult>();
         var calibrations = new List<WorkloadResult>();
         foreach (var info in infos)
@@ -143,17 +126,6 @@ public static class PerfRunner
             Profile = profile.ToString().ToLowerInvariant(), Commit = Commit(), Date = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(),
             Calibration = calibrationName, Workloads = [runCalibration, .. workloads],
         };
-    }
-
-    /// <summary>The benchmarks of <paramref name="types"/> whose names <paramref name="select"/> picks, per type.</summary>
-    private static List<BenchmarkRunInfo> Select(IEnumerable<Type> types, IConfig config, Func<string, bool> select)
-    {
-        var infos = types.Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
-            .Select(info => new BenchmarkRunInfo(info.BenchmarksCases.Where(c => select(NameOf(c))).ToArray(), info.Type, info.Config))
-            .Where(info => info.BenchmarksCases.Length > 0)
-            .ToList();
-        if (infos.Count == 0) throw new ArgumentException("no benchmark matches the filter");
-        return infos;
     }
 
     /// <summary>The workloads of BenchmarkDotNet's reports that succeeded.</summary>
