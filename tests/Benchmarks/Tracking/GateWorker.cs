@@ -23,20 +23,36 @@ namespace PartialWave.Benchmarks.Tracking;
 /// BenchmarkDotNet cases of the suite (parameters included, named as in every summary), on-demand classes and the
 /// calibration left out.
 /// </summary>
-public sealed class GateWorker
+public sealed class GateWorker : IGateWorker
 {
     private readonly Dictionary<string, BenchmarkCase> _cases;
+    private readonly Action<object>? _prepare;
     private BenchmarkCase? _case;
     private object? _instance;
     private Func<object?>? _workload;
     private Action? _iterationSetup;
 
+    /// <summary>The suite of <paramref name="assembly"/>: its benchmark classes less the on-demand ones and the calibration.</summary>
     public GateWorker(Assembly assembly)
+        : this(PerfRunner.BenchmarkTypes(assembly).Where(t => t != typeof(CalibrationBenchmarks)))
+    {
+    }
+
+    /// <summary>The benchmarks of <paramref name="types"/>; <paramref name="prepare"/> sees each new benchmark object before its setup.</summary>
+    public GateWorker(IEnumerable<Type> types, Action<object>? prepare = null)
     {
         var config = ManualConfig.CreateEmpty();
-        _cases = PerfRunner.BenchmarkTypes(assembly).Where(t => t != typeof(CalibrationBenchmarks))
-            .SelectMany(t => BenchmarkConverter.TypeToBenchmarks(t, config).BenchmarksCases)
+        _cases = types.SelectMany(t => BenchmarkConverter.TypeToBenchmarks(t, config).BenchmarksCases)
             .ToDictionary(PerfRunner.NameOf, StringComparer.Ordinal);
+        _prepare = prepare;
+    }
+
+    public HashSet<string> List() => new(_cases.Keys, StringComparer.Ordinal);
+
+    /// <summary>[GlobalCleanup] where something is set up; a failing cleanup is not the measurement's business.</summary>
+    public void TryCleanup()
+    {
+        try { Cleanup(); } catch (TargetInvocationException) { }
     }
 
     /// <summary>Answers commands from <paramref name="input"/> until <c>quit</c> or the end of input.</summary>
@@ -94,6 +110,7 @@ public sealed class GateWorker
             else if (type.GetField(p.Name, flags) is { } field) field.SetValue(field.IsStatic ? null : instance, p.Value);
             else throw new InvalidOperationException($"{type.Name} has no parameter member '{p.Name}'");
         }
+        _prepare?.Invoke(instance);
         c.Descriptor.GlobalSetupMethod?.Invoke(instance, null);
         _case = c;
         _instance = instance;
@@ -111,6 +128,11 @@ public sealed class GateWorker
         var workload = _workload ?? throw new InvalidOperationException("no workload set up");
         if (invocations < 1) throw new ArgumentOutOfRangeException(nameof(invocations), "at least one invocation");
         _iterationSetup?.Invoke();
+        // As BenchmarkDotNet does before each iteration: a full collection now, not a pause inside this side's
+        // iteration that the other side's paired iteration does not have.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         object? sink = null;
         long start = Stopwatch.GetTimestamp();
         for (long i = 0; i < invocations; i++) sink = workload();

@@ -214,7 +214,7 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
             done++;
             if (!inB.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyReference = true }); continue; }
             if (!inA.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyCandidate = true }); continue; }
-            var sample = MeasureOne(name, a, b);
+            var sample = PairedMeasurement.Measure(name, a, b, options);
             samples.Add(sample);
             var row = new PairedGate().Row(sample);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -222,54 +222,6 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
         }
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf gate: {what} measurement of {names.Count} workloads took {sw.Elapsed.TotalSeconds:F0} s"));
         return samples;
-    }
-
-    private PairedSample MeasureOne(string name, WorkerProcess a, WorkerProcess b)
-    {
-        var sample = new PairedSample(name, []);
-        bool iterationSetup;
-        try { iterationSetup = a.Setup(name); }
-        catch (WorkerException e) { return sample with { ReferenceError = "setup: " + e.Message }; }
-        try { b.Setup(name); }
-        catch (WorkerException e) { a.TryCleanup(); return sample with { CandidateError = "setup: " + e.Message }; }
-        var pairs = new List<(double, double)>();
-        bool referenceSide = true;
-        try
-        {
-            // The first call of each side compiles; the second, on the reference, sizes the iterations.
-            a.Run(1);
-            b.Run(1);
-            double once = a.Run(1);
-            long invocations = iterationSetup ? 1 : Math.Max(1, (long)(options.IterationTime.TotalMilliseconds * 1e6 / Math.Max(once, 1)));
-            double pairSeconds = 2 * invocations * once * 1e-9;
-            int measured = Math.Clamp((int)(options.WorkloadSeconds / Math.Max(pairSeconds, 1e-3)), options.MinPairs, options.Pairs);
-            int warmup = pairSeconds > 1 ? 1 : options.WarmupPairs;
-            for (int i = 0; i < warmup + measured; i++)
-            {
-                double ta, tb;
-                if (i % 2 == 0)
-                {
-                    referenceSide = true; ta = a.Run(invocations);
-                    referenceSide = false; tb = b.Run(invocations);
-                }
-                else
-                {
-                    referenceSide = false; tb = b.Run(invocations);
-                    referenceSide = true; ta = a.Run(invocations);
-                }
-                if (i >= warmup) pairs.Add((ta, tb));
-            }
-        }
-        catch (WorkerException e)
-        {
-            return referenceSide ? sample with { ReferenceError = e.Message } : sample with { CandidateError = e.Message };
-        }
-        finally
-        {
-            a.TryCleanup();
-            b.TryCleanup();
-        }
-        return sample with { Pairs = pairs };
     }
 
     /// <summary>
@@ -354,6 +306,84 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
         string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
 }
 
+/// <summary>One side's benchmark runner as the gate drives it: a <see cref="GateWorker"/> in this process or in another (<see cref="WorkerProcess"/>).</summary>
+public interface IGateWorker
+{
+    /// <summary>The workload names it has.</summary>
+    HashSet<string> List();
+    /// <summary>Sets a workload up; true when it has an [IterationSetup] (one invocation per iteration).</summary>
+    bool Setup(string name);
+    /// <summary>One iteration of <paramref name="invocations"/> calls: nanoseconds per call.</summary>
+    double Run(long invocations);
+    /// <summary>[GlobalCleanup], where possible; never throws.</summary>
+    void TryCleanup();
+}
+
+/// <summary>How one workload is measured on both sides.</summary>
+public static class PairedMeasurement
+{
+    /// <summary>
+    /// One workload on both sides: both set it up; the invocation count is chosen from the reference's timed call to
+    /// fill <see cref="PairedOptions.IterationTime"/> (one when it has an [IterationSetup]); then warm-up pairs and
+    /// measured pairs alternate AB, BA, AB, ... so that each pair's two iterations run next to each other in time.
+    /// Long calls get fewer pairs (<see cref="PairedOptions.WorkloadSeconds"/>, at least <see cref="PairedOptions.MinPairs"/>).
+    /// </summary>
+    public static PairedSample Measure(string name, IGateWorker a, IGateWorker b, PairedOptions options)
+    {
+        var sample = new PairedSample(name, []);
+        bool iterationSetup;
+        try { iterationSetup = a.Setup(name); }
+        catch (Exception e) { return sample with { ReferenceError = "setup: " + Message(e) }; }
+        try { b.Setup(name); }
+        catch (Exception e) { a.TryCleanup(); return sample with { CandidateError = "setup: " + Message(e) }; }
+        var pairs = new List<(double, double)>();
+        bool referenceSide = true;
+        try
+        {
+            // The first call of each side compiles; the second, on the reference, sizes the iterations.
+            a.Run(1);
+            referenceSide = false;
+            b.Run(1);
+            referenceSide = true;
+            double once = a.Run(1);
+            long invocations = iterationSetup ? 1 : Math.Max(1, (long)(options.IterationTime.TotalMilliseconds * 1e6 / Math.Max(once, 1)));
+            double pairSeconds = 2 * invocations * once * 1e-9;
+            int measured = Math.Clamp((int)(options.WorkloadSeconds / Math.Max(pairSeconds, 1e-3)), options.MinPairs, options.Pairs);
+            int warmup = pairSeconds > 1 ? 1 : options.WarmupPairs;
+            for (int i = 0; i < warmup + measured; i++)
+            {
+                double ta, tb;
+                if (i % 2 == 0)
+                {
+                    referenceSide = true; ta = a.Run(invocations);
+                    referenceSide = false; tb = b.Run(invocations);
+                }
+                else
+                {
+                    referenceSide = false; tb = b.Run(invocations);
+                    referenceSide = true; ta = a.Run(invocations);
+                }
+                if (i >= warmup) pairs.Add((ta, tb));
+            }
+        }
+        catch (Exception e)
+        {
+            // Whatever a benchmark throws (or a worker process's death) is that side's failure, not the gate's.
+            return referenceSide ? sample with { ReferenceError = Message(e) } : sample with { CandidateError = Message(e) };
+        }
+        finally
+        {
+            a.TryCleanup();
+            b.TryCleanup();
+        }
+        return sample with { Pairs = pairs };
+    }
+
+    private static string Message(Exception e) =>
+        e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? $"{inner.GetType().Name}: {inner.Message}" : e.Message;
+
+}
+
 /// <summary>A worker that answered with an error, or died, or did not answer in time.</summary>
 public sealed class WorkerException(string message) : Exception(message);
 
@@ -362,7 +392,7 @@ public sealed class WorkerException(string message) : Exception(message);
 /// checkout), driven line by line. A worker that dies is started again at the next setup; one that does not answer
 /// within the timeout is killed, with its whole process tree.
 /// </summary>
-public sealed class WorkerProcess(GateSide side, TimeSpan timeout) : IDisposable
+public sealed class WorkerProcess(GateSide side, TimeSpan timeout) : IGateWorker, IDisposable
 {
     private Process? _process;
     private readonly System.Text.StringBuilder _stderr = new();
