@@ -68,6 +68,18 @@ public sealed class PerfCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_paired_gate_refuses_bad_options_before_measuring()
+    {
+        var few = Execute("ci", "--pairs", "2");
+        Assert.Equal(2, few.Code);
+        Assert.Contains("--pairs takes a whole number of at least 5, not '2'", few.Error);
+        Assert.Contains("ci [--reference COMMIT]", few.Error);
+        var bogus = Execute("ci", "--cold", "yes");
+        Assert.Equal(2, bogus.Code);
+        Assert.Contains("unknown option '--cold'", bogus.Error);
+    }
+
+    [Fact]
     public void Plot_draws_one_png_per_workload_from_the_history()
     {
         var history = Directory.CreateDirectory(Path.Combine(_dir, "history")).FullName;

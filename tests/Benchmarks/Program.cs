@@ -6,9 +6,11 @@ namespace PartialWave.Benchmarks;
 /// <summary>
 /// The benchmark suite's entry point. Commands (perf-results/README.md explains the files):
 /// <c>run [--profile short|full] [--filter PATTERN]... [--no-history]</c> measures and writes perf-results/latest.json
-/// and latest.md (and a copy in history/); <c>gate [--baseline F] [--run F]</c> compares a run with the baseline;
-/// <c>ci</c> runs the short profile and the gate (rechecking what looks slower once); <c>baseline --reason TEXT</c>
-/// makes the latest run the baseline; <c>plot</c> draws the history. Anything else goes to BenchmarkDotNet's own
+/// and latest.md (and a copy in history/); <c>ci</c> is CI's paired gate (this checkout against the baseline's commit,
+/// built beside it, measured in alternating worker processes: <see cref="PairedSession"/>); <c>serve</c> is one side's
+/// worker; <c>gate [--baseline F] [--run F]</c> compares a run with the stored baseline as ratios to the calibration
+/// (the long-term trend, not CI's decision); <c>baseline --reason TEXT</c> makes the latest run the baseline (and its
+/// commit the gate's reference); <c>plot</c> draws the history. Anything else goes to BenchmarkDotNet's own
 /// command line under the full profile (e.g. <c>--filter '*Throughput*'</c>, as the run-*-vs-*.sh scripts do).
 /// </summary>
 public static class Program

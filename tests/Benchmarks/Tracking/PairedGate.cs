@@ -11,6 +11,8 @@ namespace PartialWave.Benchmarks.Tracking;
 /// </summary>
 public sealed record PairedSample(string Name, IReadOnlyList<(double Reference, double Candidate)> Pairs)
 {
+    /// <summary>When the pairs come from several fresh setups of the workload: how many pairs each, in order; null for one.</summary>
+    public IReadOnlyList<int>? SetupSizes { get; init; }
     public string? ReferenceError { get; init; }
     public string? CandidateError { get; init; }
     public bool OnlyReference { get; init; }
@@ -98,7 +100,8 @@ public sealed record PairedReport(IReadOnlyList<PairedRow> Rows)
 /// pairs' ratios; its noise band is the larger of <see cref="Floor"/> and <see cref="Z"/> standard errors of that
 /// median, estimated from the spread of the same pairs (a robust one: 1.4826 median absolute deviations of the log
 /// ratios, times 1.253 / √pairs for the median). A workload beyond the band is a suspect and is measured a second
-/// time in fresh processes; it fails only if the second measurement finds it beyond its band too.
+/// time in fresh processes, in several fresh setups (memory placed anew each time); it fails only if every one of
+/// those setups finds it beyond its band too.
 /// </summary>
 public sealed class PairedGate
 {
@@ -117,6 +120,7 @@ public sealed class PairedGate
         if (s.CandidateError is not null) return new PairedRow(s.Name, double.NaN, double.NaN, 0, double.NaN, double.NaN, PairedVerdict.Failed, s.CandidateError);
         if (s.ReferenceError is not null) return new PairedRow(s.Name, double.NaN, double.NaN, 0, double.NaN, double.NaN, PairedVerdict.ReferenceFailed, s.ReferenceError);
         if (s.Pairs.Count == 0) return new PairedRow(s.Name, double.NaN, double.NaN, 0, double.NaN, double.NaN, PairedVerdict.Failed, "no measurement");
+        if (s.SetupSizes is { Count: > 1 } sizes) return SetupsRow(s, sizes);
         var logs = s.Pairs.Select(p => Math.Log(p.Candidate / p.Reference)).ToList();
         double center = Median(logs);
         double sigma = 1.4826 * Median(logs.Select(l => Math.Abs(l - center)));
@@ -125,6 +129,26 @@ public sealed class PairedGate
         double ratio = Math.Exp(center);
         var verdict = ratio - 1 > band ? PairedVerdict.Slower : 1 - ratio > band ? PairedVerdict.Faster : PairedVerdict.Unchanged;
         return new PairedRow(s.Name, Median(s.Pairs.Select(p => p.Reference)), Median(s.Pairs.Select(p => p.Candidate)), s.Pairs.Count, ratio, band, verdict);
+    }
+
+    /// <summary>
+    /// Several setups: each judged on its own pairs; slower only if every setup is slower, faster only if every one
+    /// is faster. The ratio is the median of the setups' ratios, the band the widest of theirs.
+    /// </summary>
+    private PairedRow SetupsRow(PairedSample s, IReadOnlyList<int> sizes)
+    {
+        var rows = new List<PairedRow>();
+        int start = 0;
+        foreach (int n in sizes)
+        {
+            rows.Add(Row(new PairedSample(s.Name, s.Pairs.Skip(start).Take(n).ToList())));
+            start += n;
+        }
+        var verdict = rows.All(r => r.Verdict == PairedVerdict.Slower) ? PairedVerdict.Slower
+            : rows.All(r => r.Verdict == PairedVerdict.Faster) ? PairedVerdict.Faster
+            : PairedVerdict.Unchanged;
+        return new PairedRow(s.Name, Median(s.Pairs.Select(p => p.Reference)), Median(s.Pairs.Select(p => p.Candidate)), s.Pairs.Count,
+            Median(rows.Select(r => r.Ratio)), rows.Max(r => r.Band), verdict);
     }
 
     /// <summary>

@@ -49,6 +49,14 @@ public sealed record PairedOptions
     public double WorkloadSeconds { get; init; } = 8;
     /// <summary>Pairs of launches of each cold-process workload.</summary>
     public int ColdPairs { get; init; } = 6;
+    /// <summary>
+    /// Fresh setups per side in the second measurement of a suspect: a setup places the workload's memory anew, and
+    /// some kernels run at two speeds depending on where their columns land, so one setup per side can differ by 30 %
+    /// with the same code. The suspect fails only if slower in every one of them.
+    /// </summary>
+    public int RecheckSetups { get; init; } = 4;
+    /// <summary>Measured pairs per setup in the second measurement.</summary>
+    public int RecheckPairs { get; init; } = 6;
     /// <summary>Shell patterns over workload names; empty: every workload of the gate.</summary>
     public IReadOnlyList<string> Filters { get; init; } = [];
     public bool Cold { get; init; } = true;
@@ -94,7 +102,7 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
                 bool again = names.Count > 0;
                 if (again) log.WriteLine($"perf gate: {names.Count} workload(s) beyond the band, measuring them again in fresh processes: {string.Join(", ", names)}");
                 var select = again ? (Func<string, bool>)names.Contains : filter;
-                var samples = MeasureWorkloads(select, again ? "second" : "first");
+                var samples = MeasureWorkloads(select, again);
                 var coldNow = cold.Where(c => select(c.Name)).ToList();
                 if (coldNow.Count > 0) samples.AddRange(MeasureCold(coldNow));
                 return samples;
@@ -194,13 +202,13 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
     }
 
     /// <summary>
-    /// Every selected workload, one after another, in a fresh pair of workers (one per side): both set it up, the
-    /// invocation count is chosen from the reference's first timed call to fill <see cref="PairedOptions.IterationTime"/>,
-    /// then warm-up pairs and measured pairs of iterations alternate AB, BA, AB, ... so that each pair's two iterations
-    /// run next to each other in time.
+    /// Every selected workload, one after another, in a fresh pair of workers (one per side), by
+    /// <see cref="PairedMeasurement.Measure"/>: one setup of <see cref="PairedOptions.Pairs"/> pairs the first time,
+    /// <see cref="PairedOptions.RecheckSetups"/> setups of <see cref="PairedOptions.RecheckPairs"/> pairs the second.
     /// </summary>
-    private List<PairedSample> MeasureWorkloads(Func<string, bool> select, string what)
+    private List<PairedSample> MeasureWorkloads(Func<string, bool> select, bool again)
     {
+        string what = again ? "second" : "first";
         var sw = Stopwatch.StartNew();
         using var a = new WorkerProcess(Reference, options.CommandTimeout);
         using var b = new WorkerProcess(Candidate, options.CommandTimeout);
@@ -214,11 +222,12 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
             done++;
             if (!inB.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyReference = true }); continue; }
             if (!inA.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyCandidate = true }); continue; }
-            var sample = PairedMeasurement.Measure(name, a, b, options);
+            var sample = again ? PairedMeasurement.Measure(name, a, b, options, options.RecheckSetups, options.RecheckPairs)
+                : PairedMeasurement.Measure(name, a, b, options);
             samples.Add(sample);
             var row = new PairedGate().Row(sample);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  [{done}/{names.Count}] {name}: {(sample.ReferenceError ?? sample.CandidateError) ?? $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs"}"));
+                $"  [{done}/{names.Count}] {name}: {(sample.ReferenceError ?? sample.CandidateError) ?? $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs{(again ? $" in {options.RecheckSetups} setups" : "")}"}"));
         }
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf gate: {what} measurement of {names.Count} workloads took {sw.Elapsed.TotalSeconds:F0} s"));
         return samples;
@@ -323,24 +332,43 @@ public interface IGateWorker
 public static class PairedMeasurement
 {
     /// <summary>
-    /// One workload on both sides: both set it up; the invocation count is chosen from the reference's timed call to
-    /// fill <see cref="PairedOptions.IterationTime"/> (one when it has an [IterationSetup]); then warm-up pairs and
-    /// measured pairs alternate AB, BA, AB, ... so that each pair's two iterations run next to each other in time.
-    /// Long calls get fewer pairs (<see cref="PairedOptions.WorkloadSeconds"/>, at least <see cref="PairedOptions.MinPairs"/>).
+    /// One workload on both sides, in <paramref name="setups"/> setups of <paramref name="pairs"/> measured pairs each.
+    /// In each setup both sides set it up (the order alternating from setup to setup); the invocation count is chosen
+    /// from the reference's timed call to fill <see cref="PairedOptions.IterationTime"/> (one when it has an
+    /// [IterationSetup]); then warm-up pairs and measured pairs alternate AB, BA, AB, ... so that each pair's two
+    /// iterations run next to each other in time. Long calls get fewer pairs
+    /// (<see cref="PairedOptions.WorkloadSeconds"/>, at least <see cref="PairedOptions.MinPairs"/>).
     /// </summary>
-    public static PairedSample Measure(string name, IGateWorker a, IGateWorker b, PairedOptions options)
+    public static PairedSample Measure(string name, IGateWorker a, IGateWorker b, PairedOptions options, int setups = 1, int? pairs = null)
     {
         var sample = new PairedSample(name, []);
-        bool iterationSetup;
-        try { iterationSetup = a.Setup(name); }
-        catch (Exception e) { return sample with { ReferenceError = "setup: " + Message(e) }; }
-        try { b.Setup(name); }
-        catch (Exception e) { a.TryCleanup(); return sample with { CandidateError = "setup: " + Message(e) }; }
+        var all = new List<(double, double)>();
+        var sizes = new List<int>();
+        for (int s = 0; s < setups; s++)
+        {
+            var one = MeasureSetup(name, a, b, options, pairs ?? options.Pairs, referenceFirst: s % 2 == 0);
+            if (one.ReferenceError is not null || one.CandidateError is not null) return one;
+            all.AddRange(one.Pairs);
+            sizes.Add(one.Pairs.Count);
+        }
+        return sample with { Pairs = all, SetupSizes = sizes };
+    }
+
+    private static PairedSample MeasureSetup(string name, IGateWorker a, IGateWorker b, PairedOptions options, int pairsWanted, bool referenceFirst)
+    {
+        var sample = new PairedSample(name, []);
+        bool iterationSetup = false;
+        bool referenceSide = referenceFirst;
         var pairs = new List<(double, double)>();
-        bool referenceSide = true;
         try
         {
-            // The first call of each side compiles; the second, on the reference, sizes the iterations.
+            // Set up, then the first call of each side (JIT, first touches); the reference's second call sizes the iterations.
+            foreach (bool reference in referenceFirst ? new[] { true, false } : [false, true])
+            {
+                referenceSide = reference;
+                if (reference) iterationSetup = a.Setup(name); else b.Setup(name);
+            }
+            referenceSide = true;
             a.Run(1);
             referenceSide = false;
             b.Run(1);
@@ -348,7 +376,7 @@ public static class PairedMeasurement
             double once = a.Run(1);
             long invocations = iterationSetup ? 1 : Math.Max(1, (long)(options.IterationTime.TotalMilliseconds * 1e6 / Math.Max(once, 1)));
             double pairSeconds = 2 * invocations * once * 1e-9;
-            int measured = Math.Clamp((int)(options.WorkloadSeconds / Math.Max(pairSeconds, 1e-3)), options.MinPairs, options.Pairs);
+            int measured = Math.Clamp((int)(options.WorkloadSeconds / Math.Max(pairSeconds, 1e-3)), Math.Min(options.MinPairs, pairsWanted), pairsWanted);
             int warmup = pairSeconds > 1 ? 1 : options.WarmupPairs;
             for (int i = 0; i < warmup + measured; i++)
             {
@@ -369,7 +397,8 @@ public static class PairedMeasurement
         catch (Exception e)
         {
             // Whatever a benchmark throws (or a worker process's death) is that side's failure, not the gate's.
-            return referenceSide ? sample with { ReferenceError = Message(e) } : sample with { CandidateError = Message(e) };
+            var message = Message(e);
+            return referenceSide ? sample with { ReferenceError = message } : sample with { CandidateError = message };
         }
         finally
         {
@@ -396,6 +425,12 @@ public sealed class WorkerProcess(GateSide side, TimeSpan timeout) : IGateWorker
 {
     private Process? _process;
     private readonly System.Text.StringBuilder _stderr = new();
+    private readonly List<int> _started = [];
+
+    /// <summary>The running worker's process id; null when none runs.</summary>
+    public int? ProcessId => _process?.Id;
+    /// <summary>Every process this worker started (one, unless a worker died and was started again).</summary>
+    public IReadOnlyList<int> Started => _started;
 
     /// <summary>The workload names the side's program has.</summary>
     public HashSet<string> List()
@@ -474,10 +509,16 @@ public sealed class WorkerProcess(GateSide side, TimeSpan timeout) : IGateWorker
         };
         psi.ArgumentList.Add(side.BenchmarkDll);
         psi.ArgumentList.Add("serve");
+        // Nothing of a side may run while the other side's iteration is timed: no background recompilation (code is
+        // fully optimised when first compiled, so the second call already runs final code) and no background garbage
+        // collection. Both sides alike; the cold-process workloads keep the runtime's defaults.
+        psi.Environment["DOTNET_TieredCompilation"] = "0";
+        psi.Environment["DOTNET_gcConcurrent"] = "0";
         lock (_stderr) _stderr.Clear();
         _process = new Process { StartInfo = psi };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _process.Start();
+        _started.Add(_process.Id);
         _process.BeginErrorReadLine();
         var ready = Receive();
         if (ready != "ready " + PairedSession.Protocol)
