@@ -114,23 +114,37 @@ public class PairedGateTests
     }
 
     [Fact]
-    public void In_several_setups_a_workload_is_slower_only_if_every_setup_says_so()
+    public void In_several_setups_the_setups_are_the_samples()
     {
         static PairedSample Setups(params double[] ratios)
         {
             var pairs = ratios.SelectMany(r => Steady("S.Placed", r, 6).Pairs).ToList();
             return new PairedSample("S.Placed", pairs) { SetupSizes = ratios.Select(_ => 6).ToList() };
         }
+        static (double Ratio, double Band) Expected(double[] ratios)
+        {
+            var logs = ratios.Select(r => Math.Log(r)).ToArray();
+            double mean = logs.Average(), sd = Math.Sqrt(logs.Sum(l => (l - mean) * (l - mean)) / (logs.Length - 1));
+            return (Math.Exp(mean), Math.Max(0.10, Math.Exp(3.182 * sd / Math.Sqrt(logs.Length)) - 1));
+        }
         var gate = new PairedGate();
         // One setup landed the candidate's columns badly (1.6), the others did not: placement, not code.
-        var placement = gate.Row(Setups(1.0, 1.6, 0.97, 1.02));
+        double[] placed = [1.0, 1.6, 0.97, 1.02];
+        var placement = gate.Row(Setups(placed));
         Assert.Equal(PairedVerdict.Unchanged, placement.Verdict);
         Assert.Equal(24, placement.Pairs);
-        Assert.Equal((1.0 + 1.02) / 2, placement.Ratio, 2);
-        var code = gate.Row(Setups(1.3, 1.25, 1.6, 1.28));
+        Assert.Equal(Expected(placed).Ratio, placement.Ratio, 9);
+        Assert.Equal(Expected(placed).Band, placement.Band, 9);
+        Assert.InRange(placement.Band, 0.4, 0.5);
+        // A quarter slower in every setup, give or take: code.
+        double[] slowed = [1.22, 1.31, 1.18, 1.27];
+        var code = gate.Row(Setups(slowed));
         Assert.Equal(PairedVerdict.Slower, code.Verdict);
-        Assert.Equal((1.28 + 1.3) / 2, code.Ratio, 2);
+        Assert.Equal(Expected(slowed).Ratio, code.Ratio, 9);
+        Assert.Equal(0.10, code.Band, 9);
         Assert.Equal(PairedVerdict.Faster, gate.Row(Setups(0.5, 0.6, 0.7, 0.5)).Verdict);
+        Assert.Equal(12.706, PairedGate.StudentT975(1));
+        Assert.Equal(3.182, PairedGate.StudentT975(3));
     }
 
     [Fact]

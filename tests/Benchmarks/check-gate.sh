@@ -3,8 +3,10 @@
 #
 #   tests/Benchmarks/check-gate.sh aa [N]     N A/A runs (default 10): HEAD against HEAD, each must pass; prints the
 #                                             largest ratio seen per workload over the runs (both sides built once)
-#   tests/Benchmarks/check-gate.sh parse2x    the srepr reader parses everything twice: exactly the workloads that
-#                                             parse srepr must fail (ParseSrepr x3 and the cold pwa info of the Lambda_c model)
+#   tests/Benchmarks/check-gate.sh parse2x    the srepr reader parses everything twice: exactly the workloads whose time
+#                                             is srepr parsing must fail (ParseSrepr x3); the cold pwa info of the Lambda_c
+#                                             model parses too, but its warm second parse is about a tenth of the process,
+#                                             within its noise band (its ratio is printed)
 #   tests/Benchmarks/check-gate.sh sumlog25   value-only sums of logs take 25 % longer: the J/psi Sigma log f must fail
 #
 # The slowed candidates are temporary clones of HEAD with one edit, committed there and built from clean sources; the
@@ -99,7 +101,8 @@ open(p, "w").write(s)
 ' | tail -1)
     gate "$dir" "$out" || true
     failures "$out/gate.json" | tee "$out/failures.txt"
-    expected=$'ColdProcess.PwaInfo(Model=lc2pkpi_default_full)\nParseBenchmarks.ParseSrepr(Model=jpsi_gamma_pi0pi0)\nParseBenchmarks.ParseSrepr(Model=jpsi_gamma_pi0pi0_f0f2_canonical)\nParseBenchmarks.ParseSrepr(Model=lc2pkpi_default_full)'
+    grep -F 'ColdProcess.PwaInfo' "$out/gate.md" || true
+    expected=$'ParseBenchmarks.ParseSrepr(Model=jpsi_gamma_pi0pi0)\nParseBenchmarks.ParseSrepr(Model=jpsi_gamma_pi0pi0_f0f2_canonical)\nParseBenchmarks.ParseSrepr(Model=lc2pkpi_default_full)'
     if [ "$(failures "$out/gate.json")" == "$expected" ]; then echo "parse2x: exactly the srepr-parsing workloads failed"; else echo "parse2x: expected exactly:"; echo "$expected"; exit 1; fi
     ;;
   sumlog25)

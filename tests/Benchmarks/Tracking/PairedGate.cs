@@ -100,8 +100,8 @@ public sealed record PairedReport(IReadOnlyList<PairedRow> Rows)
 /// pairs' ratios; its noise band is the larger of <see cref="Floor"/> and <see cref="Z"/> standard errors of that
 /// median, estimated from the spread of the same pairs (a robust one: 1.4826 median absolute deviations of the log
 /// ratios, times 1.253 / √pairs for the median). A workload beyond the band is a suspect and is measured a second
-/// time in fresh processes, in several fresh setups (memory placed anew each time); it fails only if every one of
-/// those setups finds it beyond its band too.
+/// time in fresh processes, in several fresh setups (memory placed anew each time), and fails only if that second
+/// measurement, with the setups as its independent samples, finds it beyond its band too.
 /// </summary>
 public sealed class PairedGate
 {
@@ -132,24 +132,38 @@ public sealed class PairedGate
     }
 
     /// <summary>
-    /// Several setups: each judged on its own pairs; slower only if every setup is slower, faster only if every one
-    /// is faster. The ratio is the median of the setups' ratios, the band the widest of theirs.
+    /// Several setups: each setup's ratio is the median of its pairs, and the setups, not the pairs, are the
+    /// independent measurements (a setup's memory placement moves all its pairs alike). The ratio is the geometric mean
+    /// of the setups' ratios; the band the larger of <see cref="Floor"/> and Student's t (97.5 %, setups − 1 degrees of
+    /// freedom) standard errors of that mean, from the setups' spread.
     /// </summary>
     private PairedRow SetupsRow(PairedSample s, IReadOnlyList<int> sizes)
     {
-        var rows = new List<PairedRow>();
+        var logs = new List<double>();
         int start = 0;
         foreach (int n in sizes)
         {
-            rows.Add(Row(new PairedSample(s.Name, s.Pairs.Skip(start).Take(n).ToList())));
+            logs.Add(Math.Log(Row(new PairedSample(s.Name, s.Pairs.Skip(start).Take(n).ToList())).Ratio));
             start += n;
         }
-        var verdict = rows.All(r => r.Verdict == PairedVerdict.Slower) ? PairedVerdict.Slower
-            : rows.All(r => r.Verdict == PairedVerdict.Faster) ? PairedVerdict.Faster
-            : PairedVerdict.Unchanged;
+        double mean = logs.Average();
+        double sd = Math.Sqrt(logs.Sum(l => (l - mean) * (l - mean)) / (logs.Count - 1));
+        double band = Math.Max(Floor, Math.Exp(StudentT975(logs.Count - 1) * sd / Math.Sqrt(logs.Count)) - 1);
+        double ratio = Math.Exp(mean);
+        var verdict = ratio - 1 > band ? PairedVerdict.Slower : 1 - ratio > band ? PairedVerdict.Faster : PairedVerdict.Unchanged;
         return new PairedRow(s.Name, Median(s.Pairs.Select(p => p.Reference)), Median(s.Pairs.Select(p => p.Candidate)), s.Pairs.Count,
-            Median(rows.Select(r => r.Ratio)), rows.Max(r => r.Band), verdict);
+            ratio, band, verdict);
     }
+
+    /// <summary>The 97.5 % quantile of Student's t with <paramref name="dof"/> degrees of freedom (1.96 beyond 30).</summary>
+    public static double StudentT975(int dof) => dof switch
+    {
+        < 1 => double.PositiveInfinity,
+        <= 10 => new[] { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228 }[dof - 1],
+        <= 20 => 2.086 + (20 - dof) * (2.228 - 2.086) / 10,
+        <= 30 => 2.042 + (30 - dof) * (2.086 - 2.042) / 10,
+        _ => 1.96,
+    };
 
     /// <summary>
     /// The gate as CI runs it: <paramref name="measure"/> with no names measures every workload; the suspects are
