@@ -50,9 +50,9 @@ public sealed record PairedOptions
     /// <summary>Pairs of launches of each cold-process workload.</summary>
     public int ColdPairs { get; init; } = 6;
     /// <summary>
-    /// Fresh setups per side in the second measurement of a suspect: a setup places the workload's memory anew, and
-    /// some kernels run at two speeds depending on where their columns land, so one setup per side can differ by 30 %
-    /// with the same code. The suspect fails only if slower in every one of them.
+    /// Fresh setups per side in the second measurement of a suspect, each in a fresh pair of workers: a setup places
+    /// the workload's memory anew and a process brings its own state (some kernels run at two speeds depending on where
+    /// their columns land), so one setup per side can differ by 30 % with the same code. The setups are the samples.
     /// </summary>
     public int RecheckSetups { get; init; } = 4;
     /// <summary>Measured pairs per setup in the second measurement.</summary>
@@ -202,32 +202,51 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
     }
 
     /// <summary>
-    /// Every selected workload, one after another, in a fresh pair of workers (one per side), by
-    /// <see cref="PairedMeasurement.Measure"/>: one setup of <see cref="PairedOptions.Pairs"/> pairs the first time,
-    /// <see cref="PairedOptions.RecheckSetups"/> setups of <see cref="PairedOptions.RecheckPairs"/> pairs the second.
+    /// Every selected workload, one after another, by <see cref="PairedMeasurement.Measure"/> in fresh workers (one
+    /// per side): one setup of <see cref="PairedOptions.Pairs"/> pairs the first time; the second time
+    /// <see cref="PairedOptions.RecheckSetups"/> setups of <see cref="PairedOptions.RecheckPairs"/> pairs, each round of
+    /// setups in a new pair of workers.
     /// </summary>
     private List<PairedSample> MeasureWorkloads(Func<string, bool> select, bool again)
     {
         string what = again ? "second" : "first";
         var sw = Stopwatch.StartNew();
-        using var a = new WorkerProcess(Reference, options.CommandTimeout);
-        using var b = new WorkerProcess(Candidate, options.CommandTimeout);
-        var inA = a.List();
-        var inB = b.List();
-        var names = inA.Union(inB).Where(select).Order(StringComparer.Ordinal).ToList();
+        // The first measurement: one pair of workers, one setup per workload. The second: each of its setups in a
+        // fresh pair of workers, because some of what makes a side slow belongs to the process (an A/A run read the
+        // accept-reject 1.26 in four setups of one pair of workers), not to a setup.
+        int rounds = again ? options.RecheckSetups : 1;
+        var pairs = new Dictionary<string, List<(double, double)>>(StringComparer.Ordinal);
+        var sizes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var done = new Dictionary<string, PairedSample>(StringComparer.Ordinal);
+        var names = new List<string>();
+        for (int round = 0; round < rounds; round++)
+        {
+            using var a = new WorkerProcess(Reference, options.CommandTimeout);
+            using var b = new WorkerProcess(Candidate, options.CommandTimeout);
+            var inA = a.List();
+            var inB = b.List();
+            if (round == 0) names = inA.Union(inB).Where(select).Order(StringComparer.Ordinal).ToList();
+            foreach (var name in names)
+            {
+                if (done.ContainsKey(name)) continue;
+                if (!inB.Contains(name)) { done[name] = new PairedSample(name, []) { OnlyReference = true }; continue; }
+                if (!inA.Contains(name)) { done[name] = new PairedSample(name, []) { OnlyCandidate = true }; continue; }
+                var one = PairedMeasurement.Measure(name, a, b, options, 1, again ? options.RecheckPairs : options.Pairs);
+                if (one.ReferenceError is not null || one.CandidateError is not null) { done[name] = one; continue; }
+                (pairs.TryGetValue(name, out var p) ? p : pairs[name] = []).AddRange(one.Pairs);
+                (sizes.TryGetValue(name, out var z) ? z : sizes[name] = []).Add(one.Pairs.Count);
+            }
+        }
         var samples = new List<PairedSample>();
-        int done = 0;
+        int k = 0;
         foreach (var name in names)
         {
-            done++;
-            if (!inB.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyReference = true }); continue; }
-            if (!inA.Contains(name)) { samples.Add(new PairedSample(name, []) { OnlyCandidate = true }); continue; }
-            var sample = again ? PairedMeasurement.Measure(name, a, b, options, options.RecheckSetups, options.RecheckPairs)
-                : PairedMeasurement.Measure(name, a, b, options);
+            var sample = done.TryGetValue(name, out var d) ? d
+                : new PairedSample(name, pairs[name]) { SetupSizes = again ? sizes[name] : null };
             samples.Add(sample);
             var row = new PairedGate().Row(sample);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  [{done}/{names.Count}] {name}: {(sample.ReferenceError ?? sample.CandidateError) ?? $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs{(again ? $" in {options.RecheckSetups} setups" : "")}"}"));
+                $"  [{++k}/{names.Count}] {name}: {(sample.ReferenceError ?? sample.CandidateError) ?? (sample.OnlyCandidate ? "new" : sample.OnlyReference ? "removed" : $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs{(again ? $" in {rounds} fresh pairs of workers" : "")}")}"));
         }
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perf gate: {what} measurement of {names.Count} workloads took {sw.Elapsed.TotalSeconds:F0} s"));
         return samples;

@@ -157,7 +157,7 @@ public static class PerfCommands
         var heading = string.Create(CultureInfo.InvariantCulture,
             $"Perf gate, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: candidate {session.Candidate.Commit} against reference {session.Reference.Commit}, measured in alternating processes on {MachineInfo.Current()}.\n" +
             $"Each workload runs in a reference worker and a candidate worker, iterations alternating (pairs AB, BA, ...); ratio = median over the pairs of candidate time / reference time; " +
-            $"noise band = the larger of 10 % and 3 standard errors of that median (from the pairs' spread). A workload beyond its band is measured again in fresh workers, in 4 fresh setups of 6 pairs (the setups as the samples), and fails only if it is beyond that band too.\n");
+            $"noise band = the larger of 10 % and 3 standard errors of that median (from the pairs' spread). A workload beyond its band is measured again in fresh workers, in 4 setups of 6 pairs, each in a fresh pair of workers (the setups as the samples), and fails only if it is beyond that band too.\n");
         var text = heading + "\n" + report.ToMarkdown();
         Directory.CreateDirectory(o.Results);
         File.WriteAllText(Path.Combine(o.Results, "gate.md"), text);
