@@ -216,7 +216,7 @@ public static class PerfCommands
         foreach (var r in runs.Where(r => r.Commit.EndsWith("+dirty", StringComparison.Ordinal)))
             output.WriteLine($"warning: the run of {r.Date:yyyy-MM-dd HH:mm} was measured on a tree with uncommitted changes ({r.Commit})");
         if (runs.Count < 2)
-            output.WriteLine("warning: a baseline of one run knows nothing of run-to-run noise; 'run' twice more and redo this for a steadier gate");
+            output.WriteLine("warning: a baseline of one run knows nothing of run-to-run noise; 'run' twice more and redo this for steadier trend plots (CI's gate measures its own reference and does not use these figures)");
         var baseline = PerfRun.Combine(runs);
         baseline.Save(o.BaselineJson);
         output.WriteLine($"baseline.json is now {runs.Count} {baseline.Profile} run(s) of {string.Join(", ", runs.Select(r => r.Commit).Distinct())} ({baseline.Workloads.Count} workloads).");
