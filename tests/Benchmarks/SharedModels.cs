@@ -21,7 +21,9 @@ internal static class SharedModels
 {
     public static string Directory { get; } = Find();
 
-    private static string Find()
+    /// <summary>The reference-models folder, looked up now (PARTIALWAVE_SHARED, else ../shared beside the repository).</summary>
+    /// <exception cref="DirectoryNotFoundException">Neither is there.</exception>
+    public static string Find()
     {
         var env = Environment.GetEnvironmentVariable("PARTIALWAVE_SHARED");
         if (!string.IsNullOrEmpty(env)) return Path.Combine(env, "reference-models");

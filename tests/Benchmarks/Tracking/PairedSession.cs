@@ -70,9 +70,9 @@ public sealed record PairedOptions
 public sealed class GateSetupException(string message) : Exception(message);
 
 /// <summary>
-/// The paired perf gate end to end: clone and build the reference commit, then measure reference and candidate in
-/// alternating processes (the benchmark program's <c>measure</c> command, and the cold-process workloads through
-/// each side's pwa), compare with <see cref="PairedGate"/>, and recheck the suspects the same way.
+/// The paired perf gate end to end: clone and build the reference commit, then measure reference and candidate side by
+/// side (a <see cref="WorkerProcess"/> per side, iterations alternating, and the cold-process workloads through each
+/// side's pwa), decide with <see cref="Gate"/>, and measure the suspects again in fresh workers.
 /// </summary>
 public sealed class PairedSession(PairedOptions options, TextWriter log)
 {
@@ -82,6 +82,10 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
 
     private readonly string _work = Directory.CreateTempSubdirectory("partialwave-gate-").FullName;
 
+    /// <summary>What the session was asked to do.</summary>
+    public PairedOptions Options => options;
+    /// <summary>The decision rule (its floor and the standard errors a slowdown must exceed).</summary>
+    public PairedGate Gate { get; } = new();
     public GateSide Candidate { get; private set; } = null!;
     public GateSide Reference { get; private set; } = null!;
 
@@ -97,7 +101,7 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
             log.WriteLine($"perf gate: candidate {Candidate.Commit} ({Candidate.Root}) against reference {Reference.Commit} ({Reference.Root})");
             var filter = PerfRunner.Filter(options.Filters);
             var cold = options.Cold ? ColdWorkload.Standard.Where(c => filter(c.Name)).ToList() : [];
-            return new PairedGate().Check(names =>
+            return Gate.Check(names =>
             {
                 bool again = names.Count > 0;
                 if (again) log.WriteLine($"perf gate: {names.Count} workload(s) beyond the band, measuring them again in fresh processes: {string.Join(", ", names)}");
@@ -231,7 +235,7 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
                 if (done.ContainsKey(name)) continue;
                 if (!inB.Contains(name)) { done[name] = new PairedSample(name, []) { OnlyReference = true }; continue; }
                 if (!inA.Contains(name)) { done[name] = new PairedSample(name, []) { OnlyCandidate = true }; continue; }
-                var one = PairedMeasurement.Measure(name, a, b, options, 1, again ? options.RecheckPairs : options.Pairs);
+                var one = PairedMeasurement.Measure(name, a, b, options, again ? options.RecheckPairs : options.Pairs);
                 if (one.ReferenceError is not null || one.CandidateError is not null) { done[name] = one; continue; }
                 (pairs.TryGetValue(name, out var p) ? p : pairs[name] = []).AddRange(one.Pairs);
                 (sizes.TryGetValue(name, out var z) ? z : sizes[name] = []).Add(one.Pairs.Count);
@@ -244,7 +248,7 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
             var sample = done.TryGetValue(name, out var d) ? d
                 : new PairedSample(name, pairs[name]) { SetupSizes = again ? sizes[name] : null };
             samples.Add(sample);
-            var row = new PairedGate().Row(sample);
+            var row = Gate.Row(sample);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  [{++k}/{names.Count}] {name}: {(sample.ReferenceError ?? sample.CandidateError) ?? (sample.OnlyCandidate ? "new" : sample.OnlyReference ? "removed" : $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs{(again ? $" in {rounds} fresh pairs of workers" : "")}")}"));
         }
@@ -284,7 +288,7 @@ public sealed class PairedSession(PairedOptions options, TextWriter log)
             }
             var sample = new PairedSample(w.Name, pairs) { ReferenceError = referenceError, CandidateError = candidateError };
             samples.Add(sample);
-            var row = new PairedGate().Row(sample);
+            var row = Gate.Row(sample);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {w.Name}: {(referenceError ?? candidateError) ?? $"ratio {row.Ratio:0.000} ±{row.Band:0.0%}, {row.Pairs} pairs of launches"}"));
         }
@@ -351,42 +355,26 @@ public interface IGateWorker
 public static class PairedMeasurement
 {
     /// <summary>
-    /// One workload on both sides, in <paramref name="setups"/> setups of <paramref name="pairs"/> measured pairs each.
-    /// In each setup both sides set it up (the order alternating from setup to setup); the invocation count is chosen
-    /// from the reference's timed call to fill <see cref="PairedOptions.IterationTime"/> (one when it has an
-    /// [IterationSetup]); then warm-up pairs and measured pairs alternate AB, BA, AB, ... so that each pair's two
-    /// iterations run next to each other in time. Long calls get fewer pairs
-    /// (<see cref="PairedOptions.WorkloadSeconds"/>, at least <see cref="PairedOptions.MinPairs"/>).
+    /// One setup of one workload on both sides: both set it up (reference first); the invocation count is chosen from
+    /// the reference's timed call to fill <see cref="PairedOptions.IterationTime"/> (one when it has an
+    /// [IterationSetup]); then warm-up pairs and <paramref name="pairs"/> measured pairs (default
+    /// <see cref="PairedOptions.Pairs"/>) alternate AB, BA, AB, ... so that each pair's two iterations run next to each
+    /// other in time. Long calls get fewer pairs (<see cref="PairedOptions.WorkloadSeconds"/>, at least
+    /// <see cref="PairedOptions.MinPairs"/>).
     /// </summary>
-    public static PairedSample Measure(string name, IGateWorker a, IGateWorker b, PairedOptions options, int setups = 1, int? pairs = null)
+    public static PairedSample Measure(string name, IGateWorker a, IGateWorker b, PairedOptions options, int? pairs = null)
     {
-        var sample = new PairedSample(name, []);
-        var all = new List<(double, double)>();
-        var sizes = new List<int>();
-        for (int s = 0; s < setups; s++)
-        {
-            var one = MeasureSetup(name, a, b, options, pairs ?? options.Pairs, referenceFirst: s % 2 == 0);
-            if (one.ReferenceError is not null || one.CandidateError is not null) return one;
-            all.AddRange(one.Pairs);
-            sizes.Add(one.Pairs.Count);
-        }
-        return sample with { Pairs = all, SetupSizes = sizes };
-    }
-
-    private static PairedSample MeasureSetup(string name, IGateWorker a, IGateWorker b, PairedOptions options, int pairsWanted, bool referenceFirst)
-    {
+        int pairsWanted = pairs ?? options.Pairs;
         var sample = new PairedSample(name, []);
         bool iterationSetup = false;
-        bool referenceSide = referenceFirst;
-        var pairs = new List<(double, double)>();
+        bool referenceSide = true;
+        var measuredPairs = new List<(double, double)>();
         try
         {
             // Set up, then the first call of each side (JIT, first touches); the reference's second call sizes the iterations.
-            foreach (bool reference in referenceFirst ? new[] { true, false } : [false, true])
-            {
-                referenceSide = reference;
-                if (reference) iterationSetup = a.Setup(name); else b.Setup(name);
-            }
+            iterationSetup = a.Setup(name);
+            referenceSide = false;
+            b.Setup(name);
             referenceSide = true;
             a.Run(1);
             referenceSide = false;
@@ -410,7 +398,7 @@ public static class PairedMeasurement
                     referenceSide = false; tb = b.Run(invocations);
                     referenceSide = true; ta = a.Run(invocations);
                 }
-                if (i >= warmup) pairs.Add((ta, tb));
+                if (i >= warmup) measuredPairs.Add((ta, tb));
             }
         }
         catch (Exception e)
@@ -424,7 +412,7 @@ public static class PairedMeasurement
             a.TryCleanup();
             b.TryCleanup();
         }
-        return sample with { Pairs = pairs };
+        return sample with { Pairs = measuredPairs };
     }
 
     private static string Message(Exception e) =>

@@ -18,7 +18,7 @@ public static class PerfCommands
             return command switch
             {
                 "run" => RunCommand(options, output),
-                "serve" => ServeCommand(output),
+                "serve" => ServeCommand(),
                 "gate" => GateCommand(options, output),
                 "ci" => CiCommand(options, output),
                 "baseline" => BaselineCommand(options, output),
@@ -129,7 +129,7 @@ public static class PerfCommands
     /// One side of the paired gate (<see cref="GateWorker"/>): commands on standard input, answers on standard output.
     /// Anything the benchmarks themselves print goes to standard error, so that it cannot be taken for an answer.
     /// </summary>
-    private static int ServeCommand(TextWriter output)
+    private static int ServeCommand()
     {
         using var answers = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         Console.SetOut(Console.Error);
@@ -144,20 +144,22 @@ public static class PerfCommands
     private static int CiCommand(Options o, TextWriter output)
     {
         var sw = Stopwatch.StartNew();
-        var shared = Environment.GetEnvironmentVariable("PARTIALWAVE_SHARED") is { Length: > 0 } env ? Path.GetFullPath(env)
-            : Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared"));
-        if (!Directory.Exists(Path.Combine(shared, "reference-models")))
-            throw new DirectoryNotFoundException($"{shared}/reference-models not found: the benchmarks need it (set PARTIALWAVE_SHARED)");
+        var models = Path.GetFullPath(SharedModels.Find());
+        if (!Directory.Exists(models))
+            throw new DirectoryNotFoundException($"{models} not found: the benchmarks need it (set PARTIALWAVE_SHARED)");
+        var shared = Path.GetDirectoryName(models)!;
         var session = new PairedSession(new PairedOptions
         {
             Reference = o.Reference, ReferenceDir = o.ReferenceDir, Pairs = o.Pairs, ColdPairs = o.ColdPairs,
             Filters = o.Filters, Cold = !o.NoCold, Shared = shared,
         }, output);
         var report = session.Run();
+        var (gate, options) = (session.Gate, session.Options);
         var heading = string.Create(CultureInfo.InvariantCulture,
-            $"Perf gate, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: candidate {session.Candidate.Commit} against reference {session.Reference.Commit}, measured in alternating processes on {MachineInfo.Current()}.\n" +
+            $"Perf gate, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC: candidate {session.Candidate.Commit} against reference {session.Reference.Commit}, measured side by side on {MachineInfo.Current()}.\n" +
             $"Each workload runs in a reference worker and a candidate worker, iterations alternating (pairs AB, BA, ...); ratio = median over the pairs of candidate time / reference time; " +
-            $"noise band = the larger of 10 % and 3 standard errors of that median (from the pairs' spread). A workload beyond its band is measured again in fresh workers, in 4 setups of 6 pairs, each in a fresh pair of workers (the setups as the samples), and fails only if it is beyond that band too.\n");
+            $"noise band = the larger of {gate.Floor:0%} and {gate.Z:0.#} standard errors of that median (from the pairs' spread). A workload beyond its band is measured again in " +
+            $"{options.RecheckSetups} setups of {options.RecheckPairs} pairs, each in a fresh pair of workers (the setups as the samples), and fails only if it is beyond that band too.\n");
         var text = heading + "\n" + report.ToMarkdown();
         Directory.CreateDirectory(o.Results);
         File.WriteAllText(Path.Combine(o.Results, "gate.md"), text);
