@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PartialWave.Backends.Gpu;
 
 namespace PartialWave.Cli;
 

@@ -7,6 +7,7 @@ using PartialWave.Modeling;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Spectre.Console;
+using PartialWave.Backends.Gpu;
 
 namespace PartialWave.Cli;
 
@@ -135,7 +136,7 @@ internal static class BenchCommand
             ["device"] = backend == Backend.Gpu ? GpuDevices.Describe(choice.Device) : null,
             // Events per instruction of the parameter kernel: 8 only where --simd 512 was asked, the machine has AVX-512
             // and the kernel's functions have 512-bit forms.
-            ["simd_lanes"] = f is PartialWave.Backends.Cpu.CpuFunction cpu ? cpu.Lanes : null,
+            ["simd_lanes"] = stats.SimdLanes,
             ["events"] = n,
             ["free_parameters"] = parameters.Count,
             ["parse_seconds"] = parseSeconds,

@@ -7,6 +7,7 @@ using PartialWave.Compilation;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
 using Spectre.Console;
+using PartialWave.Numerics;
 
 namespace PartialWave.Cli;
 

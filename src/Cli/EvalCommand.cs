@@ -6,6 +6,7 @@ using PartialWave.Compilation;
 using PartialWave.Data;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
+using PartialWave.Numerics;
 
 namespace PartialWave.Cli;
 

@@ -68,7 +68,7 @@ internal static partial class FitCommand
             return io.Fail(q.JsonPath, $"cannot write the output file: the directory {outDir} does not exist");
 
         var read = Stopwatch.StartNew();
-        if (!TryLoadDefinition(io, q.FitPath, out var definition, out var fitText, out var exit)) return exit;
+        if (!TryLoadDefinition(io, q.FitPath, out var definition, out var exit)) return exit;
         if (!TryResolveMinos(io, q.Minos, definition, out var minosNames, out exit)) return exit;
 
         var fitDir = Path.GetDirectoryName(q.FitPath) ?? ".";
@@ -86,7 +86,7 @@ internal static partial class FitCommand
         if (!phspRead.Success) return io.Fail(phspRead.Diagnostics);
         var data = dataRead.Value!;
         var phsp = phspRead.Value!;
-        if (!CheckSymbols(io, q, expr, definition, fitText, data, dataPath, phsp, phspPath, out exit)) return exit;
+        if (!CheckSymbols(io, q, expr, definition, data, dataPath, phsp, phspPath, out exit)) return exit;
         double readSeconds = read.Elapsed.TotalSeconds;
         if (!BackendChoice.TryOpen(io, Name, q.Backend, q.Device, out exit)) return exit;
 
@@ -102,7 +102,8 @@ internal static partial class FitCommand
                 ? $"{ex.Message}: the reference evaluator treats every model as complex-valued, so it cannot fit yet; use --backend cpu"
                 : $"{ex.Message}: the model is complex-valued");
         }
-        catch (ArgumentException ex) { return FailAtNamed(io, q.FitPath, fitText, ex.Message); }
+        catch (FitParameterException ex) { return io.Fail([definition.DiagnosticAt(ex.Parameter, ex.Message)]); }
+        catch (ArgumentException ex) { return io.Fail(q.FitPath, ex.Message); }
         var minuit = fit.Minuit;
         if (q.Strategy is { } strategy) minuit.Strategy = strategy;
         if (q.Tolerance is { } tolerance) minuit.Tolerance = tolerance;
@@ -204,55 +205,13 @@ internal static partial class FitCommand
         return why.Count > 0 ? string.Join("; ", why) : "MIGRAD did not converge";
     }
 
-    [GeneratedRegex(@"^(?<file>.*):(?<line>\d+):(?<col>\d+): not valid JSON: (?<msg>.*)$", RegexOptions.Singleline)]
-    private static partial Regex JsonSyntaxError();
-
-    [GeneratedRegex(@"\('(?<name>[^']*)'\)|\['(?<name>[^']*)'\]|'(?<name>[^']*)'")]
-    private static partial Regex QuotedName();
-
     /// <summary>Reads the fit definition; its errors become <c>file:line:col: error CODE: message</c>.</summary>
-    private static bool TryLoadDefinition(CommandIo io, string path, out FitDefinition definition, out string text, out int exit)
+    private static bool TryLoadDefinition(CommandIo io, string path, out FitDefinition definition, out int exit)
     {
-        definition = null!;
-        text = "";
-        exit = 0;
-        try { text = File.ReadAllText(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            exit = io.Fail(path, 1, 1, DiagnosticCodes.FileError, $"cannot read the file: {ex.Message}");
-            return false;
-        }
-        try
-        {
-            definition = FitDefinition.Parse(text, path);
-            return true;
-        }
-        catch (FormatException ex)
-        {
-            var m = JsonSyntaxError().Match(ex.Message);
-            if (m.Success && m.Groups["file"].Value == path)
-            {
-                exit = io.Fail(path, int.Parse(m.Groups["line"].Value), int.Parse(m.Groups["col"].Value), DiagnosticCodes.InvalidJson,
-                    $"invalid JSON: {m.Groups["msg"].Value.TrimEnd('.', ' ')}");
-                return false;
-            }
-            var message = ex.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? ex.Message[(path.Length + 2)..] : ex.Message;
-            exit = FailAtNamed(io, path, text, message);
-            return false;
-        }
-    }
-
-    /// <summary>A problem with the fit definition, pointed at the first parameter the message names in quotes (1:1 when none is found).</summary>
-    private static int FailAtNamed(CommandIo io, string path, string text, string message)
-    {
-        (int Line, int Column) at = (1, 1);
-        foreach (Match q in QuotedName().Matches(message))
-        {
-            if (message.AsSpan(0, q.Index).EndsWith("missing ", StringComparison.Ordinal)) continue;
-            at = CommandIo.FindJsonKey(text, q.Groups["name"].Value);
-            if (at != (1, 1)) break;
-        }
-        return io.Fail(path, at.Line, at.Column, DiagnosticCodes.InvalidJson, message);
+        var read = FitDefinition.ReadFile(path);
+        definition = read.Value!;
+        exit = read.Success ? 0 : io.Fail(read.Diagnostics);
+        return read.Success;
     }
 
     /// <summary>The MINOS targets: 'all', or names (or labels) separated by commas; names may themselves contain commas.</summary>
@@ -305,7 +264,7 @@ internal static partial class FitCommand
     /// Checks that every model symbol gets a value (data column, free or fixed) and that the fit names only model
     /// symbols, before compiling: the errors point into the fit definition or the data file.
     /// </summary>
-    private static bool CheckSymbols(CommandIo io, Request q, Expr model, FitDefinition definition, string fitText,
+    private static bool CheckSymbols(CommandIo io, Request q, Expr model, FitDefinition definition,
         EventSample data, string dataPath, EventSample phsp, string phspPath, out int exit)
     {
         exit = 0;
@@ -315,9 +274,9 @@ internal static partial class FitCommand
         var notInModel = definition.Free.Select(p => p.Symbol).Concat(definition.Fixed.Keys).Distinct().Where(s => !symbols.Contains(s)).ToList();
         if (notInModel.Count > 0)
         {
-            var (line, col) = CommandIo.FindJsonKey(fitText, notInModel[0]);
-            exit = io.Fail(q.FitPath, line, col, DiagnosticCodes.UnknownSymbol,
-                $"the fit names symbol(s) the model {Path.GetFileName(q.ModelPath)} does not have: {string.Join(", ", notInModel.Select(n => $"'{n}'"))}");
+            exit = io.Fail([definition.DiagnosticAt(notInModel[0],
+                $"the fit names symbol(s) the model {Path.GetFileName(q.ModelPath)} does not have: {string.Join(", ", notInModel.Select(n => $"'{n}'"))}",
+                DiagnosticCodes.UnknownSymbol)]);
             return false;
         }
 
@@ -327,9 +286,8 @@ internal static partial class FitCommand
         var both = inputs.Where(parameterSymbols.Contains).ToList();
         if (both.Count > 0)
         {
-            var (line, col) = CommandIo.FindJsonKey(fitText, both[0]);
-            exit = io.Fail(q.FitPath, line, col, DiagnosticCodes.InvalidJson,
-                $"symbol(s) both kinematic variables and fit parameters: {string.Join(", ", both.Select(n => $"'{n}'"))}");
+            exit = io.Fail([definition.DiagnosticAt(both[0],
+                $"symbol(s) both kinematic variables and fit parameters: {string.Join(", ", both.Select(n => $"'{n}'"))}")]);
             return false;
         }
         foreach (var (sample, path) in new[] { (data, dataPath), (phsp, phspPath) })

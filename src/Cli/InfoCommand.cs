@@ -4,6 +4,7 @@ using System.Text.Json;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Spectre.Console;
+using PartialWave.Modeling;
 
 namespace PartialWave.Cli;
 

@@ -14,6 +14,8 @@ internal enum ExitCode
     FitFailed = 1,
     /// <summary>The input could not be used (file, syntax, missing symbols, arguments).</summary>
     BadInput = 2,
+    /// <summary>An internal error (a bug in pwa, not in the input): the stack trace goes to stderr.</summary>
+    InternalError = 3,
 }
 
 /// <summary>The <c>pwa</c> command line: builds the commands and runs one.</summary>
@@ -42,9 +44,19 @@ internal static class Pwa
             stderr.WriteLine("Run 'pwa --help' (or 'pwa COMMAND --help') for usage.");
             return (int)ExitCode.BadInput;
         }
+        return Guarded(() => parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }), stderr);
+    }
+
+    /// <summary>
+    /// Runs a command and maps what escapes it to an exit code: a GPU that cannot run the kernels is an input
+    /// problem (choose another backend); anything else is a bug in pwa and exits with <see cref="ExitCode.InternalError"/>,
+    /// never with the code of a failed check or fit.
+    /// </summary>
+    internal static int Guarded(Func<int> command, TextWriter stderr)
+    {
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return command();
         }
         catch (GpuUnavailableException ex)
         {
@@ -54,8 +66,8 @@ internal static class Pwa
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            stderr.WriteLine($"pwa: unexpected error (a bug; please report it): {ex}");
-            return 1;
+            stderr.WriteLine($"pwa: internal error (a bug in pwa, not in your input; please report it with this text): {ex}");
+            return (int)ExitCode.InternalError;
         }
     }
 }

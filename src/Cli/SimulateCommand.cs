@@ -8,6 +8,7 @@ using PartialWave.Parsing;
 using PartialWave.Randomness;
 using PartialWave.Simulation;
 using PartialWave.Symbolic;
+using PartialWave.Modeling;
 
 namespace PartialWave.Cli;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PartialWave.Backends.CSharp;
+using PartialWave.Compilation;
 using PartialWave.Parsing;
 
 namespace PartialWave.Tasks;
@@ -26,7 +27,7 @@ public sealed class PrecompileModels : Microsoft.Build.Utilities.Task
     public string RootNamespace { get; set; } = "";
 
     /// <summary>Most operations per generated method (default: the engine's).</summary>
-    public int SplitSize { get; set; } = LambdifyOptions.DefaultSplitSize;
+    public int SplitSize { get; set; } = KernelOptions.DefaultSplitSize;
 
     /// <summary>Compute parameter-independent terms once per sample.</summary>
     public bool Hoisting { get; set; } = true;
@@ -86,7 +87,7 @@ public sealed class PrecompileModels : Microsoft.Build.Utilities.Task
         try
         {
             source = ModelClassEmitter.Emit(parsed.Value!, ns, className.Length > 0 ? className : null, Path.GetFileName(path), key,
-                new LambdifyOptions { SplitSize = SplitSize, Hoisting = Hoisting }, out stats);
+                new KernelOptions { SplitSize = SplitSize, Hoisting = Hoisting }, out stats);
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or Compilation.UnsupportedExpressionException)
         {

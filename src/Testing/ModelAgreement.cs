@@ -5,6 +5,7 @@ using FsCheck.Fluent;
 using PartialWave.Data;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
+using PartialWave.Backends.Gpu;
 
 namespace PartialWave.Testing;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PartialWave.Backends.Gpu;
 
 namespace PartialWave.Cli.Tests;
 

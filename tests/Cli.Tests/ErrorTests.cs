@@ -287,3 +287,31 @@ public class ErrorTests
         Assert.Contains(output, r.Stderr);
     }
 }
+
+/// <summary>What escapes a command: exit codes that tell a bug apart from bad input and from a failed check or fit.</summary>
+public class CrashTests
+{
+    [Fact]
+    public void An_internal_error_exits_3_with_the_stack_trace_and_a_plea_to_report_it()
+    {
+        var err = new StringWriter();
+        int code = Pwa.Guarded(() => throw new InvalidOperationException("index out of step"), err);
+        Assert.Equal(3, code);
+        Assert.NotEqual((int)ExitCode.CheckFailed, code);
+        Assert.NotEqual((int)ExitCode.FitFailed, code);
+        Assert.NotEqual((int)ExitCode.BadInput, code);
+        Assert.Contains("internal error (a bug in pwa", err.ToString());
+        Assert.Contains("index out of step", err.ToString());
+        Assert.Matches(@"(?m)^\s+at \S+", err.ToString());
+    }
+
+    [Fact]
+    public void A_gpu_that_cannot_run_is_bad_input_and_a_command_keeps_its_own_code()
+    {
+        var err = new StringWriter();
+        Assert.Equal(2, Pwa.Guarded(() => throw new GpuUnavailableException("no CUDA device"), err));
+        Assert.Equal("pwa: error: no CUDA device", err.ToString().Trim());
+        Assert.Equal(1, Pwa.Guarded(() => (int)ExitCode.FitFailed, TextWriter.Null));
+        Assert.Equal(0, Pwa.Guarded(() => 0, TextWriter.Null));
+    }
+}

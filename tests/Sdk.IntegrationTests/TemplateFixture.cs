@@ -21,7 +21,7 @@ public sealed class TemplateFixture : IDisposable
         Root = Directory.CreateTempSubdirectory("pwa-it-").FullName;
         Feed = Path.Combine(Root, "feed");
         // The solution's build made every output; packing only stamps this run's version on them.
-        foreach (var project in new[] { "src/Engine/PartialWave.Engine.csproj", "src/Testing/PartialWave.Testing.csproj", "sdk/PartialWave.Sdk.csproj", "templates/PartialWave.Templates.csproj" })
+        foreach (var project in new[] { "src/Core/PartialWave.Core.csproj", "src/Compiler/PartialWave.Compiler.csproj", "src/Runtime/PartialWave.Runtime.csproj", "src/Gpu/PartialWave.Gpu.csproj", "src/Parquet/PartialWave.Parquet.csproj", "src/Optimization/PartialWave.Optimization.csproj", "src/Fitting/PartialWave.Fitting.csproj", "src/Engine/PartialWave.Engine.csproj", "src/Testing/PartialWave.Testing.csproj", "sdk/PartialWave.Sdk.csproj", "templates/PartialWave.Templates.csproj" })
             Dotnet.Run(RepoRoot, "pack", project, "-c", Configuration, "--no-build", "--no-restore", "-o", Feed, $"-p:PackageVersion={Version}").Ok($"pack {project}");
         File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>

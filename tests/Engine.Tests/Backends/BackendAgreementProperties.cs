@@ -6,6 +6,7 @@ using PartialWave.Compilation;
 using PartialWave.Data;
 using PartialWave.Testing;
 using PartialWave.Symbolic;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Backends;
 

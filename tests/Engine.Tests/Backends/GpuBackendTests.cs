@@ -1,6 +1,7 @@
 using PartialWave.Data;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
+using PartialWave.Backends.Gpu;
 
 namespace PartialWave.Engine.Tests.Backends;
 
@@ -66,7 +67,7 @@ public class GpuBackendTests(ITestOutputHelper output) : CompiledBackendTests(ou
     public void Every_kernel_of_the_reference_models_compiles_to_ptx(string model)
     {
         var c = LoadModel(model);
-        var report = Lambdify.CompileToPtx(c.Expression, c.Inputs, c.Parameters);
+        var report = PartialWave.Backends.Gpu.Ptx.Compile(c.Expression, c.Inputs, c.Parameters);
         _output.WriteLine($"{model}: {report}");
         Assert.True(report.Segments >= report.Kernels && report.PtxCharacters > 1000);
     }
@@ -93,7 +94,7 @@ public class GpuBackendTests(ITestOutputHelper output) : CompiledBackendTests(ou
             Expr.Relational(ExprKind.GreaterThan, x, Expr.Integer(3)));
         terms.Add(Expr.Piecewise([(Expr.Call(ExprKind.Exp, y), condition), (y, Expr.True)]));
         var e = Expr.Add(terms.ToArray());
-        var report = Lambdify.CompileToPtx(e, ["x", "y"], []);
+        var report = PartialWave.Backends.Gpu.Ptx.Compile(e, ["x", "y"], []);
         _output.WriteLine(report.ToString());
         var sample = new EventSample([new("x", new[] { -0.7, -0.2, 0.0, 0.3, 0.9 }), new("y", new[] { 0.5, 1.5, 2.0, 0.25, 3.5 })]);
         var gpu = Lambdify.Compile(e, ["x", "y"], [], null, Gpu());

@@ -2,8 +2,9 @@ using System.Reflection;
 using System.Reflection.Emit;
 using PartialWave.Backends.Gpu;
 using PartialWave.Symbolic;
-using M = PartialWave.Backends.Gpu.GpuMath<PartialWave.Symbolic.ManagedFma>;
+using M = PartialWave.Backends.Gpu.GpuMath<PartialWave.Numerics.ManagedFma>;
 using Xunit.Abstractions;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Backends;
 

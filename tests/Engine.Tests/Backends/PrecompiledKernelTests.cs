@@ -63,7 +63,7 @@ public class PrecompiledKernelTests(ITestOutputHelper output)
     {
         var c = CompiledBackendTests.LoadModel(name, repeat: 40);
         var options = new LambdifyOptions { SplitSize = split };
-        var members = CSharpKernelEmitter.EmitMembers(c.Expression, c.Inputs, c.Parameters, null, options, out var stats);
+        var members = CSharpKernelEmitter.EmitMembers(c.Expression, c.Inputs, c.Parameters, null, options.Kernels, out var stats);
         output.WriteLine($"{name}: {stats}, {members.Length / 1024} KiB of C#");
         var model = CompileMembers(members);
 

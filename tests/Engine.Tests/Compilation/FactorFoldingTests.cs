@@ -63,7 +63,7 @@ public class FactorFoldingTests
         var c = CompiledBackendTests.LoadModel("jpsi_gamma_pi0pi0", repeat: 2);
         var couplings = c.Parameters.Where(p => p.Name.StartsWith("C_", StringComparison.Ordinal)).ToList();
         var fixedValues = c.Parameters.Where(p => !couplings.Contains(p)).ToDictionary(p => p.Name, p => p.Value);
-        var prepared = Lambdify.Prepare(c.Expression, c.Inputs, couplings, fixedValues, new LambdifyOptions());
+        var prepared = Pipeline.Prepare(c.Expression, c.Inputs, couplings, fixedValues, new KernelOptions());
         // Six complex Breit–Wigner terms scaled by the square root of the angular factor.
         Assert.Equal(12, prepared.Data!.Outputs.Count);
         var f = Lambdify.Compile(c.Expression, c.Inputs, couplings, fixedValues, new LambdifyOptions());

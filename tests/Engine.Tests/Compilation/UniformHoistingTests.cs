@@ -50,11 +50,11 @@ public class UniformHoistingTests
     [Fact]
     public void A_summed_gradient_takes_the_chain_through_parameter_only_values_once_per_call()
     {
-        var prepared = Lambdify.Prepare(EstimatorTests.Parse(Model), ["x"],
-            [ParameterSpec.Real("n", 3), ParameterSpec.Real("m", 5), ParameterSpec.Real("s", 0.7)], null, new LambdifyOptions());
-        var variants = new PartialWave.Backends.Cpu.KernelVariants(prepared.Data, prepared.Main, LambdifyOptions.DefaultSplitSize);
-        var summed = variants.Layout(PartialWave.Backends.Cpu.KernelRole.SumGradient)!;
-        var perEvent = variants.Layout(PartialWave.Backends.Cpu.KernelRole.Gradient)!;
+        var prepared = Pipeline.Prepare(EstimatorTests.Parse(Model), ["x"],
+            [ParameterSpec.Real("n", 3), ParameterSpec.Real("m", 5), ParameterSpec.Real("s", 0.7)], null, new KernelOptions());
+        var variants = new PartialWave.Compilation.KernelVariants(prepared.Data, prepared.Main, LambdifyOptions.DefaultSplitSize);
+        var summed = variants.Layout(PartialWave.Compilation.KernelRole.SumGradient)!;
+        var perEvent = variants.Layout(PartialWave.Compilation.KernelRole.Gradient)!;
         Assert.NotNull(summed.Epilogue);
         Assert.Null(perEvent.Epilogue);
         // Per event, the summed kernel stops at the normalisation and the other parameter-only values; the

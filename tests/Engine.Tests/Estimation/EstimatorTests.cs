@@ -4,6 +4,7 @@ using PartialWave.Estimation;
 using PartialWave.Optimization;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
+using PartialWave.Modeling;
 
 namespace PartialWave.Engine.Tests.Estimation;
 

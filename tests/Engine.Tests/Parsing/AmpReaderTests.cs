@@ -7,6 +7,7 @@ using PartialWave.Parsing;
 using PartialWave.Physics;
 using PartialWave.Randomness;
 using PartialWave.Symbolic;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Parsing;
 

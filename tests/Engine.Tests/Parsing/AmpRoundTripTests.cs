@@ -4,6 +4,7 @@ using PartialWave.Modeling;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Parsing;
 

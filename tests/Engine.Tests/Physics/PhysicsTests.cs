@@ -4,6 +4,7 @@ using PartialWave.Modeling;
 using PartialWave.Parsing;
 using PartialWave.Physics;
 using PartialWave.Symbolic;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Physics;
 

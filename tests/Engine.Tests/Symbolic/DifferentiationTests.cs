@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using PartialWave.Backends.Reference;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Symbolic;
 

@@ -7,6 +7,7 @@ using PartialWave.Engine.Tests.Compilation;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Symbolic;
 

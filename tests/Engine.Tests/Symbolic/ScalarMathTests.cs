@@ -1,5 +1,6 @@
 using System.Numerics;
 using PartialWave.Symbolic;
+using PartialWave.Numerics;
 
 namespace PartialWave.Engine.Tests.Symbolic;
 
