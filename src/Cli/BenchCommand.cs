@@ -81,7 +81,7 @@ internal static class BenchCommand
         if (!BackendChoice.TryOpen(io, "pwa bench", backend, choice.Device, out var exit)) return exit;
         var options = choice.Options with { SplitSize = split, Hoisting = hoisting };
         sw.Restart();
-        var f = Lambdify.Compile(expr, inputs, parameters, fixedValues, options, out var stats);
+        using var f = Lambdify.Compile(expr, inputs, parameters, fixedValues, options, out var stats);
         var re = new double[n]; var im = new double[n];
         f.Evaluate(warm, re.AsSpan(0, warm.Count), im.AsSpan(0, warm.Count)); // the generated code's JIT is part of compiling
         double compileSeconds = sw.Elapsed.TotalSeconds;

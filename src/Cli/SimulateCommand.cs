@@ -203,7 +203,7 @@ internal static class SimulateCommand
             first = false;
             return f;
         }
-        var sim = new AcceptReject(Next, batch, uniforms, workers: gpu ? 1 : 0)
+        using var sim = new AcceptReject(Next, batch, uniforms, workers: gpu ? 1 : 0)
         {
             BatchSize = gpu ? 1 << 20 : 1 << 14,
             Progress = p => live.Show($"simulate  {p.Accepted:N0}/{events:N0} kept of {p.Generated:N0} drawn  {p.EventsPerSecond / 1e6:F1} M/s"),

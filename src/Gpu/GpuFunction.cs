@@ -13,7 +13,7 @@ namespace PartialWave.Backends.Gpu;
 /// so a fit on one device gives the same bits every time. A sample larger than the device memory budget is
 /// processed in windows, uploaded (and its hoisted columns computed) on every call.
 /// </summary>
-internal sealed class GpuFunction : ParametrizedFunction, ICompiledFunction, IDisposable
+internal sealed class GpuFunction : ParametrizedFunction, ICompiledFunction
 {
     private const int MaxBindings = 4;
     private readonly GpuAccelerator _device;
@@ -371,7 +371,7 @@ internal sealed class GpuFunction : ParametrizedFunction, ICompiledFunction, IDi
     private GpuUnavailableException DeviceFailure(Exception e, string what) =>
         new($"the GPU failed while {what} on {_device.Description} ({e.GetType().Name}: {e.Message}); run with --backend cpu", e);
 
-    public void Dispose()
+    public override void Dispose()
     {
         foreach (var b in _bindings) b.Dispose();
         _bindings.Clear();

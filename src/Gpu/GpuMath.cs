@@ -5,7 +5,7 @@ using PartialWave.Numerics;
 namespace PartialWave.Backends.Gpu;
 
 /// <summary>Limits of <see cref="GpuMath{TFma}"/>.</summary>
-public static class GpuMath
+internal static class GpuMath
 {
     /// <summary>
     /// 2^30: up to it sine, cosine and tangent reduce their argument exactly enough for an ulp or two; beyond, they
@@ -32,7 +32,7 @@ public static class GpuMath
 /// </remarks>
 /// <typeparam name="TFma">The fused multiply-add: the PTX instruction on CUDA, Math's elsewhere (see <see cref="IFusedMultiplyAdd"/>).</typeparam>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
+internal static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
 {
     private const double PiHi = 3.141592653589793;
     private const double PiLo = 1.2246467991473532e-16;

@@ -10,9 +10,10 @@ public sealed record SampleSum(double Value, double[]? Gradient);
 
 /// <summary>
 /// A function of event data with parameters that can change without recompiling (after tensorwaves'
-/// ParametrizedFunction). Backends implement it; the estimators of the fitting stage use it.
+/// ParametrizedFunction). Backends implement it; the estimators of the fitting stage use it. Dispose it when done:
+/// the CPU backend holds native buffers and the GPU backend device memory until then.
 /// </summary>
-public interface IParametrizedFunction
+public interface IParametrizedFunction : IDisposable
 {
     /// <summary>Names of the event columns the function reads.</summary>
     IReadOnlyList<string> Inputs { get; }
@@ -37,7 +38,7 @@ public interface IParametrizedFunction
 }
 
 /// <summary>Shared parameter bookkeeping of the backends.</summary>
-public abstract class ParametrizedFunction : IParametrizedFunction
+internal abstract class ParametrizedFunction : IParametrizedFunction
 {
     private readonly ParameterSpec[] _parameters;
     private readonly Dictionary<string, int> _index;
@@ -123,6 +124,9 @@ public abstract class ParametrizedFunction : IParametrizedFunction
     }
 
     /// <inheritdoc/>
+    /// <summary>Releases what the backend holds (nothing, unless a backend overrides it).</summary>
+    public virtual void Dispose() { }
+
     public abstract void Evaluate(EventSample sample, Span<double> re, Span<double> im = default);
     /// <inheritdoc/>
     public abstract void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient);

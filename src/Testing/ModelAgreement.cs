@@ -107,32 +107,40 @@ public static class ModelAgreement
             if (precompiled is not null && gpuPrecompiled) paths.Add(("precompiled gpu", precompiled(gpu)));
         }
         var reference = model.Compile(new LambdifyOptions { Backend = Backend.Reference });
-        var worstByPath = paths.ToDictionary(p => p.Name, _ => 0.0);
-        double worstGradient = double.NaN;
-        int passed = 0;
-        Prop.ForAll(ModelGenerators.ParameterValues(model.Parameters).ToArbitrary(), values =>
+        try
         {
-            var expected = Evaluate(reference, model.Parameters, values, points);
-            var all = paths.Select(p => (p.Name, Values: Evaluate(p.Function, model.Parameters, values, points))).ToList();
-            foreach (var (name, actual) in all)
-                for (int i = 0; i < points.Count; i++)
-                {
-                    double deviation = Math.Abs(actual[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i]));
-                    bool bothNaN = double.IsNaN(actual[i]) && double.IsNaN(expected[i]);
-                    if (!bothNaN && !(deviation <= options.Tolerance))
-                        return false.Label(Describe(model, values, points, i, expected[i], all, $"{name} deviates by {deviation:E2} (tolerance {options.Tolerance:E0})"));
-                    if (!bothNaN) worstByPath[name] = Math.Max(worstByPath[name], deviation);
-                }
-            foreach (var (name, f) in paths.Where(p => p.Function.IsGradientSupported))
+            var worstByPath = paths.ToDictionary(p => p.Name, _ => 0.0);
+            double worstGradient = double.NaN;
+            int passed = 0;
+            Prop.ForAll(ModelGenerators.ParameterValues(model.Parameters).ToArbitrary(), values =>
             {
-                var failure = CheckGradient(f, model.Parameters, values, points, options, ref worstGradient);
-                if (failure is not null) return false.Label(Describe(model, values, points, failure.Value.Point, expected[failure.Value.Point], all, $"{name}: {failure.Value.What}"));
-            }
-            passed++;
-            return true.ToProperty();
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(options.Draws).WithReplay(
-            Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(options.Seed), Microsoft.FSharp.Core.FSharpOption<int>.None))));
-        return new AgreementReport(paths.Select(p => p.Name).ToList(), passed, points.Count, worstByPath.Values.DefaultIfEmpty(0).Max(), worstByPath, worstGradient);
+                var expected = Evaluate(reference, model.Parameters, values, points);
+                var all = paths.Select(p => (p.Name, Values: Evaluate(p.Function, model.Parameters, values, points))).ToList();
+                foreach (var (name, actual) in all)
+                    for (int i = 0; i < points.Count; i++)
+                    {
+                        double deviation = Math.Abs(actual[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i]));
+                        bool bothNaN = double.IsNaN(actual[i]) && double.IsNaN(expected[i]);
+                        if (!bothNaN && !(deviation <= options.Tolerance))
+                            return false.Label(Describe(model, values, points, i, expected[i], all, $"{name} deviates by {deviation:E2} (tolerance {options.Tolerance:E0})"));
+                        if (!bothNaN) worstByPath[name] = Math.Max(worstByPath[name], deviation);
+                    }
+                foreach (var (name, f) in paths.Where(p => p.Function.IsGradientSupported))
+                {
+                    var failure = CheckGradient(f, model.Parameters, values, points, options, ref worstGradient);
+                    if (failure is not null) return false.Label(Describe(model, values, points, failure.Value.Point, expected[failure.Value.Point], all, $"{name}: {failure.Value.What}"));
+                }
+                passed++;
+                return true.ToProperty();
+            }).Check(Config.QuickThrowOnFailure.WithMaxTest(options.Draws).WithReplay(
+                Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(options.Seed), Microsoft.FSharp.Core.FSharpOption<int>.None))));
+            return new AgreementReport(paths.Select(p => p.Name).ToList(), passed, points.Count, worstByPath.Values.DefaultIfEmpty(0).Max(), worstByPath, worstGradient);
+        }
+        finally
+        {
+            reference.Dispose();
+            foreach (var (_, f) in paths) f.Dispose();
+        }
     }
 
     // The analytic gradient at the first points against a central difference of the same function's values, with

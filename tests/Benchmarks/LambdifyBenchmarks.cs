@@ -158,7 +158,7 @@ public class CompileBenchmarks
     {
         var f = Lambdify.Compile(_expression, _inputs, _parameters, null, null, out var statistics);
         f.Evaluate(_warm, _re, _im);
-        (f as IDisposable)?.Dispose();
+        f.Dispose();
         return statistics.OperationsPerEvent;
     }
 }
@@ -230,7 +230,7 @@ public abstract class SteadyStateBenchmarks
 
     /// <summary>Releases the compiled function's native buffers.</summary>
     [GlobalCleanup]
-    public void Cleanup() => (_f as IDisposable)?.Dispose();
+    public void Cleanup() => _f?.Dispose();
 
     /// <summary>All events' values into preallocated re/im arrays.</summary>
     [Benchmark]
@@ -295,8 +295,8 @@ public class HoistingBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        (_on as IDisposable)?.Dispose();
-        (_off as IDisposable)?.Dispose();
+        _on?.Dispose();
+        _off?.Dispose();
     }
 
     /// <summary>Evaluate with parameter-independent terms cached per sample.</summary>

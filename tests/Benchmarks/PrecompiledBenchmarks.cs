@@ -70,7 +70,7 @@ public class ModelStartBenchmarks
     private int Use(IParametrizedFunction f)
     {
         f.Evaluate(_warm, _re, _im);
-        (f as IDisposable)?.Dispose();
+        f.Dispose();
         return _re.Length;
     }
 

@@ -8,7 +8,7 @@ namespace PartialWave.Compilation;
 /// Scalar semantics of every IR operation, and an interpreter that runs a whole kernel at one point. Constant
 /// folding uses the same code, and tests use the interpreter to check each pass on its own.
 /// </summary>
-public static class IrInterpreter
+internal static class IrInterpreter
 {
     private static double Truth(bool b) => b ? 1.0 : 0.0;
 

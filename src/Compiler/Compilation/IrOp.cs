@@ -1,7 +1,7 @@
 namespace PartialWave.Compilation;
 
 /// <summary>Value type of an IR instruction. Conditions are reals (1 true, 0 false, NaN undefined).</summary>
-public enum IrType : byte
+internal enum IrType : byte
 {
     /// <summary>A double.</summary>
     Real,
@@ -14,7 +14,7 @@ public enum IrType : byte
 /// values and exist only until <see cref="ComplexExpansion"/> rewrites them into real ones. Operations whose
 /// names end in <c>RC</c> take a real argument of unknown sign and give SymPy's principal complex result.
 /// </summary>
-public enum IrOp : byte
+internal enum IrOp : byte
 {
     // sources
     /// <summary>Event column A.</summary>
@@ -77,7 +77,7 @@ public enum IrOp : byte
 /// <param name="C">Third operand or -1.</param>
 /// <param name="X">Constant (real part).</param>
 /// <param name="Y">Constant (imaginary part).</param>
-public readonly record struct Instruction(IrOp Op, IrType Type, int A = -1, int B = -1, int C = -1, double X = 0, double Y = 0)
+internal readonly record struct Instruction(IrOp Op, IrType Type, int A = -1, int B = -1, int C = -1, double X = 0, double Y = 0)
 {
     /// <summary>Number of instruction operands.</summary>
     public int Arity => Op is IrOp.Input or IrOp.Param or IrOp.Const or IrOp.CConst ? 0 : C >= 0 ? 3 : B >= 0 ? 2 : 1;

@@ -4,7 +4,7 @@ namespace PartialWave.Compilation;
 /// A kernel in SSA form: instructions in dependency order (operands always come first), named inputs (event
 /// columns), real parameter slots, and outputs. Backend-neutral: nothing here knows about SIMD or threads.
 /// </summary>
-public sealed class KernelIR
+internal sealed class KernelIR
 {
     internal KernelIR(IReadOnlyList<Instruction> instructions, IReadOnlyList<string> inputs, IReadOnlyList<string> parameters,
         IReadOnlyList<KernelOutput> outputs, IReadOnlyList<int>? regions = null)
@@ -51,4 +51,4 @@ public sealed class KernelIR
 /// <summary>A named kernel output.</summary>
 /// <param name="Name">Output name (e.g. "value", "value.re", "d value/d m").</param>
 /// <param name="Value">Instruction index.</param>
-public readonly record struct KernelOutput(string Name, int Value);
+internal readonly record struct KernelOutput(string Name, int Value);

@@ -4,7 +4,7 @@ using PartialWave.Symbolic;
 namespace PartialWave.Compilation;
 
 /// <summary>How a symbol enters a kernel.</summary>
-public enum SymbolRole
+internal enum SymbolRole
 {
     /// <summary>An event column (a real double per event).</summary>
     Input,

@@ -5,7 +5,7 @@ namespace PartialWave.Compilation;
 /// <param name="End">One past the last instruction index.</param>
 /// <param name="Imports">Values computed by earlier segments and used here.</param>
 /// <param name="Exports">Values computed here and used by later segments.</param>
-public sealed record Segment(int First, int End, IReadOnlyList<int> Imports, IReadOnlyList<int> Exports)
+internal sealed record Segment(int First, int End, IReadOnlyList<int> Imports, IReadOnlyList<int> Exports)
 {
     /// <summary>Number of instructions.</summary>
     public int Count => End - First;
@@ -17,7 +17,7 @@ public sealed record Segment(int First, int End, IReadOnlyList<int> Imports, IRe
 /// model size. Values crossing a cut go through per-chunk scratch columns; sources (inputs, parameters,
 /// constants) are read afresh in every segment.
 /// </summary>
-public static class Splitting
+internal static class Splitting
 {
     /// <summary>Plans the segments of a real-only kernel.</summary>
     public static IReadOnlyList<Segment> Plan(KernelIR ir, int maxOperations)

@@ -7,7 +7,7 @@ namespace PartialWave.Numerics;
 /// <c>sqrt(-4)</c> is <c>2i</c> whatever the sign of a zero imaginary part), integer powers by
 /// repeated multiplication. Used by constant folding and by the reference evaluator.
 /// </summary>
-public static class ScalarMath
+internal static class ScalarMath
 {
     /// <summary>Not-a-number as a complex value.</summary>
     public static readonly Complex NaN = new(double.NaN, double.NaN);

@@ -159,7 +159,7 @@ public static class SourcePosition
 }
 
 /// <summary>Reading a source file for a reader: an unreadable file is a diagnostic, like any other bad input.</summary>
-public static class SourceFile
+internal static class SourceFile
 {
     /// <summary>Reads <paramref name="path"/> and hands its text to <paramref name="parse"/> (text, path).</summary>
     public static ParseResult<T> Parse<T>(string path, Func<string, string, ParseResult<T>> parse) where T : class

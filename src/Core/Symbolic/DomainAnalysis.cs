@@ -7,7 +7,7 @@ namespace PartialWave.Symbolic;
 /// <param name="Nonnegative">The value is real and ≥ 0.</param>
 /// <param name="Positive">The value is real and &gt; 0.</param>
 /// <param name="Integer">The value is an integer.</param>
-public readonly record struct Domain(bool Real, bool Nonnegative, bool Positive, bool Integer)
+internal readonly record struct Domain(bool Real, bool Nonnegative, bool Positive, bool Integer)
 {
     /// <summary>Nothing known: a complex number.</summary>
     public static readonly Domain Complex = new(false, false, false, false);

@@ -11,10 +11,13 @@ namespace PartialWave.Estimation;
 /// set up from a <see cref="FitDefinition"/>: compiles the model (free symbols as parameters, fixed values
 /// folded in), builds the <see cref="UnbinnedNll"/> and a <see cref="Minuit"/> with the definition's settings.
 /// </summary>
-public sealed class UnbinnedFit
+public sealed class UnbinnedFit : IDisposable
 {
-    private UnbinnedFit(IParametrizedFunction function, UnbinnedNll nll, Minuit minuit, double compileSeconds)
+    private readonly bool _ownsFunction;
+
+    private UnbinnedFit(IParametrizedFunction function, UnbinnedNll nll, Minuit minuit, double compileSeconds, bool ownsFunction = false)
     {
+        _ownsFunction = ownsFunction;
         Function = function;
         Likelihood = nll;
         Minuit = minuit;
@@ -53,10 +56,18 @@ public sealed class UnbinnedFit
         if (notInModel.Count > 0)
             throw new ArgumentException($"the fit names symbol(s) the model does not have: {string.Join(", ", notInModel)}");
         var function = Lambdify.Compile(model, inputs, specs, definition.Fixed, options);
-        var map = new ParameterMap(function, definition.Bindings());
-        var nll = new UnbinnedNll(function, data, phsp, map);
-        var minuit = new Minuit(nll, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
-        return new UnbinnedFit(function, nll, minuit, sw.Elapsed.TotalSeconds);
+        try
+        {
+            var map = new ParameterMap(function, definition.Bindings());
+            var nll = new UnbinnedNll(function, data, phsp, map);
+            var minuit = new Minuit(nll, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
+            return new UnbinnedFit(function, nll, minuit, sw.Elapsed.TotalSeconds, ownsFunction: true);
+        }
+        catch
+        {
+            function.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -103,5 +114,11 @@ public sealed class UnbinnedFit
         double step = Math.Abs(value) > 0 ? 0.1 * Math.Abs(value) : 0.1;
         if (lower is { } lo && upper is { } hi) step = Math.Min(step, 0.1 * (hi - lo));
         return step;
+    }
+
+    /// <summary>Releases the compiled function when this fit compiled it (one passed in stays the caller's).</summary>
+    public void Dispose()
+    {
+        if (_ownsFunction) Function.Dispose();
     }
 }

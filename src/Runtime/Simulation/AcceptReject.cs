@@ -44,8 +44,9 @@ public sealed record SimulationResult(EventSample Events, long Generated, double
 /// evaluated once: compile the intensity with <see cref="LambdifyOptions.Hoisting"/> off (hoisting pays off only on
 /// samples evaluated many times).
 /// </summary>
-public sealed class AcceptReject
+public sealed class AcceptReject : IDisposable
 {
+    private readonly bool _ownsWorkers;
     private readonly IParametrizedFunction _intensity;
     private readonly IParametrizedFunction[] _workers;
     private readonly CandidateBatch _candidates;
@@ -79,6 +80,14 @@ public sealed class AcceptReject
     {
         int count = workers > 0 ? workers : Environment.ProcessorCount;
         _workers = [_intensity, .. Enumerable.Range(1, Math.Max(0, count - 1)).Select(_ => intensityFactory())];
+        _ownsWorkers = true;
+    }
+
+    /// <summary>Releases the intensities the factory made (an intensity passed in stays the caller's).</summary>
+    public void Dispose()
+    {
+        if (!_ownsWorkers) return;
+        foreach (var w in _workers) w.Dispose();
     }
 
     /// <summary>Candidates per batch (memory, not results, depends on it).</summary>

@@ -19,7 +19,7 @@ public sealed record EmitStatistics(int Kernels, int Methods, int Operations, do
 /// kernels' layouts as data. The build task compiles models with it, so an analysis evaluates them with no parsing
 /// or compiling at run time.
 /// </summary>
-public static class CSharpKernelEmitter
+internal static class CSharpKernelEmitter
 {
     /// <summary>
     /// The members of a class (to be placed inside <c>static unsafe partial class</c>): a <c>Kernels</c> property

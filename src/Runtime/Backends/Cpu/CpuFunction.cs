@@ -10,7 +10,7 @@ namespace PartialWave.Backends.Cpu;
 /// order (compensated), so every value and every sum is bit-identical for any number of threads. Event data
 /// and hoisted columns are copied into aligned native buffers once per sample and reused by every call.
 /// </summary>
-internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFunction, IDisposable
+internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFunction
 {
     // Sample buffers are padded to a multiple of the largest chunk, so every kernel's chunks tile them exactly.
     private const int Padding = CompiledKernel.MaxChunkSize;
@@ -463,7 +463,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
         return new SampleSum(value, gradient);
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         foreach (var b in _bindings) b.Dispose();
         foreach (var stack in _pool.Values)

@@ -23,7 +23,8 @@ public class ModelTests
         var points = KinematicVariables.Compute(D0ToKsPiPi.Variables,
             PhaseSpace.GenerateFlat(Decay.ParentMass, Decay.Masses, 10_000, new RandomStream(7, 0)));
         var intensity = new double[points.Count];
-        D0ToKsPiPi.CreateFunction().Evaluate(points, intensity);
+        using var function = D0ToKsPiPi.CreateFunction();
+        function.Evaluate(points, intensity);
         Assert.All(intensity, v => Assert.True(double.IsFinite(v) && v > 0, $"intensity {v}"));
     }
 }

@@ -53,7 +53,7 @@ Step($"phase space: {phsp.Count:N0} flat events");
 var truth = D0ToKsPiPi.DefaultValues();
 var candidates = new RandomStream(Seed, 2);
 var acceptance = new RandomStream(Seed, 3);
-var simulation = new AcceptReject(
+using var simulation = new AcceptReject(
     () => D0ToKsPiPi.CreateFunction(new LambdifyOptions { MaxThreads = 1 }),
     (first, count) => Kinematics(PhaseSpace.GenerateFlat(Decay.ParentMass, Decay.Masses, count, candidates, first, 1), 1),
     (first, destination) => acceptance.FillUniform32(first, destination))
@@ -72,7 +72,7 @@ var start = D0ToKsPiPi.Parameters.ToDictionary(p => p.Name, p =>
     p.IsFixed ? p.Default
     : p.IsComplex ? p.Default * Complex.FromPolarCoordinates(1.25, 0.3)
     : new Complex(p.Default.Real + 0.25 * ((p.Upper ?? 1.5 * p.Default.Real) - p.Default.Real), 0));
-var function = D0ToKsPiPi.CreateFunction();
+using var function = D0ToKsPiPi.CreateFunction();
 var fit = UnbinnedFit.Create(function, D0ToKsPiPi.Parameters, data, phsp, start);
 fit.Minuit.Progress = p => Progress($"{p.Stage}: iteration {p.Iteration}, -log L = {p.Fval:F3}, edm = {p.Edm:G3}, {p.Nfcn} calls");
 fit.Minuit.Migrad();

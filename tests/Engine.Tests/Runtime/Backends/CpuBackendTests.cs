@@ -306,8 +306,8 @@ public class CpuVector512BackendTests(ITestOutputHelper output) : CompiledBacken
         Assert.Equal(s1.Value, s2.Value, 1e-12 * Math.Abs(s1.Value));
         for (int k = 0; k < g; k++)
             Assert.True(Math.Abs(s1.Gradient![k] - s2.Gradient![k]) <= 1e-9 * Math.Max(1, Math.Abs(s1.Gradient[k])), $"{narrow.GradientParameters[k]}: {s1.Gradient[k]} vs {s2.Gradient[k]}");
-        (narrow as IDisposable)?.Dispose();
-        (wide as IDisposable)?.Dispose();
+        narrow.Dispose();
+        wide.Dispose();
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class MultiplyAddFusionTests
             for (int i = 0; i < x.Length; i++)
                 Assert.Equal(BitConverter.DoubleToInt64Bits(Math.FusedMultiplyAdd(x[i], y[i], -1)), BitConverter.DoubleToInt64Bits(values[i]));
             Assert.Equal(-Math.Pow(2, -60), values[0]); // two roundings would give 0
-            (f as IDisposable)?.Dispose();
+            f.Dispose();
         }
     }
 
@@ -79,7 +79,7 @@ public class MultiplyAddFusionTests
                 Assert.Equal(sp * x[i], gradient[0][i]);
                 Assert.Equal(sq, gradient[1][i]);
             }
-            (f as IDisposable)?.Dispose();
+            f.Dispose();
         }
     }
 
@@ -99,7 +99,7 @@ public class MultiplyAddFusionTests
             f.Evaluate(c.Sample, alone);
             f.EvaluateWithGradient(c.Sample, beside, f.GradientParameters.Select(_ => new double[c.Sample.Count]).ToArray());
             Assert.Equal(alone.Select(BitConverter.DoubleToInt64Bits), beside.Select(BitConverter.DoubleToInt64Bits));
-            (f as IDisposable)?.Dispose();
+            f.Dispose();
         }
     }
 }

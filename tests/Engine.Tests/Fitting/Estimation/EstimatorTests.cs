@@ -151,11 +151,17 @@ public class EstimatorTests
     public void Bad_bindings_are_refused_by_name()
     {
         var f = Compile();
-        Assert.Contains("'nope'", Assert.Throws<ArgumentException>(() => new ParameterMap(f, [new ParameterBinding("a", "nope", ParameterPart.Value)])).Message);
-        Assert.Contains("complex", Assert.Throws<ArgumentException>(() => new ParameterMap(f, [new ParameterBinding("a", "c2", ParameterPart.Value)])).Message);
-        Assert.Contains("real", Assert.Throws<ArgumentException>(() => new ParameterMap(f, [new ParameterBinding("a", "t", ParameterPart.Im)])).Message);
-        Assert.Contains("both", Assert.Throws<ArgumentException>(() => new ParameterMap(f, [
-            new ParameterBinding("a", "c2", ParameterPart.Re), new ParameterBinding("b", "c2", ParameterPart.Phase)])).Message);
+        FitParameterException Refused(string parameter, params ParameterBinding[] bindings)
+        {
+            var e = Assert.Throws<FitParameterException>(() => new ParameterMap(f, bindings));
+            Assert.Equal(parameter, e.Parameter);
+            return e;
+        }
+        Assert.Contains("'nope'", Refused("a", new ParameterBinding("a", "nope", ParameterPart.Value)).Message);
+        Assert.Contains("complex", Refused("a", new ParameterBinding("a", "c2", ParameterPart.Value)).Message);
+        Assert.Contains("real", Refused("a", new ParameterBinding("a", "t", ParameterPart.Im)).Message);
+        Assert.Contains("both", Refused("b", new ParameterBinding("a", "c2", ParameterPart.Re), new ParameterBinding("b", "c2", ParameterPart.Phase)).Message);
+        Assert.Contains("twice", Refused("a", new ParameterBinding("a", "t", ParameterPart.Value), new ParameterBinding("a", "c3", ParameterPart.Re)).Message);
     }
 
     [Fact]
