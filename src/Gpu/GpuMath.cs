@@ -1,3 +1,4 @@
+using static PartialWave.Numerics.ApproximationConstants;
 using ILGPU;
 using PartialWave.Symbolic;
 using PartialWave.Numerics;
@@ -34,22 +35,6 @@ internal static class GpuMath
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 internal static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
 {
-    private const double PiHi = 3.141592653589793;
-    private const double PiLo = 1.2246467991473532e-16;
-    private const double PiO2Hi = 1.5707963267948966;
-    private const double PiO2Lo = 6.123233995736766e-17;
-    private const double PiO2Lo2 = -1.4973849048591698e-33;
-    private const double PiO4Hi = 7.853981633974483e-01;
-    private const double PiO4Lo = 3.061616997868383e-17;
-    private const double TwoOverPi = 0.6366197723675814;
-    private const double Ln2Hi = 0.6931471805599453;
-    private const double Ln2Lo = 2.3190468138462996e-17;
-    private const double Log2E = 1.4426950408889634;
-    private const double Sqrt2 = 1.4142135623730951;
-    private const double TwoThirdsHi = 0.6666666666666666;
-    private const double TwoThirdsLo = 3.700743415417188e-17;
-    private const double MinNormal = 2.2250738585072014e-308;
-    private const double TwoPow54 = 18014398509481984.0;
     private const ulong HighWordMask = 0xFFFF_FFFF_0000_0000UL;
     private const double TrigonometricLimit = GpuMath.TrigonometricLimit;
 
@@ -289,7 +274,7 @@ internal static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
 
     private static double TanKernel(double x, double y, bool odd)
     {
-        bool big = Math.Abs(x) >= 0.6743354797363281;
+        bool big = Math.Abs(x) >= TanC0;
         bool neg = IsNegative(x);
         if (big)
         {
@@ -298,20 +283,20 @@ internal static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
             y = 0;
         }
         double z = x * x, w = z * z;
-        double r = Fma(w, -1.85586374855275456654e-05, 7.81794442939557092300e-05);
-        r = Fma(w, r, 5.88041240820264096874e-04);
-        r = Fma(w, r, 3.59207910759131235356e-03);
-        r = Fma(w, r, 2.18694882948595424599e-02);
-        r = Fma(w, r, 1.33333333333201242699e-01);
-        double v = Fma(w, 2.59073051863633712884e-05, 7.14072491382608190305e-05);
-        v = Fma(w, v, 2.46463134818469906812e-04);
-        v = Fma(w, v, 1.45620945432529025516e-03);
-        v = Fma(w, v, 8.86323982359930005737e-03);
-        v = Fma(w, v, 5.39682539762260521377e-02);
+        double r = Fma(w, -TanC1, TanC2);
+        r = Fma(w, r, TanC3);
+        r = Fma(w, r, TanC4);
+        r = Fma(w, r, TanC5);
+        r = Fma(w, r, TanC6);
+        double v = Fma(w, TanC7, TanC8);
+        v = Fma(w, v, TanC9);
+        v = Fma(w, v, TanC10);
+        v = Fma(w, v, TanC11);
+        v = Fma(w, v, TanC12);
         v *= z;
         double s = z * x;
         r = y + z * (s * (r + v) + y);
-        r = Fma(3.33333333333334091986e-01, s, r);
+        r = Fma(TanC13, s, r);
         w = x + r;
         if (big)
         {
@@ -334,21 +319,21 @@ internal static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
     {
         double num, den, hi, lo;
         if (a < 0.4375) { num = a; den = 1.0; hi = 0; lo = 0; }
-        else if (a < 0.6875) { num = Fma(2.0, a, -1.0); den = 2.0 + a; hi = 4.63647609000806093515e-01; lo = 2.26987774529616870924e-17; }
+        else if (a < 0.6875) { num = Fma(2.0, a, -1.0); den = 2.0 + a; hi = AtanC2; lo = AtanC3; }
         else if (a < 1.1875) { num = a - 1.0; den = a + 1.0; hi = PiO4Hi; lo = PiO4Lo; }
-        else if (a < 2.4375) { num = a - 1.5; den = Fma(1.5, a, 1.0); hi = 9.82793723247329054082e-01; lo = 1.39033110312309984516e-17; }
+        else if (a < 2.4375) { num = a - 1.5; den = Fma(1.5, a, 1.0); hi = AtanC0; lo = AtanC1; }
         else { num = -1.0; den = a; hi = PiO2Hi; lo = PiO2Lo; }
         double t = num / den, z = t * t, w = z * z;
-        double s1 = Fma(w, 1.62858201153657823623e-02, 4.97687799461593236017e-02);
-        s1 = Fma(w, s1, 6.66107313738753120669e-02);
-        s1 = Fma(w, s1, 9.09088713343650656196e-02);
-        s1 = Fma(w, s1, 1.42857142725034663711e-01);
-        s1 = Fma(w, s1, 3.33333333333329318027e-01);
+        double s1 = Fma(w, AtanC4, AtanC5);
+        s1 = Fma(w, s1, AtanC6);
+        s1 = Fma(w, s1, AtanC7);
+        s1 = Fma(w, s1, AtanC8);
+        s1 = Fma(w, s1, AtanC9);
         s1 *= z;
-        double s2 = Fma(w, -3.65315727442169155270e-02, -5.83357013379057348645e-02);
-        s2 = Fma(w, s2, -7.69187620504482999495e-02);
-        s2 = Fma(w, s2, -1.11111104054623557880e-01);
-        s2 = Fma(w, s2, -1.99999999998764832476e-01);
+        double s2 = Fma(w, -AtanC10, -AtanC11);
+        s2 = Fma(w, s2, -AtanC12);
+        s2 = Fma(w, s2, -AtanC13);
+        s2 = Fma(w, s2, -AtanC14);
         s2 *= w;
         return hi - ((t * (s1 + s2) - lo) - t);
     }
@@ -375,15 +360,15 @@ internal static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
 
     private static double AsinRational(double t)
     {
-        double p = Fma(t, 3.47933107596021167570e-05, 7.91534994289814532176e-04);
-        p = Fma(t, p, -4.00555345006794114027e-02);
-        p = Fma(t, p, 2.01212532134862925881e-01);
-        p = Fma(t, p, -3.25565818622400915405e-01);
-        p = Fma(t, p, 1.66666666666666657415e-01);
+        double p = Fma(t, AsinRC0, AsinRC1);
+        p = Fma(t, p, -AsinRC2);
+        p = Fma(t, p, AsinRC3);
+        p = Fma(t, p, -AsinRC4);
+        p = Fma(t, p, AsinRC5);
         p *= t;
-        double q = Fma(t, 7.70381505559019352791e-02, -6.88283971605453293030e-01);
-        q = Fma(t, q, 2.02094576023350569471e+00);
-        q = Fma(t, q, -2.40339491173441421878e+00);
+        double q = Fma(t, AsinRC6, -AsinRC7);
+        q = Fma(t, q, AsinRC8);
+        q = Fma(t, q, -AsinRC9);
         q = Fma(t, q, 1.0);
         return p / q;
     }
@@ -398,7 +383,7 @@ internal static class GpuMath<TFma> where TFma : struct, IFusedMultiplyAdd
         else
         {
             double w = (1.0 - a) * 0.5, r = AsinRational(w), s = Math.Sqrt(w);
-            if (a >= 0.9749999046325684) result = PiO2Hi - (2.0 * Fma(s, r, s) - PiO2Lo);
+            if (a >= AsinSplit) result = PiO2Hi - (2.0 * Fma(s, r, s) - PiO2Lo);
             else
             {
                 double f = HighWord(s);

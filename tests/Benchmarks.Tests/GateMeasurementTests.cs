@@ -47,21 +47,21 @@ public class GateMeasurementTests
     private static readonly PairedOptions Options = new() { Shared = "", IterationTime = TimeSpan.FromMilliseconds(40), Pairs = 12 };
     private const string Probe = "GateProbeBenchmarks.Probe";
 
-    private static PairedRow Measure(double candidateWork, string name = Probe)
+    private static PairedRow Measure(double candidateWork, string name = Probe, int pairs = 12)
     {
         var reference = new GateWorker([typeof(GateProbeBenchmarks)]);
         var candidate = new GateWorker([typeof(GateProbeBenchmarks)], o => ((GateProbeBenchmarks)o).Work = candidateWork);
-        return new PairedGate().Row(PairedMeasurement.Measure(name, reference, candidate, Options));
+        return new PairedGate().Row(PairedMeasurement.Measure(name, reference, candidate, Options with { Pairs = pairs }));
     }
 
     [Fact]
     public void The_same_code_passes_and_slower_code_is_caught()
     {
         // The gate's own rule: a suspect counts only when a second measurement agrees.
-        static PairedVerdict Judged(double work)
+        static PairedVerdict Judged(double work, int pairs = 12)
         {
-            var first = Measure(work);
-            return first.Verdict != PairedVerdict.Slower ? first.Verdict : Measure(work).Verdict;
+            var first = Measure(work, pairs: pairs);
+            return first.Verdict != PairedVerdict.Slower ? first.Verdict : Measure(work, pairs: pairs).Verdict;
         }
         for (int i = 0; i < 3; i++)
         {
@@ -72,7 +72,9 @@ public class GateMeasurementTests
         Assert.Equal(PairedVerdict.Slower, twice.Verdict);
         Assert.InRange(twice.Ratio, 1.6, 2.5);
         Assert.Equal(12, twice.Pairs);
-        Assert.Equal(PairedVerdict.Slower, Judged(1.25));
+        // A quarter more work is near the band on a busy machine (a full test run once judged it unchanged with 12
+        // pairs): twice the pairs halve the variance, as the gate's second measurement pools four setups.
+        Assert.Equal(PairedVerdict.Slower, Judged(1.25, pairs: 24));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace PartialWave.Benchmarks;
 
 // Reading a 1,000,000-event, 3-column CSV, the counterpart of pandas.read_csv on the same file, and reloading it from
 // EventCache (issue 5's data-file targets). run-data-vs-pandas.sh writes the file (deterministic, with NumPy), runs
-// these and the pandas timing side by side, and writes the ratios to perf-results/<date>-data/.
+// these and the pandas timing side by side, and writes the ratios to perf-results/peers/data/.
 
 /// <summary>The benchmark CSV: $PARTIALWAVE_BENCH_CSV, or one written here when that is unset and the file is absent.</summary>
 internal static class BenchCsv

@@ -91,7 +91,7 @@ EOF
     [ "$passed" -eq "$n" ]
     ;;
   parse2x)
-    dir=$(slowed parse2x src/Engine/Parsing/SreprReader.cs '
+    dir=$(slowed parse2x src/Core/Parsing/SreprReader.cs '
 import sys
 p = sys.argv[1]; s = open(p).read()
 old = "    public static ParseResult<Expr> Parse(string text, string file = \"<input>\")\n    {\n"
@@ -106,7 +106,7 @@ open(p, "w").write(s)
     if [ "$(failures "$out/gate.json")" == "$expected" ]; then echo "parse2x: exactly the srepr-parsing workloads failed"; else echo "parse2x: expected exactly:"; echo "$expected"; exit 1; fi
     ;;
   sumlog25)
-    dir=$(slowed sumlog25 src/Engine/ParametrizedFunction.cs '
+    dir=$(slowed sumlog25 src/Runtime/ParametrizedFunction.cs '
 import sys
 p = sys.argv[1]; s = open(p).read()
 old = """    public SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false) =>

@@ -3,7 +3,7 @@
 # CacheFirstReadBenchmarks (tests/Benchmarks/DataFileBenchmarks.cs), then pandas.read_csv on the same file (median
 # of 5 after one warm-up read). The file, 1,000,000 events x 3 columns in round-trip (repr) form, is written
 # deterministically with NumPy to $PARTIALWAVE_BENCH_DIR (default /tmp/partialwave-data-bench), never into the
-# repository. Writes both sides, the ratios and each target's pass/fail to perf-results/<date>-data/.
+# repository. Writes both sides, the ratios and each target's pass/fail to perf-results/peers/data/ (run-peers.sh runs them all).
 # Needs python3-pandas from Debian (apt-get install -y python3-pandas; it brings python3-numpy).
 # Extra arguments go to BenchmarkDotNet (e.g. --warmupCount 1 --iterationCount 3 for a quick look; not for figures).
 set -euo pipefail
@@ -11,8 +11,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=${PARTIALWAVE_BENCH_DIR:-/tmp/partialwave-data-bench}
 csv="$work/events-1m.csv"
 events=1000000
-stamp=$(date -u +%Y-%m-%d)
-out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-data}"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/peers/data}"
 mkdir -p "$out" "$work"
 
 # Uniform m2_12, m2_23 in [0.07, 9) GeV^2 and cos_theta in [-1, 1): NumPy's PCG64, fixed seed, repr digits.

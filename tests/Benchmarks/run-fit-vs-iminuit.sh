@@ -2,14 +2,13 @@
 # Fits against iminuit, side by side in one session: BenchmarkDotNet's GaussExpFitBenchmarks and JpsiFitBenchmarks
 # (tests/Benchmarks/FitBenchmarks.cs), then the peers: ../shared/peers/gauss_exp_fit.py 200000 (iminuit + SciPy and
 # + Numba-parallel likelihoods) and ../shared/reference-fits/jpsi_gamma_pi0pi0/peer_fit.py (iminuit + NumPy).
-# Writes both sides, the ratios and each target's pass/fail to perf-results/<date>-fit/.
+# Writes both sides, the ratios and each target's pass/fail to perf-results/peers/fit/ (run-peers.sh runs them all).
 # Needs python3-iminuit, python3-numba, python3-scipy, python3-sympy from Debian (see ../shared/peers/README.md).
 # Extra arguments go to BenchmarkDotNet (e.g. --iterationCount 3 for a quick look; not for figures).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared=${PARTIALWAVE_SHARED:-$repo/../shared}
-stamp=$(date -u +%Y-%m-%d)
-out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-fit}"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/peers/fit}"
 mkdir -p "$out"
 
 cd "$repo"

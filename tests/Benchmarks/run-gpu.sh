@@ -12,13 +12,13 @@
 #   then there: PWA=out/pwa-linux-x64/pwa MODELS=path/to/reference-models DEVICE=cuda tests/Benchmarks/run-gpu.sh
 # Environment: PWA (the pwa binary; default: dotnet run), MODELS (reference-models folder), EVENTS (default 1000000),
 # DEVICE (auto|cuda|cpu-accelerator; default auto), CPU_JSON (a file of `pwa bench --json` lines measured on the CPU
-# machine, to take the CPU side from), OUT (folder for the results; default perf-results/<date>-gpu).
+# machine, to take the CPU side from), OUT (folder for the results; default perf-results/gpu/<date>).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 models_dir=${MODELS:-${PARTIALWAVE_SHARED:-$repo/../shared}/reference-models}
 events=${EVENTS:-1000000}
 device=${DEVICE:-auto}
-out=${OUT:-$repo/perf-results/$(date -u +%Y-%m-%d)-gpu}
+out=${OUT:-$repo/perf-results/gpu/$(date -u +%Y-%m-%d)}
 mkdir -p "$out"
 if [[ -n "${PWA:-}" ]]; then pwa=("$PWA"); else
   dotnet build "$repo/src/Cli" -c Release -v q -nologo >/dev/null

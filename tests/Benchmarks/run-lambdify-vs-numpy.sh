@@ -2,7 +2,7 @@
 # Lambdify against SymPy + NumPy, side by side in one session: BenchmarkDotNet's CompileBenchmarks,
 # ThroughputBenchmarks and HoistingBenchmarks (tests/Benchmarks/LambdifyBenchmarks.cs), then the peer
 # (../shared/peers/lambdify_anchor.py: sympy.lambdify plain and cse=True, NumPy on 1,000,000 events) for the three
-# reference models. Writes both sides, the ratios and each target's pass/fail to perf-results/<date>-lambdify/.
+# reference models. Writes both sides, the ratios and each target's pass/fail to perf-results/peers/lambdify/ (run-peers.sh runs them all).
 # Needs python3-sympy and python3-numpy from Debian (see ../shared/peers/README.md).
 # Extra arguments go to BenchmarkDotNet (e.g. --warmupCount 1 --iterationCount 1 for a quick look; not for figures).
 set -euo pipefail
@@ -10,8 +10,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared=${PARTIALWAVE_SHARED:-$repo/../shared}
 models="jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full"
 events=1000000
-stamp=$(date -u +%Y-%m-%d)
-out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-lambdify}"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/peers/lambdify}"
 mkdir -p "$out"
 
 cd "$repo"

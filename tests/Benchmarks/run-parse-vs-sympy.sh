@@ -6,8 +6,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared=${PARTIALWAVE_SHARED:-$repo/../shared}
 models="jpsi_gamma_pi0pi0 jpsi_gamma_pi0pi0_f0f2_canonical lc2pkpi_default_full"
-stamp=$(date -u +%Y-%m-%d)
-out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-parse}"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/peers/parse}"
 mkdir -p "$out"
 
 cd "$repo"

@@ -2,13 +2,12 @@
 # Simulation against the NumPy peer, side by side in one session: BenchmarkDotNet's SimulationBenchmarks (accept-reject
 # of the 2-D Gaussian over 1 M flat candidates, end to end) and PhaseSpaceBenchmarks (three-body phase space), then
 # ../shared/peers/gauss2d_simulate_fit.py 1000000 (its "simulate" line: evaluation and acceptance with NumPy).
-# Writes both sides, the ratios and each target's pass/fail to perf-results/<date>-simulate/.
+# Writes both sides, the ratios and each target's pass/fail to perf-results/peers/simulate/ (run-peers.sh runs them all).
 # Needs python3-numpy and python3-numexpr, python3-iminuit from Debian (see ../shared/peers/README.md).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared=${PARTIALWAVE_SHARED:-$repo/../shared}
-stamp=$(date -u +%Y-%m-%d)
-out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/$stamp-simulate}"
+out="${PARTIALWAVE_PERF_OUT:-$repo/perf-results/peers/simulate}"
 mkdir -p "$out"
 
 cd "$repo"

@@ -10,32 +10,9 @@ internal sealed class KernelLayout
     private readonly Func<int, int> _cross;
     private readonly List<(int Value, int Slot)>[] _outputs;
 
-    /// <summary>
-    /// Most bytes of scratch columns per chunk: three quarters of the core's second-level cache (read from Linux's
-    /// sysfs; 256 KB assumed elsewhere). It was a fixed 192 KB: on this project's machine (1 MB per core) raising it
-    /// to 768 KB, which gives the Λc gradient chunks of 64 events instead of 32, made its Σlog+gradient 5–6 % faster
-    /// (1M and 200k events, in one process), the canonical gradient 10 %, the values no slower.
-    /// </summary>
-    private static readonly long ScratchLimit = SecondLevelCacheBytes() * 3 / 4;
+    /// <summary>Most bytes of scratch columns per chunk: three quarters of the core's second-level cache.</summary>
+    private static readonly long ScratchLimit = HostCache.SecondLevelBytes * 3 / 4;
 
-    private static long SecondLevelCacheBytes()
-    {
-        const long fallback = 256 * 1024;
-        try
-        {
-            var dir = "/sys/devices/system/cpu/cpu0/cache";
-            if (!Directory.Exists(dir)) return fallback;
-            foreach (var index in Directory.GetDirectories(dir, "index*"))
-            {
-                if (File.ReadAllText(Path.Combine(index, "level")).Trim() != "2") continue;
-                var size = File.ReadAllText(Path.Combine(index, "size")).Trim(); // e.g. "1024K"
-                long scale = size.EndsWith('K') ? 1024 : size.EndsWith('M') ? 1 << 20 : 1;
-                if (long.TryParse(size.TrimEnd('K', 'M'), out var n) && n > 0) return Math.Clamp(n * scale, 64 * 1024, 4 << 20);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return fallback;
-    }
     private const int MinChunkSize = 32;
 
     /// <summary>Most events per chunk.</summary>
@@ -62,8 +39,8 @@ internal sealed class KernelLayout
         int chunk = MaxChunkSize;
         // Scratch columns should stay in the core's second-level cache (ScratchLimit), but a chunk keeps at least eight vector
         // iterations: each generated method loads a pointer for every column it touches once per chunk, and at
-        // 16 events those loads were a tenth of a large gradient kernel (Λc Σlog+gradient: 16 → 32 events per
-        // chunk, 5-9 % faster; 64 no faster again).
+        // 16 events those loads were a tenth of a large gradient kernel (32 events were measurably faster, 64 no
+        // faster again).
         while (chunk > MinChunkSize && (long)ScratchCount * chunk * sizeof(double) > ScratchLimit) chunk /= 2;
         ChunkSize = chunk;
         _cross = v => InputCount + OutputCount + crossIndex[v];
@@ -166,8 +143,8 @@ internal sealed class KernelLayout
     /// <summary>
     /// Distance in doubles between a worker's consecutive scratch columns (and chunk output columns): one line more
     /// than a chunk. At exactly a chunk (2^k events) every column starts at the same offset in its page, and a segment
-    /// reading a hundred of them found their lines in a few first-level cache sets (Λc Σlog, chunks of 128 events,
-    /// 200k events, 2 threads, in one process: 22.6 → 14.3 ms; kernels without scratch columns unchanged).
+    /// reading a hundred of them found their lines in a few first-level cache sets (the Λc sum of logarithms ran a
+    /// third faster once the stride was off the page size; kernels without scratch columns were unchanged).
     /// Generated segments address scratch columns as the first one plus a multiple of this.
     /// </summary>
     public long ColumnStride => ChunkSize + 8;

@@ -13,7 +13,7 @@ namespace PartialWave.Compilation;
 /// Runs on finished kernels (after hoisting, whose factor folding reads plain products and sums) and again on
 /// gradients: the value kernel and the value part of a gradient kernel are fused alike (a forward product stays
 /// unfused in both when something else reads it), so a value computed beside its gradient equals the value alone.
-/// Single-threaded, Σ log f with its gradient on 200k J/ψ events: 10.5 → 8.3 ms; the value alone 3.0 → 2.8 ms.
+/// Fusion pays most on gradient kernels, which are mostly multiply-adds of adjoints (the commit that added it has the figures).
 /// </remarks>
 internal static class MultiplyAddFusion
 {

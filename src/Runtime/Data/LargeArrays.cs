@@ -4,8 +4,7 @@ namespace PartialWave.Data;
 
 /// <summary>
 /// Column arrays for whole samples. Fresh memory is most of the cost of loading a cached sample: on the virtual
-/// machines here the kernel's 4 KB page faults cost about 1 ms per MB on first touch (24 MB for a 1 M-event,
-/// 3-column sample: more than the copy itself). On Linux the arrays' interior is marked for transparent huge
+/// machines here the kernel's 4 KB page faults on first touch cost more than the copy itself. On Linux the arrays' interior is marked for transparent huge
 /// pages (madvise MADV_HUGEPAGE, only a hint; the default THP mode "madvise" honours it), so that 2 MB pages
 /// fault 512 times less often. Elsewhere, or if the call fails, nothing changes.
 /// </summary>

@@ -4,9 +4,9 @@ using System.IO.MemoryMappedFiles;
 namespace PartialWave.Data;
 
 /// <summary>
-/// A file mapped read-only into memory, as <see cref="Memory{T}"/>. Reading a 56 MB CSV into a new byte array
-/// cost 35 ms here, mostly page faults on the fresh array; mapping the page cache costs about 6 (measured in the
-/// session that wrote the readers). Caveat of every mapping: a file truncated by another process while mapped
+/// A file mapped read-only into memory, as <see cref="Memory{T}"/>. Reading a large CSV into a new byte array
+/// costs mostly page faults on the fresh array; mapping the page cache avoids them (several times faster when the
+/// readers were written). Caveat of every mapping: a file truncated by another process while mapped
 /// faults the reader, so the readers map only while they parse and copy the values out.
 /// </summary>
 internal sealed unsafe class MappedFile : MemoryManager<byte>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-// The folder is Random (see DESIGN.md), the namespace Randomness: a namespace PartialWave.Random would hide
+// Randomness, not Random: a namespace PartialWave.Random would hide
 // System.Random from every PartialWave.* namespace.
 namespace PartialWave.Randomness;
 

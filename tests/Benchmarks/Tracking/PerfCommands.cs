@@ -102,7 +102,13 @@ public static class PerfCommands
         {
             run.Save(o.LatestJson);
             File.WriteAllText(Path.Combine(o.Results, "latest.md"), table);
-            var file = Path.Combine(o.History, $"{run.Date:yyyyMMdd'T'HHmmss'Z'}-{run.Commit.Replace('+', '-')}-{run.Profile}.json");
+            if (run.Commit.EndsWith("+dirty", StringComparison.Ordinal))
+            {
+                // history/ is the record of committed code: a run of uncommitted changes names no commit to compare.
+                output.WriteLine($"wrote {o.LatestJson} and latest.md; not kept in history/: the tree has uncommitted changes ({run.Commit})");
+                return run;
+            }
+            var file = Path.Combine(o.History, $"{run.Date:yyyyMMdd'T'HHmmss'Z'}-{run.Commit}-{run.Profile}.json");
             run.Save(file);
             output.WriteLine($"wrote {o.LatestJson}, latest.md and {Path.GetRelativePath(o.Results, file)}");
         }

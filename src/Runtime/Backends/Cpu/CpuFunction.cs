@@ -22,8 +22,8 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
     private readonly int[] _paramSlotToVector; // IR parameter slot -> index in RealParameterVector()
     private readonly NativeBuffer _params;
     // Samples bound recently (a likelihood alternates between data and a normalisation sample), newest last.
-    private readonly List<Binding> _bindings = [];
-    private const int MaxBindings = 4;
+    private readonly List<SampleBinding> _bindings = [];
+    private const int MaxSampleBindings = 4;
 
     /// <summary>A function whose kernels are generated now, each when first needed.</summary>
     public CpuFunction(KernelIR? data, KernelIR main, IReadOnlyList<string> inputs, IEnumerable<ParameterSpec> parameters, LambdifyOptions options)
@@ -77,48 +77,17 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
 
     // ---------------- binding ----------------
 
-    // Column buffers of evicted bindings, by length, for the next sample of that size: a simulation binds a new
-    // batch of the same size again and again, and fresh memory costs page faults comparable to the evaluation.
-    private readonly Dictionary<long, Stack<NativeBuffer>> _pool = [];
-    private readonly Dictionary<CompiledKernel, Worker> _singleWorkers = [];
-    private const int PoolDepth = 16;
+    // Column buffers of evicted bindings, for the next sample of that size (see BufferPool).
+    private readonly BufferPool _pool = new();
+    private readonly Dictionary<CompiledKernel, ChunkWorker> _singleWorkers = [];
 
-    // placement: the buffer's offset within its page (see NativeBuffer.Place); a binding gives each column its own.
-    // Not cleared: every user writes the values it reads (see NativeBuffer's zeroed).
-    private NativeBuffer Rent(long length, int placement = 0) =>
-        (_pool.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new NativeBuffer(length, zeroed: false)).Place(placement);
-
-    private void Return(NativeBuffer buffer)
+    private void Release(SampleBinding binding)
     {
-        if (!_pool.TryGetValue(buffer.Length, out var stack)) _pool[buffer.Length] = stack = new Stack<NativeBuffer>();
-        if (stack.Count < PoolDepth) stack.Push(buffer);
-        else buffer.Dispose();
+        foreach (var c in binding.Columns.Distinct()) _pool.Return(c);
+        if (binding.Weights is { } w) _pool.Return(w);
     }
 
-    private void Release(Binding binding)
-    {
-        foreach (var c in binding.Columns.Distinct()) Return(c);
-        if (binding.Weights is { } w) Return(w);
-    }
-
-    private sealed class Binding(EventSample sample, int padded, NativeBuffer[] columns) : IDisposable
-    {
-        public EventSample Sample { get; } = sample;
-        public int Padded { get; } = padded;
-        public NativeBuffer[] Columns { get; } = columns; // main kernel inputs: data columns, then cached columns
-        public NativeBuffer? Weights { get; set; }
-        public bool WeightsAreOnes { get; set; }
-        /// <summary>Placements (NativeBuffer.Place) given to the columns so far: the next column's.</summary>
-        public int Placements { get; set; }
-
-        public void Dispose()
-        {
-            foreach (var c in Columns) c.Dispose();
-            Weights?.Dispose();
-        }
-    }
-
-    private Binding Bind(EventSample sample)
+    private SampleBinding Bind(EventSample sample)
     {
         int found = _bindings.FindIndex(b => ReferenceEquals(b.Sample, sample));
         if (found >= 0)
@@ -131,7 +100,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
             }
             return hit;
         }
-        if (_bindings.Count == MaxBindings)
+        if (_bindings.Count == MaxSampleBindings)
         {
             Release(_bindings[0]);
             _bindings.RemoveAt(0);
@@ -146,7 +115,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
         NativeBuffer DataColumn(string name)
         {
             if (byName.TryGetValue(name, out var b)) return b;
-            b = Rent(padded, placed++);
+            b = _pool.Rent(padded, placed++);
             sample[name].CopyTo(b.Span);
             b.Span[n..].Clear(); // a rented buffer's padding holds an older sample's values
             return byName[name] = b;
@@ -159,7 +128,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
         if (_data is not null)
         {
             var dataInputs = _data.IR.Inputs.Select(DataColumn).ToArray();
-            var cache = _data.IR.Outputs.Select(_ => Rent(padded, placed++)).ToArray();
+            var cache = _data.IR.Outputs.Select(_ => _pool.Rent(padded, placed++)).ToArray();
             Run(_data, padded, dataInputs, cache, null);
             for (int k = 0; k < columns.Length; k++)
             {
@@ -167,82 +136,26 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
                 if (name.StartsWith(Hoisting.CachePrefix, StringComparison.Ordinal))
                     columns[k] = cache[_data.IR.Outputs.Select(o => o.Name).ToList().IndexOf(name)];
             }
-            foreach (var c in cache) if (!columns.Contains(c)) Return(c);
+            foreach (var c in cache) if (!columns.Contains(c)) _pool.Return(c);
         }
-        foreach (var b in byName.Values) if (!columns.Contains(b)) Return(b);
-        var binding = new Binding(sample, padded, columns) { Placements = placed };
+        foreach (var b in byName.Values) if (!columns.Contains(b)) _pool.Return(b);
+        var binding = new SampleBinding(sample, padded, columns) { Placements = placed };
         _bindings.Add(binding);
         return binding;
     }
 
     // ---------------- execution ----------------
 
-    private sealed class Worker : IDisposable
-    {
-        public readonly NativeBuffer Table, Scratch, Outputs;
-
-        public Worker(CompiledKernel k)
-        {
-            Table = new NativeBuffer(k.SlotCount);
-            long stride = k.ColumnStride;
-            Scratch = new NativeBuffer((long)Math.Max(1, k.ScratchCount) * stride);
-            Outputs = new NativeBuffer((long)Math.Max(1, k.OutputCount) * stride);
-            // Scratch columns are the same for every chunk a worker runs: set once.
-            var table = (double**)Table.Pointer;
-            for (int x = 0; x < k.ScratchCount; x++) table[k.InputCount + k.OutputCount + x] = Scratch.Pointer + (long)x * stride;
-            PointOutputsHere(k);
-        }
-
-        /// <summary>True while the table's output slots point at <see cref="Outputs"/>.</summary>
-        public bool OutputsHere { get; private set; }
-
-        /// <summary>
-        /// Points the table's output slots at this worker's chunk buffer. Kept between chunks: a summed gradient has
-        /// hundreds of outputs, and setting their pointers per chunk of 32 events was a twentieth of its time.
-        /// </summary>
-        public void PointOutputsHere(CompiledKernel k)
-        {
-            var table = (double**)Table.Pointer;
-            long stride = k.ColumnStride;
-            for (int j = 0; j < k.OutputCount; j++) table[k.InputCount + j] = Outputs.Pointer + j * stride;
-            OutputsHere = true;
-        }
-
-        /// <summary>Points the output slots elsewhere for one chunk.</summary>
-        public void PointOutputs(CompiledKernel k, int j, double* column)
-        {
-            ((double**)Table.Pointer)[k.InputCount + j] = column;
-            OutputsHere = false;
-        }
-
-        public void Dispose()
-        {
-            Table.Dispose(); Scratch.Dispose(); Outputs.Dispose();
-        }
-    }
-
     /// <summary>
     /// Runs a kernel over all chunks. Outputs go to <paramref name="fullOutputs"/> (padded columns) or, when null,
     /// to a worker's chunk buffer that <paramref name="afterChunk"/> reads (chunk index, output column pointers).
     /// </summary>
-    /// <remarks>
-    /// With <paramref name="direct"/>, chunks lying wholly below <paramref name="directLimit"/> write their outputs
-    /// straight to those addresses (the caller's arrays) and <paramref name="afterChunk"/> gets a zero pointer;
-    /// the last, partial chunk goes through the worker's buffer, since it would write past the caller's end.
-    /// </remarks>
-    /// <remarks>
-    /// With <paramref name="inPlace"/>, inputs are read from those addresses (the caller's pinned arrays) for chunks
-    /// wholly below <paramref name="inPlaceLimit"/>, and from <paramref name="tails"/> (one padded chunk each) for
-    /// the last one; <paramref name="inputs"/> is then unused.
-    /// </remarks>
-    /// <remarks>
-    /// Chunks are handed to threads in runs of <paramref name="chunksPerTask"/>, each run by one thread in order: a
-    /// caller can then add up a run's chunks as they come and still get the same sums for any number of threads.
-    /// </remarks>
+    /// <remarks>Where else inputs come from and outputs go, and how chunks are grouped: see <see cref="ChunkRouting"/>.</remarks>
     private void Run(CompiledKernel k, int padded, NativeBuffer[]? inputs, NativeBuffer[]? fullOutputs,
-        Action<int, IntPtr>? afterChunk, IntPtr[]? direct = null, int directLimit = 0,
-        IntPtr[]? inPlace = null, int inPlaceLimit = 0, NativeBuffer[]? tails = null, int chunksPerTask = 1)
+        Action<int, IntPtr>? afterChunk, ChunkRouting routing = default)
     {
+        var (direct, directLimit, inPlace, inPlaceLimit, tails, chunksPerTask) = routing;
+        chunksPerTask = Math.Max(1, chunksPerTask);
         int size = k.ChunkSize, chunks = padded / size;
         double* ps = k.PrepareParameters(new ReadOnlySpan<double>(_params.Pointer, k.OriginalParameterCount));
         var options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
@@ -251,12 +164,12 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
         {
             // One thread: a plain loop with a worker kept per kernel (a simulation worker calls this thousands of
             // times on small batches).
-            if (!_singleWorkers.TryGetValue(k, out var worker)) _singleWorkers[k] = worker = new Worker(k);
+            if (!_singleWorkers.TryGetValue(k, out var worker)) _singleWorkers[k] = worker = new ChunkWorker(k);
             for (int c = 0; c < chunks; c++) Chunk(c, worker);
             StreamingStore.Fence();
             return;
         }
-        Parallel.For(0, tasks, options, () => new Worker(k), (t, _, w) =>
+        Parallel.For(0, tasks, options, () => new ChunkWorker(k), (t, _, w) =>
         {
             for (int c = t * chunksPerTask, end = Math.Min(chunks, c + chunksPerTask); c < end; c++) Chunk(c, w);
             return w;
@@ -266,7 +179,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
             w.Dispose();
         });
 
-        Worker Chunk(int c, Worker w)
+        ChunkWorker Chunk(int c, ChunkWorker w)
         {
             var table = (double**)w.Table.Pointer;
             long start = (long)c * size;
@@ -302,7 +215,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
         var pins = arrays.Select(a => System.Runtime.InteropServices.GCHandle.Alloc(a, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
         var tails = arrays.Select(a =>
         {
-            var t = Rent(size);
+            var t = _pool.Rent(size);
             t.Span.Clear();
             a.AsSpan(tailStart).CopyTo(t.Span);
             return t;
@@ -314,11 +227,11 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
         finally
         {
             foreach (var p in pins) p.Free();
-            foreach (var t in tails) Return(t);
+            foreach (var t in tails) _pool.Return(t);
         }
     }
 
-    private void EvaluateRun(EventSample sample, Span<double> re, Span<double> im, Binding? b, int size, IntPtr[] inPlace, int tailStart, NativeBuffer[] tails)
+    private void EvaluateRun(EventSample sample, Span<double> re, Span<double> im, SampleBinding? b, int size, IntPtr[] inPlace, int tailStart, NativeBuffer[] tails)
     {
         int n = sample.Count;
         int padded = b?.Padded ?? (n + size - 1) / size * size;
@@ -353,7 +266,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
                     if (stream) StreamingStore.Zero((double*)imP + start, count);
                     else new Span<double>((double*)imP + start, count).Clear();
                 }
-            }, direct, n, b is null ? inPlace : null, tailStart, tails);
+            }, new ChunkRouting(direct, n, b is null ? inPlace : null, tailStart, tails));
         }
     }
 
@@ -366,9 +279,9 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
     private CompiledKernel ReducingKernel(bool log, bool gradient) => Kernel(KernelVariants.ReducingRole(log, gradient))!;
 
     // The weight column of the bound sample: the weights (or ones) for real events, zeros for the padding.
-    private NativeBuffer Weights(Binding b, ReadOnlySpan<double> weights)
+    private NativeBuffer Weights(SampleBinding b, ReadOnlySpan<double> weights)
     {
-        var w = b.Weights ??= Rent(b.Padded, b.Placements++);
+        var w = b.Weights ??= _pool.Rent(b.Padded, b.Placements++);
         int n = b.Sample.Count;
         if (weights.Length > 0)
         {
@@ -453,7 +366,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
                 double lanes = eight ? Four(l) + Four(l + 4) : Four(l);
                 sums[j] = first ? lanes : sums[j] + lanes;
             }
-        }, chunksPerTask: perRun);
+        }, new ChunkRouting(ChunksPerTask: perRun));
         var totals = CompensatedColumnSums(partial.AsSpan(0, runs * outputs), outputs);
         double Total(int j) => totals[j];
         double value = Total(valueColumn);
@@ -466,9 +379,7 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
     public override void Dispose()
     {
         foreach (var b in _bindings) b.Dispose();
-        foreach (var stack in _pool.Values)
-            foreach (var buffer in stack) buffer.Dispose();
-        _pool.Clear();
+        _pool.Dispose();
         foreach (var w in _singleWorkers.Values) w.Dispose();
         _singleWorkers.Clear();
         _bindings.Clear();

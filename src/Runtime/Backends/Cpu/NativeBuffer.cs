@@ -13,8 +13,7 @@ internal sealed unsafe class NativeBuffer : IDisposable
     /// Blocks of at least this many bytes get a page of room to be placed in. Separately allocated large blocks all
     /// start at the same offset in their pages (the allocator maps them page by page), so the k-th line of every column
     /// falls in the same first-level cache set: a kernel reading twelve such columns evicted the lines the prefetcher
-    /// had just fetched (measured: twelve 8 MB columns summed on two threads, 4.1 ms as allocated, 2.7–3.2 ms placed;
-    /// the couplings-only J/ψ kernel, in one process, alternating: 3.0–3.3 → 2.7–3.0 ms per million events).
+    /// had just fetched (placing them apart made such sums and the couplings-only J/ψ kernel measurably faster).
     /// </summary>
     private const long PlacementMinimumBytes = 1 << 20;
     private const int PageBytes = 4096;
@@ -29,8 +28,7 @@ internal sealed unsafe class NativeBuffer : IDisposable
     /// are copied in and their padding cleared, cached columns are written by the data kernel, weights filled), and
     /// clearing fresh memory on one thread took much of a first evaluation: the canonical J/ψ model's 54 cached
     /// columns on a million events are 432 MB, whose pages the clearing touched first and alone; now the data kernel
-    /// touches them on every thread (pwa bench, 1M events, first pass: canonical 252–267 → 156–169 ms, Λc 367–372 →
-    /// 269–275 ms, J/ψ 56–59 → 44–45 ms).
+    /// touches them on every thread, and a first evaluation of a million events got about a third faster.
     /// </param>
     public NativeBuffer(long length, bool zeroed = true)
     {

@@ -169,7 +169,7 @@ public static class VOps
     internal static Dictionary<IrOp, MethodInfo> Table(Type vector, Type ops, Dictionary<IrOp, MethodInfo> natives)
     {
         // Arithmetic through the vector's operators: the JIT resolves these non-generic methods about five times
-        // faster than the generic Vector256.Add<T> family (2-4 µs against 11-12 µs a call site, measured), and
+        // faster than the generic Vector256.Add<T> family (measured per call site), and
         // arithmetic is nine operations in ten of an amplitude kernel.
         MethodInfo Operator(string name, int arity) =>
             vector.GetMethod(name, BindingFlags.Public | BindingFlags.Static, Enumerable.Repeat(vector, arity).ToArray())!;

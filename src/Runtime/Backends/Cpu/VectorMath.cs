@@ -1,3 +1,4 @@
+using static PartialWave.Numerics.ApproximationConstants;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using PartialWave.Symbolic;
@@ -24,24 +25,7 @@ namespace PartialWave.Backends.Cpu;
 public static class VectorMath
 {
     // ---------------------------------------------------------------- constants
-
-    private const double PiHi = 3.141592653589793;               // 0x400921FB54442D18
-    private const double PiLo = 1.2246467991473532e-16;
-    private const double PiO2Hi = 1.5707963267948966;            // 0x3FF921FB54442D18
-    private const double PiO2Lo = 6.123233995736766e-17;         // 0x3C91A62633145C07
-    private const double PiO2Lo2 = -1.4973849048591698e-33;      // third word of pi/2
-    private const double PiO4Hi = 7.853981633974483e-01;         // 0x3FE921FB54442D18
-    private const double PiO4Lo = 3.061616997868383e-17;         // 0x3C81A62633145C07
-    private const double TwoOverPi = 0.6366197723675814;
-    private const double Ln2Hi = 0.6931471805599453;             // 0x3FE62E42FEFA39EF
-    private const double Ln2Lo = 2.3190468138462996e-17;
-    private const double Log2E = 1.4426950408889634;
-    private const double Sqrt2 = 1.4142135623730951;
-    private const double TwoThirdsHi = 0.6666666666666666;
-    private const double TwoThirdsLo = 3.700743415417188e-17;
     private const double Sqrt2Pi = 2.5066282746310007;
-    private const double MinNormal = 2.2250738585072014e-308;
-    private const double TwoPow54 = 18014398509481984.0;
     private const double TwoPow52 = 4503599627370496.0;
     private const double TanLimit = 1073741824.0;                // 2^30: beyond it Tan falls back to Math.Tan
     private const double RoundMagic = 6755399441055744.0;        // 2^52 + 2^51
@@ -248,28 +232,28 @@ public static class VectorMath
         den = Sel(r1, C(2.0) + a, den);
         num = Sel(r0, a, num);
         den = Sel(r0, C(1.0), den);
-        var hi = Sel(r3, C(9.82793723247329054082e-01), C(PiO2Hi));
-        var lo = Sel(r3, C(1.39033110312309984516e-17), C(PiO2Lo));
+        var hi = Sel(r3, C(AtanC0), C(PiO2Hi));
+        var lo = Sel(r3, C(AtanC1), C(PiO2Lo));
         hi = Sel(r2, C(PiO4Hi), hi);
         lo = Sel(r2, C(PiO4Lo), lo);
-        hi = Sel(r1, C(4.63647609000806093515e-01), hi);
-        lo = Sel(r1, C(2.26987774529616870924e-17), lo);
+        hi = Sel(r1, C(AtanC2), hi);
+        lo = Sel(r1, C(AtanC3), lo);
         hi = Sel(r0, Vector256<double>.Zero, hi);
         lo = Sel(r0, Vector256<double>.Zero, lo);
 
         var t = num / den;
         var z = t * t;
         var w = z * z;
-        var s1 = Fma(w, C(1.62858201153657823623e-02), C(4.97687799461593236017e-02));
-        s1 = Fma(w, s1, C(6.66107313738753120669e-02));
-        s1 = Fma(w, s1, C(9.09088713343650656196e-02));
-        s1 = Fma(w, s1, C(1.42857142725034663711e-01));
-        s1 = Fma(w, s1, C(3.33333333333329318027e-01));
+        var s1 = Fma(w, C(AtanC4), C(AtanC5));
+        s1 = Fma(w, s1, C(AtanC6));
+        s1 = Fma(w, s1, C(AtanC7));
+        s1 = Fma(w, s1, C(AtanC8));
+        s1 = Fma(w, s1, C(AtanC9));
         s1 *= z;
-        var s2 = Fma(w, C(-3.65315727442169155270e-02), C(-5.83357013379057348645e-02));
-        s2 = Fma(w, s2, C(-7.69187620504482999495e-02));
-        s2 = Fma(w, s2, C(-1.11111104054623557880e-01));
-        s2 = Fma(w, s2, C(-1.99999999998764832476e-01));
+        var s2 = Fma(w, C(-AtanC10), C(-AtanC11));
+        s2 = Fma(w, s2, C(-AtanC12));
+        s2 = Fma(w, s2, C(-AtanC13));
+        s2 = Fma(w, s2, C(-AtanC14));
         s2 *= w;
         // hi - ((t (s1 + s2) - lo) - t); for id -1 (hi = lo = 0) this is t - t (s1 + s2)
         return hi - ((t * (s1 + s2) - lo) - t);
@@ -312,15 +296,15 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> AsinRational(Vector256<double> t)
     {
-        var p = Fma(t, C(3.47933107596021167570e-05), C(7.91534994289814532176e-04));
-        p = Fma(t, p, C(-4.00555345006794114027e-02));
-        p = Fma(t, p, C(2.01212532134862925881e-01));
-        p = Fma(t, p, C(-3.25565818622400915405e-01));
-        p = Fma(t, p, C(1.66666666666666657415e-01));
+        var p = Fma(t, C(AsinRC0), C(AsinRC1));
+        p = Fma(t, p, C(-AsinRC2));
+        p = Fma(t, p, C(AsinRC3));
+        p = Fma(t, p, C(-AsinRC4));
+        p = Fma(t, p, C(AsinRC5));
         p *= t;
-        var q = Fma(t, C(7.70381505559019352791e-02), C(-6.88283971605453293030e-01));
-        q = Fma(t, q, C(2.02094576023350569471e+00));
-        q = Fma(t, q, C(-2.40339491173441421878e+00));
+        var q = Fma(t, C(AsinRC6), C(-AsinRC7));
+        q = Fma(t, q, C(AsinRC8));
+        q = Fma(t, q, C(-AsinRC9));
         q = Fma(t, q, C(1.0));
         return p / q;
     }
@@ -345,7 +329,7 @@ public static class VectorMath
         var qq = C(PiO4Hi) - C(2.0) * f;
         var mid = C(PiO4Hi) - (p - qq);
 
-        var result = Sel(Vector256.GreaterThanOrEqual(a, C(0.9749999046325684)), near1, mid);
+        var result = Sel(Vector256.GreaterThanOrEqual(a, C(AsinSplit)), near1, mid);
         result = Sel(small, smallResult, result);
         return result ^ SignBits(x);
     }
@@ -412,7 +396,7 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> TanKernel(Vector256<double> x, Vector256<double> y, Vector256<double> odd)
     {
-        var big = Vector256.GreaterThanOrEqual(Vector256.Abs(x), C(0.6743354797363281));
+        var big = Vector256.GreaterThanOrEqual(Vector256.Abs(x), C(TanC0));
         var neg = NegativeMask(x);
         var xs = x ^ SignBits(x);
         var ys = y ^ SignBits(x);
@@ -422,20 +406,20 @@ public static class VectorMath
 
         var z = x * x;
         var w = z * z;
-        var r = Fma(w, C(-1.85586374855275456654e-05), C(7.81794442939557092300e-05));
-        r = Fma(w, r, C(5.88041240820264096874e-04));
-        r = Fma(w, r, C(3.59207910759131235356e-03));
-        r = Fma(w, r, C(2.18694882948595424599e-02));
-        r = Fma(w, r, C(1.33333333333201242699e-01));
-        var v = Fma(w, C(2.59073051863633712884e-05), C(7.14072491382608190305e-05));
-        v = Fma(w, v, C(2.46463134818469906812e-04));
-        v = Fma(w, v, C(1.45620945432529025516e-03));
-        v = Fma(w, v, C(8.86323982359930005737e-03));
-        v = Fma(w, v, C(5.39682539762260521377e-02));
+        var r = Fma(w, C(-TanC1), C(TanC2));
+        r = Fma(w, r, C(TanC3));
+        r = Fma(w, r, C(TanC4));
+        r = Fma(w, r, C(TanC5));
+        r = Fma(w, r, C(TanC6));
+        var v = Fma(w, C(TanC7), C(TanC8));
+        v = Fma(w, v, C(TanC9));
+        v = Fma(w, v, C(TanC10));
+        v = Fma(w, v, C(TanC11));
+        v = Fma(w, v, C(TanC12));
         v *= z;
         var s = z * x;
         r = y + z * (s * (r + v) + y);
-        r = Fma(C(3.33333333333334091986e-01), s, r);
+        r = Fma(C(TanC13), s, r);
         w = x + r;
 
         // |x| >= 0.6744: (+-1) (iy - 2 (x - (w^2/(w + iy) - r))), iy = 1 (tan) or -1 (-1/tan)
