@@ -93,6 +93,7 @@ internal static class CheckCommand
             f = Lambdify.Compile(expr, setup.Inputs, setup.Parameters, setup.FixedValues, choice.Options);
         }
         catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the {choice.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
+        using var disposesF = f;
         var sample = setup.Sample(reference, Enumerable.Range(0, reference.Points.Count).ToArray());
         var re = new double[sample.Count];
         var im = new double[sample.Count];

@@ -122,6 +122,7 @@ internal static class EvalCommand
         {
             return io.Fail(modelPath, $"{ex.Message}; evaluate it with --backend reference");
         }
+        using var disposesFunction = function;
         var re = new double[sample.Count];
         var im = new double[sample.Count];
         function.Evaluate(sample, re, im);

@@ -104,6 +104,7 @@ internal static partial class FitCommand
         }
         catch (FitParameterException ex) { return io.Fail([definition.DiagnosticAt(ex.Parameter, ex.Message)]); }
         catch (ArgumentException ex) { return io.Fail(q.FitPath, ex.Message); }
+        using var disposesFit = fit;
         var minuit = fit.Minuit;
         if (q.Strategy is { } strategy) minuit.Strategy = strategy;
         if (q.Tolerance is { } tolerance) minuit.Tolerance = tolerance;

@@ -183,7 +183,11 @@ internal static class SimulateCommand
         IParametrizedFunction f;
         try { f = Compile(); }
         catch (UnsupportedExpressionException ex) { return io.Fail(modelPath, $"the {choice.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
-        if (f.IsComplexValued) return io.Fail(modelPath, "the model is complex-valued: accept-reject needs a real intensity (an |amplitude|² sum)");
+        if (f.IsComplexValued)
+        {
+            f.Dispose();
+            return io.Fail(modelPath, "the model is complex-valued: accept-reject needs a real intensity (an |amplitude|² sum)");
+        }
         bool first = true;
 
         var candidates = new RandomStream(seed, CandidateStream);

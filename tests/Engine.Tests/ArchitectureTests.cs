@@ -44,6 +44,18 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void A_plugin_that_is_not_shipped_is_null_and_its_errors_name_the_package()
+    {
+        Assert.Null(PartialWave.Plugins.Find<PartialWave.Backends.IGpuBackend>("PartialWave.Backends.Gpu.GpuBackendProvider, PartialWave.NotShipped"));
+        Assert.Null(PartialWave.Plugins.Find<PartialWave.Data.IParquetFiles>("PartialWave.Data.Missing, PartialWave.Parquet"));
+        Assert.Throws<InvalidCastException>(() => PartialWave.Plugins.Find<PartialWave.Data.IParquetFiles>("PartialWave.Backends.Gpu.GpuBackendProvider, PartialWave.Gpu"));
+        Assert.Contains("PartialWave.Gpu package", PartialWave.Backends.GpuBackend.Missing().Message);
+        var d = PartialWave.Data.ParquetFiles.Missing("events.parquet");
+        Assert.Equal(("events.parquet", PartialWave.Parsing.DiagnosticCodes.UnsupportedData), (d.File, d.Code));
+        Assert.Contains("PartialWave.Parquet package", d.Message);
+    }
+
+    [Fact]
     public void The_engine_package_brings_every_stage()
     {
         var engine = Assembly.Load("PartialWave.Engine");

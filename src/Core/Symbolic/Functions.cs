@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace PartialWave.Symbolic;
 
 /// <summary>Names and arities of the functions the engine knows, as SymPy spells them.</summary>
-public static class Functions
+internal static class Functions
 {
     /// <summary>Description of a function kind.</summary>
     /// <param name="Kind">The node kind.</param>

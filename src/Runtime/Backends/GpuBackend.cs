@@ -36,11 +36,13 @@ internal static class GpuBackend
 {
     private const string Implementation = "PartialWave.Backends.Gpu.GpuBackendProvider, PartialWave.Gpu";
 
-    private static readonly Lazy<IGpuBackend?> s_backend = new(() =>
-        Type.GetType(Implementation, throwOnError: false) is { } type ? (IGpuBackend?)Activator.CreateInstance(type, nonPublic: true) : null);
+    private static readonly Lazy<IGpuBackend?> s_backend = new(() => Plugins.Find<IGpuBackend>(Implementation));
 
     /// <summary>The backend.</summary>
     /// <exception cref="GpuUnavailableException">The application does not ship the PartialWave.Gpu package.</exception>
-    public static IGpuBackend Instance => s_backend.Value ?? throw new GpuUnavailableException(
+    public static IGpuBackend Instance => s_backend.Value ?? throw Missing();
+
+    /// <summary>The error where the package is not shipped.</summary>
+    public static GpuUnavailableException Missing() => new(
         "the GPU backend is in the PartialWave.Gpu package, which this application does not reference (PartialWave.Engine brings it): add it, or choose the CPU backend");
 }

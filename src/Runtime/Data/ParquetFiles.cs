@@ -21,8 +21,7 @@ internal static class ParquetFiles
 {
     private const string Implementation = "PartialWave.Data.ParquetFormat, PartialWave.Parquet";
 
-    private static readonly Lazy<IParquetFiles?> s_files = new(() =>
-        Type.GetType(Implementation, throwOnError: false) is { } type ? (IParquetFiles?)Activator.CreateInstance(type, nonPublic: true) : null);
+    private static readonly Lazy<IParquetFiles?> s_files = new(() => Plugins.Find<IParquetFiles>(Implementation));
 
     /// <summary>The implementation, or null where the package is not shipped.</summary>
     public static IParquetFiles? Find() => s_files.Value;
