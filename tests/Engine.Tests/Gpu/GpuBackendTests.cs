@@ -2,8 +2,10 @@ using PartialWave.Data;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
 using PartialWave.Backends.Gpu;
+using PartialWave.Engine.Tests.Core.Numerics;
+using PartialWave.Engine.Tests.Runtime.Backends;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Gpu;
 
 /// <summary>
 /// The GPU backend through the suite every backend passes, on ILGPU's CPU accelerator (CI has no GPU; on a machine

@@ -5,8 +5,9 @@ using PartialWave.Symbolic;
 using M = PartialWave.Backends.Gpu.GpuMath<PartialWave.Numerics.ManagedFma>;
 using Xunit.Abstractions;
 using PartialWave.Numerics;
+using PartialWave.Engine.Tests.Runtime.Backends;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Gpu;
 
 /// <summary>
 /// <see cref="GpuMath{TFma}"/> (with Math's FMA, as the CPU accelerator runs it), the elementary functions GPU kernels call, against <see cref="Math"/>: seeded random values

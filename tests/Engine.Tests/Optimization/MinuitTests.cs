@@ -1,7 +1,7 @@
 using PartialWave.Optimization;
 using Xunit;
 
-namespace PartialWave.Tests.Optimization;
+namespace PartialWave.Engine.Tests.Optimization;
 
 /// <summary>iminuit's test functions with their known minima (iminuit's own test suite uses these).</summary>
 public class MinuitTests

@@ -2,9 +2,10 @@ using Parquet;
 using Parquet.Schema;
 using PartialWave.Data;
 using PartialWave.Parsing;
+using PartialWave.Engine.Tests.Runtime.Data;
 
 // Not PartialWave.Engine.Tests.Data: that would shadow PartialWave.Data for "Data.X" in sibling test namespaces.
-namespace PartialWave.Engine.Tests.DataFiles;
+namespace PartialWave.Engine.Tests.Parquet;
 
 public class ParquetEventsTests
 {

@@ -8,8 +8,10 @@ using PartialWave.Compilation;
 using PartialWave.Data;
 using PartialWave.Parsing;
 using Xunit.Abstractions;
+using PartialWave.Engine.Tests.Gpu;
+using PartialWave.Engine.Tests.Runtime.Backends;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Compiler.Backends;
 
 /// <summary>
 /// The C# emitter's kernels, compiled with Roslyn here as the build task's output is compiled in an analysis

@@ -1,8 +1,8 @@
 using PartialWave.Compilation;
 using PartialWave.Data;
-using PartialWave.Engine.Tests.Backends;
+using PartialWave.Engine.Tests.Runtime.Backends;
 
-namespace PartialWave.Engine.Tests.Compilation;
+namespace PartialWave.Engine.Tests.Compiler.Compilation;
 
 public class FactorFoldingTests
 {

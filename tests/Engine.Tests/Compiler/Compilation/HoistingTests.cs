@@ -1,6 +1,6 @@
 using PartialWave.Compilation;
 
-namespace PartialWave.Engine.Tests.Compilation;
+namespace PartialWave.Engine.Tests.Compiler.Compilation;
 
 /// <summary>Which parameter-free values the hoisting caches and which the parameter kernel recomputes.</summary>
 public class HoistingTests

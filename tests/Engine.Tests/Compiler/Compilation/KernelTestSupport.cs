@@ -2,7 +2,7 @@ using System.Numerics;
 using PartialWave.Compilation;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Compilation;
+namespace PartialWave.Engine.Tests.Compiler.Compilation;
 
 /// <summary>Roles and argument vectors for running kernels at reference points.</summary>
 internal static class KernelTestSupport

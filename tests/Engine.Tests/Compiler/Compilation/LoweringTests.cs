@@ -4,8 +4,9 @@ using PartialWave.Compilation;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
 using Xunit.Abstractions;
+using PartialWave.Engine.Tests.Core.Numerics;
 
-namespace PartialWave.Engine.Tests.Compilation;
+namespace PartialWave.Engine.Tests.Compiler.Compilation;
 
 public class LoweringTests(ITestOutputHelper output)
 {

@@ -1,8 +1,9 @@
 using PartialWave.Compilation;
-using PartialWave.Engine.Tests.Backends;
 using PartialWave.Parsing;
+using PartialWave.Engine.Tests.Gpu;
+using PartialWave.Engine.Tests.Runtime.Backends;
 
-namespace PartialWave.Engine.Tests.Compilation;
+namespace PartialWave.Engine.Tests.Compiler.Compilation;
 
 public class MultiplyAddFusionTests
 {

@@ -6,7 +6,7 @@ using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using PartialWave.Testing;
 
-namespace PartialWave.Engine.Tests.Compilation;
+namespace PartialWave.Engine.Tests.Compiler.Compilation;
 
 /// <summary>
 /// The core decides whether an intensity is real (the .amp reader's check) by domain analysis; the compiler types

@@ -1,9 +1,9 @@
 using System.Numerics;
 using PartialWave.Compilation;
 using PartialWave.Data;
-using PartialWave.Engine.Tests.Estimation;
+using PartialWave.Engine.Tests.Fitting.Estimation;
 
-namespace PartialWave.Engine.Tests.Compilation;
+namespace PartialWave.Engine.Tests.Compiler.Compilation;
 
 public class UniformHoistingTests
 {

@@ -1,7 +1,7 @@
 using PartialWave.Modeling;
 using PartialWave.Parsing;
 
-namespace PartialWave.Engine.Tests.Modeling;
+namespace PartialWave.Engine.Tests.Core.Modeling;
 
 /// <summary>Fit definitions read into diagnostics at the value at fault, like the model readers.</summary>
 public class FitDefinitionTests

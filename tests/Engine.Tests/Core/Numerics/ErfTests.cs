@@ -2,14 +2,14 @@ using System.Numerics;
 using PartialWave.Backends.Reference;
 using PartialWave.Compilation;
 using PartialWave.Data;
-using PartialWave.Engine.Tests.Backends;
-using PartialWave.Engine.Tests.Compilation;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
 using PartialWave.Numerics;
+using PartialWave.Engine.Tests.Compiler.Compilation;
+using PartialWave.Engine.Tests.Runtime.Backends;
 
-namespace PartialWave.Engine.Tests.Symbolic;
+namespace PartialWave.Engine.Tests.Core.Numerics;
 
 /// <summary>
 /// The error function end to end: scalar values against high-precision references, folding, the derivative,

@@ -7,7 +7,7 @@ using PartialWave.Symbolic;
 using Xunit.Abstractions;
 using PartialWave.Numerics;
 
-namespace PartialWave.Engine.Tests;
+namespace PartialWave.Engine.Tests.Core.Numerics;
 
 public class ReferenceModelTests(ITestOutputHelper output)
 {

@@ -2,7 +2,7 @@ using System.Numerics;
 using PartialWave.Symbolic;
 using PartialWave.Numerics;
 
-namespace PartialWave.Engine.Tests.Symbolic;
+namespace PartialWave.Engine.Tests.Core.Numerics;
 
 public class ScalarMathTests
 {

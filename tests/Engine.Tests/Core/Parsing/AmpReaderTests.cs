@@ -9,7 +9,7 @@ using PartialWave.Randomness;
 using PartialWave.Symbolic;
 using PartialWave.Numerics;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>The .amp reader: what a model file means, and every error with its code, line and column (counted by hand).</summary>
 public class AmpReaderTests

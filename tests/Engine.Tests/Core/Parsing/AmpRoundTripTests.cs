@@ -6,7 +6,7 @@ using PartialWave.Symbolic;
 using Xunit.Abstractions;
 using PartialWave.Numerics;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>srepr → AmplitudeModel → .amp → AmpReader → srepr keeps every reference value of the shared models.</summary>
 public class AmpRoundTripTests(ITestOutputHelper output)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>Seeded random inputs for the readers: raw characters, token soup, and srepr-shaped text.</summary>
 internal static class FuzzInputs

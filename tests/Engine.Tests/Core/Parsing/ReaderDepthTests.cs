@@ -4,7 +4,7 @@ using PartialWave.Symbolic;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>
 /// Nesting far beyond the limit gives TooDeep at the first construct past the limit, without a stack

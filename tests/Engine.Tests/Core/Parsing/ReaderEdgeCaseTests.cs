@@ -2,7 +2,7 @@ using System.Numerics;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>
 /// Single cases distilled from the fuzz and mutation tests: what the printers write must read back as the

@@ -5,7 +5,7 @@ using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>Wrappers so that FsCheck generates token soup for each reader.</summary>
 public sealed record SreprSoup(string Text)

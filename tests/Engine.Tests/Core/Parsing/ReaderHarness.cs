@@ -5,7 +5,7 @@ using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Xunit.Sdk;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>Shared checks for the reader tests: hang-guarded parsing, well-formed results, reference data.</summary>
 internal static class ReaderHarness

@@ -3,7 +3,7 @@ using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>
 /// Random edits of the real reference models (seeded): the readers give a value or diagnostics, never an

@@ -5,7 +5,7 @@ using PartialWave.Symbolic;
 using Xunit.Abstractions;
 using PartialWave.Numerics;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>
 /// Every real expression reads, prints and reads back as the very same (hash-consed) object: through srepr,

@@ -1,7 +1,7 @@
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Parsing;
+namespace PartialWave.Engine.Tests.Core.Parsing;
 
 /// <summary>
 /// Diagnostics of the srepr reader: code, 1-based line and column (counted by hand in the comments),

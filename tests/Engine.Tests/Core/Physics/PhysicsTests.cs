@@ -5,8 +5,9 @@ using PartialWave.Parsing;
 using PartialWave.Physics;
 using PartialWave.Symbolic;
 using PartialWave.Numerics;
+using PartialWave.Engine.Tests.Core.Numerics;
 
-namespace PartialWave.Engine.Tests.Physics;
+namespace PartialWave.Engine.Tests.Core.Physics;
 
 /// <summary>The building blocks against SymPy/AmpForm reference values and against identities they must satisfy.</summary>
 public class PhysicsTests

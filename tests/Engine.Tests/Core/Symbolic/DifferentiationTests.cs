@@ -5,8 +5,9 @@ using PartialWave.Backends.Reference;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using PartialWave.Numerics;
+using PartialWave.Engine.Tests.Core.Numerics;
 
-namespace PartialWave.Engine.Tests.Symbolic;
+namespace PartialWave.Engine.Tests.Core.Symbolic;
 
 public class DifferentiationTests
 {

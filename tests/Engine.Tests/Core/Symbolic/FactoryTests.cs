@@ -2,7 +2,7 @@ using System.Numerics;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Symbolic;
+namespace PartialWave.Engine.Tests.Core.Symbolic;
 
 public class FactoryTests
 {

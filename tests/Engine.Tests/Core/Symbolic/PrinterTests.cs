@@ -4,7 +4,7 @@ using PartialWave.Testing;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Symbolic;
+namespace PartialWave.Engine.Tests.Core.Symbolic;
 
 public class PrinterTests
 {

@@ -6,7 +6,7 @@ using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using PartialWave.Modeling;
 
-namespace PartialWave.Engine.Tests.Estimation;
+namespace PartialWave.Engine.Tests.Fitting.Estimation;
 
 public class EstimatorTests
 {

@@ -5,7 +5,7 @@ using PartialWave.Data;
 using PartialWave.Estimation;
 using PartialWave.Optimization;
 
-namespace PartialWave.Engine.Tests.Estimation;
+namespace PartialWave.Engine.Tests.Fitting.Estimation;
 
 /// <summary>
 /// The fits of ../shared/peers (gauss_exp_fit.py, gauss2d_simulate_fit.py) on identical events: the events are

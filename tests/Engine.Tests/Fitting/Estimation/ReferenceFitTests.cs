@@ -4,7 +4,7 @@ using PartialWave.Estimation;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
 
-namespace PartialWave.Engine.Tests.Estimation;
+namespace PartialWave.Engine.Tests.Fitting.Estimation;
 
 /// <summary>
 /// The J/ψ → γπ⁰π⁰ amplitude fit of ../shared/reference-fits against iminuit's result on the same files: each
@@ -55,7 +55,7 @@ public class ReferenceFitTests
         Assert.Equal(full.Value(x), cached.Likelihood.Value(x), 1e-9);
         cached.Minuit.Migrad();
         var r = cached.Minuit.Hesse();
-        var m = new Optimization.Minuit(full, couplingsOnly.FitParameters());
+        var m = new PartialWave.Optimization.Minuit(full, couplingsOnly.FitParameters());
         m.Migrad();
         var reference = m.Hesse();
         Assert.True(r.IsValid && reference.IsValid);
@@ -109,7 +109,7 @@ public class ReferenceFitTests
     public void The_gpu_backend_gives_the_same_fit()
     {
         var (cpu, _, def) = Setup();
-        var (gpu, _, _) = Setup(Backends.GpuBackendTests.Gpu());
+        var (gpu, _, _) = Setup(Gpu.GpuBackendTests.Gpu());
         cpu.Minuit.Migrad();
         var a = cpu.Minuit.Hesse();
         gpu.Minuit.Migrad();

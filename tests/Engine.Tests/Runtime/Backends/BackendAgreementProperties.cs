@@ -7,8 +7,9 @@ using PartialWave.Data;
 using PartialWave.Testing;
 using PartialWave.Symbolic;
 using PartialWave.Numerics;
+using PartialWave.Engine.Tests.Gpu;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Runtime.Backends;
 
 /// <summary>
 /// Random expressions over the whole function set, random inputs that respect the symbols' assumptions: the CPU

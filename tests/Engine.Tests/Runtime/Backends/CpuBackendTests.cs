@@ -6,8 +6,9 @@ using PartialWave.Modeling;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
 using Xunit.Abstractions;
+using PartialWave.Engine.Tests.Core.Numerics;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Runtime.Backends;
 
 /// <summary>
 /// The agreement suite every compiled backend passes: reference models against SymPy's values under each of the

@@ -4,7 +4,7 @@ using FsCheck.Fluent;
 using PartialWave.Data;
 using PartialWave.Symbolic;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Runtime.Backends;
 
 /// <summary>
 /// Random smooth expressions |f(x; a, c)|² with a real parameter a and a complex parameter c: the CPU backend's

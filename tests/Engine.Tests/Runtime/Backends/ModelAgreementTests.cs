@@ -1,8 +1,9 @@
 using PartialWave.Modeling;
 using PartialWave.Testing;
 using Xunit.Abstractions;
+using PartialWave.Engine.Tests.Core.Numerics;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Runtime.Backends;
 
 /// <summary>
 /// PartialWave.Testing's agreement check, as users call it on their own models, on every reference model: the CPU
@@ -33,7 +34,7 @@ public class ModelAgreementTests(ITestOutputHelper output)
         var e = PartialWave.Parsing.InfixReader.Parse("a*x**2 + 1").GetValueOrThrow();
         var wrong = PartialWave.Parsing.InfixReader.Parse("a*x**2 + 1.001").GetValueOrThrow();
         var model = new AmplitudeModel("m", e, ["x"], [new ModelParameter("a", 2, false, 1, 3)]);
-        var points = new Data.EventSample([new("x", new[] { 0.5, 1.5, 2.5 })]);
+        var points = new PartialWave.Data.EventSample([new("x", new[] { 0.5, 1.5, 2.5 })]);
         var ex = Assert.ThrowsAny<Exception>(() => ModelAgreement.Check(model, points,
             () => Lambdify.Compile(wrong, ["x"], [ParameterSpec.Real("a", 2)]), new AgreementOptions { Draws = 5, Gpu = null }));
         Assert.Contains("precompiled deviates", ex.Message);

@@ -1,6 +1,6 @@
 using PartialWave.Backends.Cpu;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Runtime.Backends;
 
 /// <summary>Placement of large column buffers within their pages (the columns a kernel streams side by side).</summary>
 public unsafe class NativeBufferTests

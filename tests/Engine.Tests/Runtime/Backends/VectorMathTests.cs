@@ -4,7 +4,7 @@ using FsCheck.Xunit;
 using PartialWave.Backends.Cpu;
 using Xunit.Abstractions;
 
-namespace PartialWave.Engine.Tests.Backends;
+namespace PartialWave.Engine.Tests.Runtime.Backends;
 
 /// <summary>
 /// <see cref="VectorMath"/> lane by lane against <see cref="Math"/> (erf against <c>ScalarMath.Erf</c>; for Gamma, exact factorials, half-integer
@@ -565,12 +565,12 @@ public class VectorMathTests(ITestOutputHelper output)
     [Fact]
     public void Erf_is_within_one_ulp_of_high_precision_values()
     {
-        var xs = Symbolic.ErfTests.Table.Select(t => t.X).ToArray();
+        var xs = Core.Numerics.ErfTests.Table.Select(t => t.X).ToArray();
         var got = Eval(VectorMath.Erf, xs.Concat(xs.Select(x => -x)).ToArray());
         long worst = 0;
         for (int i = 0; i < xs.Length; i++)
         {
-            double want = Symbolic.ErfTests.Table[i].Erf;
+            double want = Core.Numerics.ErfTests.Table[i].Erf;
             worst = Math.Max(worst, Math.Max(UlpDistance(want, got[i]), UlpDistance(-want, got[i + xs.Length])));
             Assert.True(UlpDistance(want, got[i]) <= ErfMaxUlp, $"erf({xs[i]:R}) = {got[i]:R}, want {want:R}");
             Assert.Equal(-got[i], got[i + xs.Length]);

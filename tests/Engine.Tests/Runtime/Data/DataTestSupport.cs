@@ -3,7 +3,7 @@ using PartialWave.Data;
 using PartialWave.Parsing;
 
 // Not PartialWave.Engine.Tests.Data: that would shadow PartialWave.Data for "Data.X" in sibling test namespaces.
-namespace PartialWave.Engine.Tests.DataFiles;
+namespace PartialWave.Engine.Tests.Runtime.Data;
 
 /// <summary>A temporary directory removed with everything in it.</summary>
 internal sealed class TempDir : IDisposable

@@ -2,7 +2,7 @@ using PartialWave.Data;
 using PartialWave.Parsing;
 
 // Not PartialWave.Engine.Tests.Data: that would shadow PartialWave.Data for "Data.X" in sibling test namespaces.
-namespace PartialWave.Engine.Tests.DataFiles;
+namespace PartialWave.Engine.Tests.Runtime.Data;
 
 public class EventCacheTests
 {

@@ -3,7 +3,7 @@ using System.Text;
 using PartialWave.Data;
 
 // Not PartialWave.Engine.Tests.Data: that would shadow PartialWave.Data for "Data.X" in sibling test namespaces.
-namespace PartialWave.Engine.Tests.DataFiles;
+namespace PartialWave.Engine.Tests.Runtime.Data;
 
 /// <summary>The CSV reader's number parser must give exactly what double.Parse gives, for every input it takes.</summary>
 public class FastDoubleTests

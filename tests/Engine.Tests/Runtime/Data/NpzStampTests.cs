@@ -1,6 +1,6 @@
 using PartialWave.Data;
 
-namespace PartialWave.Engine.Tests.DataFiles;
+namespace PartialWave.Engine.Tests.Runtime.Data;
 
 public class NpzStampTests
 {

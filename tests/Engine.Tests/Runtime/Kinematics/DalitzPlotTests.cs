@@ -1,7 +1,7 @@
 using PartialWave.Kinematics;
 using PartialWave.Randomness;
 
-namespace PartialWave.Engine.Tests.Kinematics;
+namespace PartialWave.Engine.Tests.Runtime.Kinematics;
 
 public class DalitzPlotTests
 {

@@ -1,7 +1,7 @@
 using PartialWave.Kinematics;
 using PartialWave.Randomness;
 
-namespace PartialWave.Engine.Tests.Kinematics;
+namespace PartialWave.Engine.Tests.Runtime.Kinematics;
 
 /// <summary>
 /// Pinned bits of a few generated values: a sample written with a seed today must be the same sample tomorrow, on

@@ -2,7 +2,7 @@ using System.Text.Json;
 using PartialWave.Kinematics;
 using PartialWave.Randomness;
 
-namespace PartialWave.Engine.Tests.Kinematics;
+namespace PartialWave.Engine.Tests.Runtime.Kinematics;
 
 public class KinematicVariablesTests
 {
@@ -157,7 +157,7 @@ public class KinematicVariablesTests
     [Fact]
     public void Missing_four_momentum_columns_are_reported()
     {
-        var sample = new Data.EventSample([new("m_12", new double[3])]);
+        var sample = new PartialWave.Data.EventSample([new("m_12", new double[3])]);
         var e = Assert.Throws<ArgumentException>(() => KinematicVariables.Compute(["theta_0"], sample));
         Assert.Contains("p0_E", e.Message);
     }

@@ -1,6 +1,6 @@
 using PartialWave.Kinematics;
 
-namespace PartialWave.Engine.Tests.Kinematics;
+namespace PartialWave.Engine.Tests.Runtime.Kinematics;
 
 public class LorentzVectorTests
 {

@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 using PartialWave.Kinematics;
 using PartialWave.Randomness;
 
-namespace PartialWave.Engine.Tests.Kinematics;
+namespace PartialWave.Engine.Tests.Runtime.Kinematics;
 
 public class WidthSamplerTests
 {

@@ -4,8 +4,9 @@ using PartialWave.Data;
 using PartialWave.Modeling;
 using PartialWave.Parsing;
 using PartialWave.Symbolic;
+using PartialWave.Engine.Tests.Fitting.Estimation;
 
-namespace PartialWave.Engine.Tests.Estimation;
+namespace PartialWave.Engine.Tests.Runtime.Modeling;
 
 public class DataTransformerTests
 {

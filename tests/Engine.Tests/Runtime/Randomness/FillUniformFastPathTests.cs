@@ -1,6 +1,6 @@
 using PartialWave.Randomness;
 
-namespace PartialWave.Engine.Tests.Randomness;
+namespace PartialWave.Engine.Tests.Runtime.Randomness;
 
 public class FillUniformFastPathTests
 {

@@ -1,7 +1,7 @@
 using PartialWave.Randomness;
 
 // Not ...Tests.Random: a namespace named Random would hide System.Random from the other test namespaces.
-namespace PartialWave.Engine.Tests.Randomness;
+namespace PartialWave.Engine.Tests.Runtime.Randomness;
 
 public class PhiloxTests
 {

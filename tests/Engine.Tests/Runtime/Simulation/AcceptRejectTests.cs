@@ -1,8 +1,8 @@
 using PartialWave.Data;
-using PartialWave.Engine.Tests.Estimation;
 using PartialWave.Simulation;
+using PartialWave.Engine.Tests.Fitting.Estimation;
 
-namespace PartialWave.Engine.Tests.Simulation;
+namespace PartialWave.Engine.Tests.Runtime.Simulation;
 
 public class AcceptRejectTests
 {
