@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using PartialWave.Data;
 using PartialWave.Parsing;
 using Spectre.Console;
 
@@ -36,6 +37,34 @@ internal sealed class CommandIo(TextWriter stdout, TextWriter stderr)
     /// <summary>A problem at a place in a file, in the standard <c>file:line:col: error CODE: message</c> form.</summary>
     public int Fail(string file, int line, int column, string code, string message) =>
         Fail([new Diagnostic(code, message, file, line, column)]);
+
+    /// <summary>
+    /// Refuses an output before any work: one of the inputs, a wrong extension, a folder that is missing or cannot be
+    /// written (see <see cref="OutputFile.Check"/>). True when <paramref name="output"/> is null (standard output) or fine.
+    /// </summary>
+    public bool CheckOutput(string? output, IEnumerable<string?> inputs, string[] extensions, out int exit)
+    {
+        exit = 0;
+        if (output is null || OutputFile.Check(output, inputs, extensions) is not { } why) return true;
+        exit = Fail(output, $"cannot write the output file: {why}");
+        return false;
+    }
+
+    /// <summary>Writes an output file whole or not at all (<see cref="OutputFile.Write"/>); false with the exit code when it fails.</summary>
+    public bool TryWrite(string path, Action<TextWriter> write, out int exit)
+    {
+        exit = 0;
+        try
+        {
+            OutputFile.WriteText(path, write);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            exit = Fail(path, $"cannot write the output file: {ex.Message}");
+            return false;
+        }
+    }
 
     /// <summary>An invalid JSON document, at the place the JSON reader stopped.</summary>
     public int Fail(string file, System.Text.Json.JsonException ex, int lineOffset = 0) =>

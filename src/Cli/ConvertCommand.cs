@@ -37,6 +37,7 @@ internal static class ConvertCommand
     {
         var outExt = Path.GetExtension(outPath).ToLowerInvariant();
         if (!File.Exists(modelPath)) return io.Fail(modelPath, "cannot read the file: it does not exist");
+        if (!io.CheckOutput(outPath, [modelPath, paramsPath, constantsPath], [], out var refused)) return refused;
         string text;
         if (ModelFile.IsAmp(modelPath))
         {
@@ -49,7 +50,7 @@ internal static class ConvertCommand
             var m = read.Value!;
             var e = m.Constants.Count == 0 ? m.Intensity : m.Intensity.SubstituteByName(m.Constants.ToDictionary(c => c.Key, c => Expr.Complex(c.Value)));
             text = outExt == ".srepr" ? SreprPrinter.Print(e) : InfixPrinter.Print(e);
-            if (!TryWrite(io, outPath, text + "\n", out var exit)) return exit;
+            if (!io.TryWrite(outPath, w => w.Write(text + "\n"), out var exit)) return exit;
             io.Out.WriteLine($"{Path.GetFileName(modelPath)} -> {outPath}: intensity with {m.Variables.Count} variable(s) and {m.Parameters.Count} parameter(s) " +
                 $"(parameter defaults are not part of a {outExt} file{(m.Constants.Count > 0 ? "; constants substituted" : "")})");
             return 0;
@@ -86,7 +87,7 @@ internal static class ConvertCommand
             return io.Fail(modelPath, ex.Message);
         }
         text = AmpWriter.Write(model);
-        if (!TryWrite(io, outPath, text, out var code)) return code;
+        if (!io.TryWrite(outPath, w => w.Write(text), out var code)) return code;
         io.Out.WriteLine($"{Path.GetFileName(modelPath)} -> {outPath}: {model.Variables.Count} variable(s) ({string.Join(", ", model.Variables)}), " +
             $"{model.Parameters.Count} parameter(s), {model.Constants.Count} constant(s); {text.Length:N0} characters");
         return 0;
@@ -125,20 +126,5 @@ internal static class ConvertCommand
             return true;
         }
         catch (JsonException ex) { exit = io.Fail(path, ex); return false; }
-    }
-
-    private static bool TryWrite(CommandIo io, string path, string text, out int exit)
-    {
-        exit = 0;
-        try
-        {
-            File.WriteAllText(path, text);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            exit = io.Fail(path, $"cannot write the output file: {ex.Message}");
-            return false;
-        }
     }
 }

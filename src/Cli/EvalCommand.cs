@@ -80,6 +80,7 @@ internal static class EvalCommand
 
     private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, BackendChoice.Selection choice, int split)
     {
+        if (!io.CheckOutput(outPath, [modelPath, dataPath, paramsPath], [".csv"], out var refused)) return refused;
         var backend = choice.Backend;
         var parsed = ModelFile.Load(modelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
@@ -126,13 +127,7 @@ internal static class EvalCommand
         var re = new double[sample.Count];
         var im = new double[sample.Count];
         function.Evaluate(sample, re, im);
-        TextWriter writer;
-        try { writer = outPath is null ? io.Out : new StreamWriter(outPath); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            return io.Fail(outPath!, $"cannot write the output file: {ex.Message}");
-        }
-        try
+        void WriteValues(TextWriter writer)
         {
             writer.WriteLine("re,im");
             for (int i = 0; i < sample.Count; i++)
@@ -142,10 +137,8 @@ internal static class EvalCommand
                 writer.WriteLine(CommandIo.Format(im[i]));
             }
         }
-        finally
-        {
-            if (outPath is not null) writer.Dispose();
-        }
+        if (outPath is null) WriteValues(io.Out);
+        else if (!io.TryWrite(outPath, WriteValues, out var failed)) return failed;
         if (outPath is not null) io.Err.WriteLine($"wrote {sample.Count} values to {outPath}");
         return 0;
     }

@@ -64,8 +64,9 @@ internal static partial class FitCommand
     {
         if (q.Strategy is { } s && s is < 0 or > 2) return io.Fail(Name, $"--strategy must be 0, 1 or 2, got {s}");
         if (q.Tolerance is { } t && !(t > 0 && double.IsFinite(t))) return io.Fail(Name, $"--tolerance must be a positive number, got {CommandIo.Format(t)}");
-        if (q.JsonPath is not null && Path.GetDirectoryName(q.JsonPath) is { Length: > 0 } outDir && !Directory.Exists(outDir))
-            return io.Fail(q.JsonPath, $"cannot write the output file: the directory {outDir} does not exist");
+        // The result file is checked before anything is read, and again once the data files are known: a fit must
+        // neither overwrite an input nor run to its end and then fail to save.
+        if (!io.CheckOutput(q.JsonPath, [q.ModelPath, q.FitPath, q.DataPath, q.PhspPath], [".json"], out var refused)) return refused;
 
         var read = Stopwatch.StartNew();
         if (!TryLoadDefinition(io, q.FitPath, out var definition, out var exit)) return exit;
@@ -76,6 +77,7 @@ internal static partial class FitCommand
         string? phspPath = q.PhspPath ?? (definition.PhspFile is { } pf ? Path.GetFullPath(Path.Combine(fitDir, pf)) : null);
         if (dataPath is null) return io.Fail(Name, $"no data: give --data DATA.csv (or name a data_file in {q.FitPath})");
         if (phspPath is null) return io.Fail(Name, $"no phase-space sample: give --phsp PHSP.csv (or name a phsp_file in {q.FitPath})");
+        if (!io.CheckOutput(q.JsonPath, [dataPath, phspPath], [".json"], out refused)) return refused;
 
         var parsed = ModelFile.Load(q.ModelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
@@ -163,11 +165,8 @@ internal static partial class FitCommand
             json["gradient"] = fit.Likelihood.HasGradient ? "analytic" : "numerical";
             json["backend"] = q.Backend.ToString().ToLowerInvariant();
             json["labels"] = new JsonObject(definition.Free.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Label)));
-            try { File.WriteAllText(q.JsonPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-            {
-                return io.Fail(q.JsonPath, $"cannot write the output file: {ex.Message}");
-            }
+            var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+            if (!io.TryWrite(q.JsonPath, w => w.Write(text), out var failed)) return failed;
         }
 
         if (result.Failure is not null)

@@ -93,7 +93,7 @@ internal static class SimulateCommand
         return cmd;
     }
 
-    private static bool CheckCommon(CommandIo io, string name, string decayText, int events, string outPath, out Decay decay, out int exit)
+    private static bool CheckCommon(CommandIo io, string name, string decayText, int events, string outPath, IEnumerable<string?> inputs, out Decay decay, out int exit)
     {
         exit = 0;
         if (!TryParseDecay(decayText, out decay, out var error)) { exit = io.Fail(name, $"--decay: {error}"); return false; }
@@ -103,12 +103,7 @@ internal static class SimulateCommand
             exit = io.Fail(outPath, $"unknown output format: use one of {string.Join(", ", EventFiles.Extensions.Keys)}");
             return false;
         }
-        if (Path.GetDirectoryName(outPath) is { Length: > 0 } dir && !Directory.Exists(dir))
-        {
-            exit = io.Fail(outPath, $"cannot write the output file: the directory {dir} does not exist");
-            return false;
-        }
-        return true;
+        return io.CheckOutput(outPath, inputs, [.. EventFiles.Extensions.Keys], out exit);
     }
 
     private static int Write(CommandIo io, EventSample sample, string path)
@@ -126,7 +121,7 @@ internal static class SimulateCommand
 
     private static int RunPhsp(CommandIo io, string decayText, int events, ulong seed, string outPath, string? variables)
     {
-        if (!CheckCommon(io, "pwa phsp", decayText, events, outPath, out var decay, out var exit)) return exit;
+        if (!CheckCommon(io, "pwa phsp", decayText, events, outPath, [], out var decay, out var exit)) return exit;
         var names = (variables ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var v in names)
             if (!KinematicVariables.IsKnown(v, decay.Masses.Length, out var reason))
@@ -148,7 +143,7 @@ internal static class SimulateCommand
         BackendChoice.Selection choice, bool quiet)
     {
         const string name = "pwa simulate";
-        if (!CheckCommon(io, name, decayText, events, outPath, out var decay, out var exit)) return exit;
+        if (!CheckCommon(io, name, decayText, events, outPath, [modelPath, paramsPath], out var decay, out var exit)) return exit;
         var parsed = ModelFile.Load(modelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
         var model = parsed.Value!;

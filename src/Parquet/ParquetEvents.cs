@@ -56,7 +56,7 @@ internal static class ParquetEvents
     }
 
     /// <summary>Writes a sample as a Parquet file of required double columns.</summary>
-    public static void Write(EventSample sample, string path) => AtomicFile.Write(path, stream => Write(sample, stream));
+    public static void Write(EventSample sample, string path) => OutputFile.Write(path, stream => Write(sample, stream));
 
     /// <summary>Writes a sample as Parquet to a seekable stream.</summary>
     /// <exception cref="ArgumentException">The sample has no columns.</exception>

@@ -12,7 +12,7 @@ public static partial class CsvEvents
     public static void Write(EventSample sample, string path)
     {
         CheckWritable(sample);
-        AtomicFile.Write(path, stream =>
+        OutputFile.Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
             Write(sample, writer);

@@ -237,7 +237,7 @@ public sealed class EventCache
         {
             var file = StampPath(full);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            AtomicFile.Write(file, s => s.Write(bytes));
+            OutputFile.Write(file, s => s.Write(bytes));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -340,7 +340,7 @@ public sealed class EventCache
             at += 4 + name.Length;
         }
         System.IO.Directory.CreateDirectory(Directory);
-        AtomicFile.Write(entry, stream =>
+        OutputFile.Write(entry, stream =>
         {
             var checksum = new Checksum();
             checksum.Add(header);

@@ -123,7 +123,7 @@ internal static class NpyEvents
     }
 
     /// <summary>Writes a sample as a little-endian float64 .npy file.</summary>
-    public static void Write(EventSample sample, string path) => AtomicFile.Write(path, stream => Write(sample, stream));
+    public static void Write(EventSample sample, string path) => OutputFile.Write(path, stream => Write(sample, stream));
 
     /// <summary>
     /// Writes a sample as .npy: one column as a 1-D array; columns named col0..colN-1 (in order) as an events x N

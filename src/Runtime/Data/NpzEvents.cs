@@ -131,7 +131,7 @@ internal static class NpzEvents
     }
 
     /// <summary>Writes a sample as a .npz archive of stored 1-D float64 arrays, one per column.</summary>
-    public static void Write(EventSample sample, string path) => AtomicFile.Write(path, stream => Write(sample, stream));
+    public static void Write(EventSample sample, string path) => OutputFile.Write(path, stream => Write(sample, stream));
 
     /// <summary>Writes a sample as a .npz archive to a stream.</summary>
     public static void Write(EventSample sample, Stream stream)
