@@ -27,6 +27,12 @@ internal sealed class CommandIo(TextWriter stdout, TextWriter stderr)
         return (int)ExitCode.BadInput;
     }
 
+    /// <summary>Problems that do not stop the command, in the <c>file:line:col: warning CODE: message</c> form.</summary>
+    public void Warn(IEnumerable<Diagnostic> warnings)
+    {
+        foreach (var w in warnings) Err.WriteLine($"{w.File}:{w.Line}:{w.Column}: warning {w.Code}: {w.Message}");
+    }
+
     /// <summary>A problem with no position (command-line arguments, a file as a whole).</summary>
     public int Fail(string file, string message)
     {

@@ -211,6 +211,7 @@ internal static partial class FitCommand
         var read = FitDefinition.ReadFile(path);
         definition = read.Value!;
         exit = read.Success ? 0 : io.Fail(read.Diagnostics);
+        if (read.Success) io.Warn(read.Value!.Warnings);
         return read.Success;
     }
 
@@ -280,6 +281,14 @@ internal static partial class FitCommand
             return false;
         }
 
+        var strangers = definition.KinematicVariables.Where(v => !symbols.Contains(v)).ToList();
+        if (strangers.Count > 0)
+        {
+            exit = io.Fail([definition.DiagnosticAt(strangers[0],
+                $"kinematic variable(s) the model {Path.GetFileName(q.ModelPath)} does not have: {string.Join(", ", strangers.Select(n => $"'{n}'"))}",
+                DiagnosticCodes.UnknownSymbol)]);
+            return false;
+        }
         var inputs = definition.KinematicVariables.Count > 0
             ? definition.KinematicVariables.Where(symbols.Contains).ToList()
             : data.ColumnNames.Where(c => symbols.Contains(c) && !parameterSymbols.Contains(c)).ToList();

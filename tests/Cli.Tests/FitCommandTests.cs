@@ -394,4 +394,18 @@ public class FitCommandTests
         }
         Assert.Equal(12, count);
     }
+
+    [Fact]
+    public void A_kinematic_variable_the_model_lacks_is_an_error_at_its_entry_and_unknown_fields_are_warnings()
+    {
+        var json = SlopeFit.FitJson(0.2).Replace("\"kinematic_variables\": [\"x\"]", "\"kinematic_variables\": [\"x\", \"y\"]");
+        using var fit = new SlopeFit(fitJson: json);
+        var r = fit.Run().AssertExit(2);
+        var (line, col) = PartialWave.Parsing.SourcePosition.Locate(json, json.IndexOf("\"y\"", StringComparison.Ordinal));
+        Assert.StartsWith($"{fit.Fit}:{line}:{col}: error PWA0013: kinematic variable(s) the model", r.StderrLines[0]);
+
+        using var typo = new SlopeFit(fitJson: SlopeFit.FitJson(0.2).Replace("\"tol\"", "\"tols\""));
+        var ok = typo.Run().AssertExit(0);
+        Assert.Contains("warning PWA0019: minimizer: unknown field 'tols' is ignored; did you mean 'tol'?", ok.Stderr);
+    }
 }

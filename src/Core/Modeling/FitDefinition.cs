@@ -32,6 +32,13 @@ public sealed class FitDefinition
     public int Strategy { get; init; } = 1;
     /// <summary>Minuit tolerance (default 0.1).</summary>
     public double Tolerance { get; init; } = 0.1;
+    /// <summary>
+    /// The change of the cost that makes one standard error (default 0.5, a negative log-likelihood's; read from
+    /// <c>errordef</c> or <c>estimator.errordef</c>).
+    /// </summary>
+    public double ErrorDef { get; init; } = 0.5;
+    /// <summary>Problems that do not stop the fit (unknown fields), to show the user.</summary>
+    public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
     /// <summary>Model file named by the definition, relative to it (or null).</summary>
     public string? ModelFile { get; init; }
     /// <summary>Data file named by the definition (or null).</summary>
@@ -43,8 +50,8 @@ public sealed class FitDefinition
     private string? _source, _text;
 
     /// <summary>
-    /// A diagnostic about <paramref name="name"/>: a free parameter (by name, else by the symbol it moves) or a
-    /// fixed symbol, at its entry in the file the definition was read from (at the top when the definition was
+    /// A diagnostic about <paramref name="name"/>: a free parameter (by name, else by the symbol it moves), a
+    /// fixed symbol or a kinematic variable, at its entry in the file the definition was read from (at the top when the definition was
     /// built in code or the name is not in it).
     /// </summary>
     public Diagnostic DiagnosticAt(string name, string message, string code = DiagnosticCodes.InvalidJson)
@@ -57,7 +64,9 @@ public sealed class FitDefinition
             && v.ValueKind == JsonValueKind.String && v.GetString() == name);
         int k = Find("name");
         if (k < 0) k = Find("symbol");
-        string path = k >= 0 ? $"free_parameters[{k}]" : Fixed.ContainsKey(name) ? JsonLocations.Member("fixed_parameters", name) : "";
+        int kin = KinematicVariables.ToList().IndexOf(name);
+        string path = k >= 0 ? $"free_parameters[{k}]" : Fixed.ContainsKey(name) ? JsonLocations.Member("fixed_parameters", name)
+            : kin >= 0 ? $"kinematic_variables[{kin}]" : "";
         var (line, column) = JsonLocations.Index(_text).Locate(path);
         return new Diagnostic(code, message, _source!, line, column);
     }
@@ -102,6 +111,8 @@ public sealed class FitDefinition
             KinematicVariables = KinematicVariables,
             Strategy = Strategy,
             Tolerance = Tolerance,
+            ErrorDef = ErrorDef,
+            Warnings = Warnings,
             ModelFile = ModelFile,
             DataFile = DataFile,
             PhspFile = PhspFile,
@@ -135,9 +146,19 @@ public sealed class FitDefinition
         {
             try
             {
-                var definition = FromJson(doc.RootElement);
+                var unknown = new List<(string Path, string Message)>();
+                var definition = FromJson(doc.RootElement, unknown);
                 definition._source = source;
                 definition._text = text;
+                if (unknown.Count > 0)
+                {
+                    var index = JsonLocations.Index(text);
+                    definition = definition.WithWarnings(unknown.Select(u =>
+                    {
+                        var (line, column) = index.Locate(u.Path);
+                        return new Diagnostic(DiagnosticCodes.UnknownField, u.Message, source, line, column);
+                    }).ToList());
+                }
                 return new ParseResult<FitDefinition>(definition, []);
             }
             catch (DefinitionError e)
@@ -178,9 +199,51 @@ public sealed class FitDefinition
         public string Path { get; } = path;
     }
 
-    private static FitDefinition FromJson(JsonElement root)
+    private FitDefinition WithWarnings(IReadOnlyList<Diagnostic> warnings) => new()
+    {
+        Free = Free, Fixed = Fixed, KinematicVariables = KinematicVariables, Strategy = Strategy, Tolerance = Tolerance,
+        ErrorDef = ErrorDef, Warnings = warnings, ModelFile = ModelFile, DataFile = DataFile, PhspFile = PhspFile,
+        ComplexSymbols = ComplexSymbols, _source = _source, _text = _text,
+    };
+
+    // Fields a fit definition may have: those read, and the descriptive ones of the reference fits (any '*_note' too).
+    private static readonly string[] TopFields =
+    [
+        "free_parameters", "fixed_parameters", "kinematic_variables", "minimizer", "model", "data_file", "phsp_file", "errordef",
+        "estimator", "description", "kinematic_conventions", "n_data", "n_phsp", "csv_format", "free_parameter_order",
+        "complex_parametrisation", "generating_parameters", "reference_result", "seeds",
+    ];
+    private static readonly string[] ParameterFields = ["name", "symbol", "part", "start", "initial_step", "step", "limits", "label", "true", "error"];
+    private static readonly string[] MinimizerFields = ["strategy", "tol", "program", "sequence", "initial_step", "limits", "errordef"];
+
+    // An unknown field is reported, not ignored: a misspelt "tol" or "strategy" would otherwise fall back to the default.
+    private static void CheckFields(JsonElement o, string path, string[] known, List<(string Path, string Message)> unknown)
+    {
+        foreach (var p in o.EnumerateObject())
+        {
+            if (known.Contains(p.Name, StringComparer.Ordinal) || p.Name.EndsWith("_note", StringComparison.Ordinal)) continue;
+            var near = known.Where(k => Distance(k, p.Name) <= Math.Max(1, k.Length / 3)).OrderBy(k => Distance(k, p.Name)).FirstOrDefault();
+            string where = path.Length == 0 ? "" : $"{path}: ";
+            unknown.Add((JsonLocations.Member(path, p.Name),
+                $"{where}unknown field '{p.Name}' is ignored{(near is null ? "" : $"; did you mean '{near}'?")} (known: {string.Join(", ", known)})"));
+        }
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
+    private static FitDefinition FromJson(JsonElement root, List<(string Path, string Message)> unknown)
     {
         if (root.ValueKind != JsonValueKind.Object) throw new DefinitionError("", "expected a JSON object at the top");
+        CheckFields(root, "", TopFields, unknown);
         if (!root.TryGetProperty("free_parameters", out var freeEl) || freeEl.ValueKind != JsonValueKind.Array)
             throw new DefinitionError("free_parameters", "missing 'free_parameters' (a list of {name, symbol, part, start, initial_step, limits})");
         var free = new List<FreeParameter>();
@@ -190,6 +253,7 @@ public sealed class FitDefinition
         {
             string at = $"free_parameters[{index++}]";
             if (p.ValueKind != JsonValueKind.Object) throw new DefinitionError(at, $"{at}: expected an object");
+            CheckFields(p, at, ParameterFields, unknown);
             string name = String(p, "name", at) ?? throw new DefinitionError(at, $"{at}: missing 'name'");
             string symbol = String(p, "symbol", at) ?? name;
             string? partText = String(p, "part", at);
@@ -245,7 +309,17 @@ public sealed class FitDefinition
             if (min.TryGetProperty("strategy", out var s) && s.ValueKind == JsonValueKind.Number)
                 strategy = s.TryGetInt32(out var level) && level is >= 0 and <= 2 ? level
                     : throw new DefinitionError("minimizer.strategy", $"minimizer strategy must be 0, 1 or 2, got {s.GetRawText()}");
-            if (min.TryGetProperty("tol", out var t) && t.ValueKind == JsonValueKind.Number) tol = t.GetDouble();
+            if (min.TryGetProperty("tol", out var t) && t.ValueKind != JsonValueKind.Null)
+                tol = t.ValueKind == JsonValueKind.Number && t.GetDouble() is var v && v > 0 && double.IsFinite(v) ? v
+                    : throw new DefinitionError("minimizer.tol", $"minimizer tol must be a positive number, got {t.GetRawText()}");
+            CheckFields(min, "minimizer", MinimizerFields, unknown);
+        }
+        double errorDef = 0.5;
+        foreach (var (element, path) in new[] { (root, "errordef"), (root.TryGetProperty("estimator", out var est) && est.ValueKind == JsonValueKind.Object ? est : default, "estimator.errordef") })
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("errordef", out var ed) || ed.ValueKind == JsonValueKind.Null) continue;
+            errorDef = ed.ValueKind == JsonValueKind.Number && ed.GetDouble() is var e && e > 0 && double.IsFinite(e) ? e
+                : throw new DefinitionError(path, $"errordef must be a positive number (0.5 for a negative log-likelihood, 1 for a chi-square), got {ed.GetRawText()}");
         }
         string? modelFile = null;
         if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.Object && model.TryGetProperty("srepr_file", out var sf))
@@ -257,6 +331,7 @@ public sealed class FitDefinition
             KinematicVariables = kin,
             Strategy = strategy,
             Tolerance = tol,
+            ErrorDef = errorDef,
             ModelFile = modelFile,
             DataFile = OptionalString(root, "data_file"),
             PhspFile = OptionalString(root, "phsp_file"),

@@ -54,6 +54,8 @@ public static class DiagnosticCodes
     public const string Truncated = "PWA0017";
     /// <summary>A data file of a type, element type or shape the readers do not support.</summary>
     public const string UnsupportedData = "PWA0018";
+    /// <summary>A field a reader does not know (reported as a warning; the file is still read).</summary>
+    public const string UnknownField = "PWA0019";
 
     // ---- the .amp model language ----
     /// <summary>A model file statement that does not have the expected shape (a keyword, '=', a name is missing).</summary>

@@ -44,6 +44,9 @@ public sealed class UnbinnedFit : IDisposable
     {
         var sw = Stopwatch.StartNew();
         var symbols = model.FreeSymbolNames().ToHashSet(StringComparer.Ordinal);
+        var strangers = definition.KinematicVariables.Where(v => !symbols.Contains(v)).ToList();
+        if (strangers.Count > 0)
+            throw new ArgumentException($"kinematic variable(s) the model does not have: {string.Join(", ", strangers)}");
         var inputs = definition.KinematicVariables.Count > 0
             ? definition.KinematicVariables.Where(symbols.Contains).ToList()
             : data.ColumnNames.Where(symbols.Contains).ToList();
@@ -60,7 +63,8 @@ public sealed class UnbinnedFit : IDisposable
         {
             var map = new ParameterMap(function, definition.Bindings());
             var nll = new UnbinnedNll(function, data, phsp, map);
-            var minuit = new Minuit(nll, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
+            IObjective objective = definition.ErrorDef == nll.ErrorDef ? nll : new WithErrorDef(nll, definition.ErrorDef);
+            var minuit = new Minuit(objective, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
             return new UnbinnedFit(function, nll, minuit, sw.Elapsed.TotalSeconds, ownsFunction: true);
         }
         catch
@@ -120,5 +124,15 @@ public sealed class UnbinnedFit : IDisposable
     public void Dispose()
     {
         if (_ownsFunction) Function.Dispose();
+    }
+
+    // The likelihood with the error definition the fit definition asks for (errordef other than 0.5).
+    private sealed class WithErrorDef(IObjective inner, double errorDef) : IObjective
+    {
+        public IReadOnlyList<string> ParameterNames => inner.ParameterNames;
+        public double ErrorDef => errorDef;
+        public bool HasGradient => inner.HasGradient;
+        public double Value(ReadOnlySpan<double> x) => inner.Value(x);
+        public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient) => inner.ValueAndGradient(x, gradient);
     }
 }

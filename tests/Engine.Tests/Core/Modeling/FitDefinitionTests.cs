@@ -140,4 +140,39 @@ public class FitDefinitionTests
         var fixedSymbol = d.DiagnosticAt("d", "unused");
         Assert.Equal(At(Valid, "[1.5, 0]"), (fixedSymbol.Line, fixedSymbol.Column));
     }
+
+    [Fact]
+    public void Errordef_is_read_and_validated_and_tol_must_be_positive()
+    {
+        Assert.Equal(0.5, FitDefinition.Read(Valid, File).Value!.ErrorDef);
+        var top = Valid.Replace("\"minimizer\"", "\"errordef\": 1, \"minimizer\"");
+        Assert.Equal(1.0, FitDefinition.Read(top, File).Value!.ErrorDef);
+        var nested = Valid.Replace("\"minimizer\"", "\"estimator\": {\"type\": \"chi2\", \"errordef\": 1.0}, \"minimizer\"");
+        Assert.Equal(1.0, FitDefinition.Read(nested, File).Value!.ErrorDef);
+        var zero = Valid.Replace("\"minimizer\"", "\"errordef\": 0, \"minimizer\"");
+        Assert.Contains("errordef must be a positive number", Fails(zero).Message);
+        var negativeTol = Valid.Replace("\"tol\": 0.01", "\"tol\": -1");
+        var d = Fails(negativeTol);
+        Assert.Equal(At(negativeTol, "-1"), (d.Line, d.Column));
+        Assert.Contains("tol must be a positive number", d.Message);
+    }
+
+    [Fact]
+    public void Unknown_fields_are_warned_about_with_a_suggestion_and_descriptive_ones_are_not()
+    {
+        var text = Valid.Replace("\"strategy\": 2", "\"stratgy\": 2").Replace("\"start\": 0.77", "\"start\": 0.77, \"fixed\": true");
+        var r = FitDefinition.Read(text, File);
+        Assert.True(r.Success);
+        var warnings = r.Value!.Warnings;
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.Equal(DiagnosticCodes.UnknownField, w.Code));
+        var strategy = warnings.Single(w => w.Message.Contains("'stratgy'", StringComparison.Ordinal));
+        Assert.Contains("did you mean 'strategy'?", strategy.Message);
+        Assert.Equal(At(text, "2, \"tol\""), (strategy.Line, strategy.Column));
+        Assert.Contains(warnings, w => w.Message.StartsWith("free_parameters[0]: unknown field 'fixed'", StringComparison.Ordinal));
+        Assert.Equal(1, r.Value!.Strategy);
+
+        var described = Valid.Replace("\"minimizer\"", "\"description\": \"a fit\", \"seeds\": {\"data\": 1}, \"limits_note\": \"none\", \"minimizer\"");
+        Assert.Empty(FitDefinition.Read(described, File).Value!.Warnings);
+    }
 }
