@@ -191,8 +191,8 @@ public static partial class CsvEvents
                             return CellError(data, recordStart, line, fieldStart, f, layout, fields, DiagnosticCodes.BadNumber,
                                 NotANumberMessage(Encoding.UTF8.GetString(data[p..end]), layout.FileNames[f]));
                     }
-                    if (double.IsNaN(v) && !allowNaN)
-                        return CellError(data, recordStart, line, fieldStart, f, layout, fields, DiagnosticCodes.NaNValue, NaNMessage(layout.FileNames[f]));
+                    if (!double.IsFinite(v) && !allowNaN)
+                        return CellError(data, recordStart, line, fieldStart, f, layout, fields, DiagnosticCodes.NaNValue, DataChecks.NonFiniteMessage(v, layout.FileNames[f]));
                     arrays[t][row] = v;
                 }
                 else
@@ -254,10 +254,10 @@ public static partial class CsvEvents
                 var (dl, col) = Position(data, recordStart, field.RawStart);
                 return new Diagnostic(DiagnosticCodes.BadNumber, NotANumberMessage(Encoding.UTF8.GetString(content), layout.FileNames[f]), layout.File, line + dl, col);
             }
-            if (double.IsNaN(v) && !layout.AllowNaN)
+            if (!double.IsFinite(v) && !layout.AllowNaN)
             {
                 var (dl, col) = Position(data, recordStart, field.RawStart);
-                return new Diagnostic(DiagnosticCodes.NaNValue, NaNMessage(layout.FileNames[f]), layout.File, line + dl, col);
+                return new Diagnostic(DiagnosticCodes.NaNValue, DataChecks.NonFiniteMessage(v, layout.FileNames[f]), layout.File, line + dl, col);
             }
             arrays[t][row] = v;
         }

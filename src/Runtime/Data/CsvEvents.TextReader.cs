@@ -58,10 +58,10 @@ public static partial class CsvEvents
                             var (dl, col) = FieldPosition(raw, i);
                             return Fail(file, line + dl, col, DiagnosticCodes.BadNumber, NotANumberMessage(cell.ToString(), names[i]));
                         }
-                        if (double.IsNaN(v) && !options.AllowNaN)
+                        if (!double.IsFinite(v) && !options.AllowNaN)
                         {
                             var (dl, col) = FieldPosition(raw, i);
-                            return Fail(file, line + dl, col, DiagnosticCodes.NaNValue, NaNMessage(names[i]));
+                            return Fail(file, line + dl, col, DiagnosticCodes.NaNValue, DataChecks.NonFiniteMessage(v, names[i]));
                         }
                         columns.Arrays[t][row] = v;
                     }
@@ -128,6 +128,4 @@ public static partial class CsvEvents
 
     private static string NotANumberMessage(string cell, string column) => $"not a number: '{cell}' in column '{column}'";
 
-    private static string NaNMessage(string column) =>
-        $"NaN in column '{column}' (NaN values are rejected; set EventReadOptions.AllowNaN to accept them)";
 }

@@ -1,9 +1,9 @@
 namespace PartialWave.Data;
 
-/// <summary>How the event-file readers treat what they read. The default reads every column and rejects NaN.</summary>
+/// <summary>How the event-file readers treat what they read. The default reads every column and rejects NaN and ±infinity.</summary>
 public sealed record EventReadOptions
 {
-    /// <summary>Every column, NaN rejected.</summary>
+    /// <summary>Every column, values that are not finite rejected.</summary>
     public static EventReadOptions Default { get; } = new();
 
     /// <summary>
@@ -14,8 +14,9 @@ public sealed record EventReadOptions
     public IReadOnlyList<string>? Columns { get; init; }
 
     /// <summary>
-    /// Accept NaN values. Off by default: a NaN in event data is nearly always a bug upstream, and a fit over it
-    /// fails far from the cause, so the reader names its row and column instead.
+    /// Accept values that are not finite (NaN, ±infinity, and numbers beyond ±1.8e308, which overflow to infinity).
+    /// Off by default: such a value in event data is nearly always a bug upstream, and a fit over it fails far from
+    /// the cause, so the reader names its row and column instead.
     /// </summary>
     public bool AllowNaN { get; init; }
 }

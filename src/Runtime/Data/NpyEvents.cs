@@ -195,10 +195,9 @@ internal static class NpyEvents
 
     internal static Diagnostic? NaNError(ReadOnlySpan<double> values, long firstRow, string column, string file)
     {
-        int at = DataChecks.IndexOfNaN(values);
+        int at = DataChecks.IndexOfNonFinite(values);
         return at < 0 ? null
-            : new Diagnostic(DiagnosticCodes.NaNValue,
-                $"NaN at row index {firstRow + at} of column '{column}' (NaN values are rejected; set EventReadOptions.AllowNaN to accept them)", file, 1, 1);
+            : new Diagnostic(DiagnosticCodes.NaNValue, $"row index {firstRow + at}: {DataChecks.NonFiniteMessage(values[at], column)}", file, 1, 1);
     }
 
     private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)

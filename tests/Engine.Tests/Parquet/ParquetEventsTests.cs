@@ -111,7 +111,7 @@ public class ParquetEventsTests
         var nans = await Foreign(dir, "nans.parquet", groups: 3, rows: 10, withNaN: true);
         d = DataAssert.Fails(EventFiles.Read(nans, Numeric));
         Assert.Equal(DiagnosticCodes.NaNValue, d.Code);
-        Assert.Contains("row index 11 of column 'd'", d.Message);
+        Assert.Contains("row index 11: NaN in column 'd'", d.Message);
         Assert.True(DataAssert.Ok(EventFiles.Read(nans, Numeric with { AllowNaN = true })).Count == 30);
     }
 

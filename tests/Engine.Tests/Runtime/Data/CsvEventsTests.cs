@@ -3,7 +3,6 @@ using System.Text;
 using PartialWave.Data;
 using PartialWave.Parsing;
 
-// Not PartialWave.Engine.Tests.Data: that would shadow PartialWave.Data for "Data.X" in sibling test namespaces.
 namespace PartialWave.Engine.Tests.Runtime.Data;
 
 public class CsvEventsTests

@@ -153,7 +153,7 @@ public class NumpyFilesTests
         var path = dir.Write("c.npy", Npy("<f8", "(3, 2)", F8(1, 2, 3, 4, 5, double.NaN)));
         var d = DataAssert.Fails(EventFiles.Read(path));
         Assert.Equal(DiagnosticCodes.NaNValue, d.Code);
-        Assert.Contains("row index 2 of column 'col1'", d.Message);
+        Assert.Contains("row index 2: NaN in column 'col1'", d.Message);
         Assert.Equal(3, DataAssert.Ok(EventFiles.Read(path, new EventReadOptions { AllowNaN = true })).Count);
         Assert.Equal(d, Assert.Throws<EventFileException>(() => EventFiles.ReadChunks(path, 2).ToList()).Diagnostic);
     }
