@@ -20,7 +20,10 @@ public static class ModelFile
         [".amp"] = "PartialWave model language (variables, parameters with defaults and limits, amplitudes, intensity)",
     };
 
-    /// <summary>Reads a model file (.srepr: SymPy srepr; .expr: infix; .amp: the model language, giving its intensity).</summary>
+    /// <summary>
+    /// Reads a model file (.srepr: SymPy srepr; .expr: infix; .amp: the model language, giving its intensity). A constant
+    /// that is NaN or infinite is an error at its place (PWA0020).
+    /// </summary>
     public static ParseResult<Expr> Load(string path)
     {
         var ext = Path.GetExtension(path);
@@ -34,7 +37,7 @@ public static class ModelFile
                 var model = AmpReader.Parse(text, file);
                 return new ParseResult<Expr>(model.Value?.Intensity, model.Diagnostics);
             }
-            return ext.Equals(".srepr", StringComparison.OrdinalIgnoreCase) ? SreprReader.Parse(text, file) : InfixReader.Parse(text, file);
+            return ext.Equals(".srepr", StringComparison.OrdinalIgnoreCase) ? SreprReader.ParseModel(text, file) : InfixReader.ParseModel(text, file);
         });
     }
 }

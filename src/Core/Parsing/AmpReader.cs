@@ -234,9 +234,10 @@ public static partial class AmpReader
                 return null;
             }
             var value = ReferenceEvaluator.Evaluate(e, _constants);
-            if (double.IsNaN(value.Real) || double.IsNaN(value.Imaginary))
+            if (!double.IsFinite(value.Real) || !double.IsFinite(value.Imaginary))
             {
-                Error(DiagnosticCodes.NonConstantValue, $"expected a finite number for {what}; it evaluates to NaN", start);
+                string said = double.IsNaN(value.Real) || double.IsNaN(value.Imaginary) ? "NaN" : "an infinity (beyond ±1.8e308, a division by zero or log(0))";
+                Error(DiagnosticCodes.NonFiniteConstant, $"expected a finite number for {what}; it evaluates to {said}", start);
                 return null;
             }
             return value;

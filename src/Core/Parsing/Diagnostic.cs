@@ -56,6 +56,8 @@ public static class DiagnosticCodes
     public const string UnsupportedData = "PWA0018";
     /// <summary>A field a reader does not know (reported as a warning; the file is still read).</summary>
     public const string UnknownField = "PWA0019";
+    /// <summary>A constant of a model that is NaN or infinite (a literal, an overflow, 1/0, log(0)).</summary>
+    public const string NonFiniteConstant = "PWA0020";
 
     // ---- the .amp model language ----
     /// <summary>A model file statement that does not have the expected shape (a keyword, '=', a name is missing).</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using PartialWave.Numerics;
 using PartialWave.Symbolic;
 
 namespace PartialWave.Parsing;
@@ -92,6 +93,14 @@ public sealed class InfixReader
             r._semanticErrors.Add(new ParseFailure(DiagnosticCodes.WrongArgument, ex.Message, r._pos));
             e = null;
         }
+        if (r._semanticErrors.Count == 0 && e is not null && NonFiniteConstants.Find(e) is { } bad)
+        {
+            // Rare, so operand positions are recorded only now, by reading the region again.
+            var locate = new InfixReader(region, null, scope, text, start) { _at = new(ReferenceEqualityComparer.Instance) };
+            try { locate.ParseOr(); } catch (Exception ex) when (ex is ParseFailure or ArgumentException or ArithmeticException or InvalidOperationException) { }
+            r._semanticErrors.Add(new ParseFailure(DiagnosticCodes.NonFiniteConstant, NonFiniteConstants.Message(bad.Node, bad.Value), NodePositions.Find(bad.Node, locate._at)));
+            e = null;
+        }
         foreach (var f in r._semanticErrors) diagnostics.Add(At(f.Code, f.Message, f.Offset));
         return (diagnostics.Count == 0 ? e : null, diagnostics);
     }
@@ -100,6 +109,21 @@ public sealed class InfixReader
     {
         _semanticErrors.Add(new ParseFailure(code, message, at));
         return ErrorPlaceholder;
+    }
+
+    /// <summary>
+    /// Reads a model: as <see cref="Parse(string, string, Func{string, Assumptions}?)"/>, and a constant that is NaN or
+    /// infinite (1/0, log(0), 1e400) is an error at its place.
+    /// </summary>
+    internal static ParseResult<Expr> ParseModel(string text, string file)
+    {
+        var parsed = Parse(text, file);
+        if (!parsed.Success || NonFiniteConstants.Find(parsed.Value!) is not { } bad) return parsed;
+        // Rare, so operand positions are recorded only now, by reading the text again.
+        var locate = new InfixReader(text, null) { _at = new(ReferenceEqualityComparer.Instance) };
+        locate.ParseOr();
+        var (line, column) = SourcePosition.Locate(text, NodePositions.Find(bad.Node, locate._at));
+        return new ParseResult<Expr>(null, [new Diagnostic(DiagnosticCodes.NonFiniteConstant, NonFiniteConstants.Message(bad.Node, bad.Value), file, line, column)]);
     }
 
     /// <summary>Reads an expression (a value, not a condition).</summary>
@@ -177,8 +201,15 @@ public sealed class InfixReader
             throw new ParseFailure(DiagnosticCodes.TooDeep, $"expression nests deeper than {MaxDepth} levels (or than this thread's stack allows)", at);
     }
 
-    private static Expr Value(Expr e, int at, string where) =>
-        e.IsBoolean ? throw new ParseFailure(DiagnosticCodes.WrongArgument, $"expected an expression {where}, found a condition", at) : e;
+    private Expr Value(Expr e, int at, string where)
+    {
+        if (e.IsBoolean) throw new ParseFailure(DiagnosticCodes.WrongArgument, $"expected an expression {where}, found a condition", at);
+        _at?.TryAdd(e, at);
+        return e;
+    }
+
+    // Where each operand first appears: recorded only on a second pass that places a diagnostic about a node.
+    private Dictionary<Expr, int>? _at;
 
     private static Expr Condition(Expr e, int at, string where) =>
         !e.IsBoolean ? throw new ParseFailure(DiagnosticCodes.WrongArgument, $"expected a condition {where}, found an expression", at) : e;

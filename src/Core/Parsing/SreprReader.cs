@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using PartialWave.Numerics;
 using PartialWave.Symbolic;
 
 namespace PartialWave.Parsing;
@@ -26,6 +27,9 @@ public sealed class SreprReader
         _file = file;
     }
 
+    // Where each expression first appears: recorded only on a second pass that places a diagnostic about a node.
+    private Dictionary<Expr, int>? _at;
+
     /// <summary>Reads one expression from srepr text.</summary>
     /// <param name="text">The srepr text.</param>
     /// <param name="file">Name used in diagnostics.</param>
@@ -49,6 +53,22 @@ public sealed class SreprReader
         {
             return new ParseResult<Expr>(null, [SourcePosition.ToDiagnostic(f, text, file)]);
         }
+    }
+
+    /// <summary>
+    /// Reads a model: as <see cref="Parse"/>, and a constant that is NaN or infinite (Float('nan'), an integer beyond
+    /// ±1.8e308, 1/0, log(0)) is an error at its place. <see cref="Parse"/> itself reads them, as SymPy prints them.
+    /// </summary>
+    internal static ParseResult<Expr> ParseModel(string text, string file)
+    {
+        var parsed = Parse(text, file);
+        if (!parsed.Success || NonFiniteConstants.Find(parsed.Value!) is not { } bad) return parsed;
+        // Rare, so positions are recorded only now, by reading the text again.
+        var locate = new SreprReader(text, file) { _at = new(ReferenceEqualityComparer.Instance) };
+        locate.SkipSpace();
+        locate.ParseValue();
+        return new ParseResult<Expr>(null, [SourcePosition.ToDiagnostic(
+            new ParseFailure(DiagnosticCodes.NonFiniteConstant, NonFiniteConstants.Message(bad.Node, bad.Value), NodePositions.Find(bad.Node, locate._at)), text, file)]);
     }
 
     /// <summary>Reads a srepr file.</summary>
@@ -197,6 +217,13 @@ public sealed class SreprReader
     // ---------------- grammar ----------------
 
     private Value ParseValue()
+    {
+        var v = ParseValueAt();
+        if (_at is not null && v.Kind == VKind.Expr && v.Expr is not null) _at.TryAdd(v.Expr, v.Offset);
+        return v;
+    }
+
+    private Value ParseValueAt()
     {
         SkipSpace();
         if (_pos >= _text.Length) throw Expected("an expression");

@@ -1,0 +1,60 @@
+using System.Numerics;
+using PartialWave.Symbolic;
+
+namespace PartialWave.Numerics;
+
+/// <summary>
+/// Finds a constant part of an expression whose value is not a finite number: a literal NaN or infinity, an integer
+/// beyond ±1.8e308, 1/0, log(0). Evaluated as every backend evaluates it, it would make every event NaN or infinite
+/// without a word; the readers report it at its place in the source instead. Conditions are not looked into
+/// (x &lt; oo is a fine condition).
+/// </summary>
+internal static class NonFiniteConstants
+{
+    private static readonly Dictionary<string, Complex> NoSymbols = [];
+
+    /// <summary>The smallest constant subexpression of <paramref name="root"/> that is not finite, and its value; null when there is none.</summary>
+    public static (Expr Node, Complex Value)? Find(Expr root)
+    {
+        var constant = new Dictionary<Expr, bool>(ReferenceEqualityComparer.Instance);
+        // Post-order without recursion (models nest thousands of levels deep).
+        var stack = new Stack<(Expr Node, bool Expanded)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (e, expanded) = stack.Pop();
+            if (constant.ContainsKey(e)) continue;
+            if (e.IsBoolean && e.Kind != ExprKind.True && e.Kind != ExprKind.False)
+            {
+                constant[e] = false;
+                // The values a condition selects between sit in Piecewise pairs, not under the comparison itself.
+                continue;
+            }
+            if (!expanded && e.Args.Count > 0)
+            {
+                stack.Push((e, true));
+                foreach (var a in e.Args) if (!constant.ContainsKey(a)) stack.Push((a, false));
+                continue;
+            }
+            bool isConstant = e is not Symbol && e.Args.All(a => constant[a]) && !e.IsBoolean && e.Kind != ExprKind.ExprCondPair;
+            constant[e] = isConstant;
+            if (!isConstant) continue;
+            Complex value;
+            try { value = ReferenceEvaluator.Evaluate(e, NoSymbols); }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException or KeyNotFoundException) { continue; }
+            if (!double.IsFinite(value.Real) || !double.IsFinite(value.Imaginary)) return (e, value);
+        }
+        return null;
+    }
+
+    /// <summary>What a reader says of it.</summary>
+    public static string Message(Expr node, Complex value)
+    {
+        string what = double.IsNaN(value.Real) || double.IsNaN(value.Imaginary) ? "NaN"
+            : (value.Imaginary == 0 ? (value.Real > 0 ? "+infinity" : "-infinity") : "an infinite complex number")
+              + " (a number beyond ±1.8e308, a division by zero or log(0))";
+        var text = InfixPrinter.Print(node);
+        if (text.Length > 40) text = text[..37] + "...";
+        return $"the constant {text} is {what}: the model would be {(what.StartsWith("NaN", StringComparison.Ordinal) ? "NaN" : "infinite or NaN")} wherever it counts; write a finite value";
+    }
+}
