@@ -48,9 +48,9 @@ internal static class Pwa
     }
 
     /// <summary>
-    /// Runs a command and maps what escapes it to an exit code: a GPU that cannot run the kernels is an input
-    /// problem (choose another backend); anything else is a bug in pwa and exits with <see cref="ExitCode.InternalError"/>,
-    /// never with the code of a failed check or fit.
+    /// Runs a command and maps what escapes it to an exit code: a GPU that cannot run the kernels, or memory running
+    /// out, is an input problem (choose another backend, ask for less); anything else is a bug in pwa and exits with
+    /// <see cref="ExitCode.InternalError"/>, never with the code of a failed check or fit.
     /// </summary>
     internal static int Guarded(Func<int> command, TextWriter stderr)
     {
@@ -64,7 +64,13 @@ internal static class Pwa
             stderr.WriteLine($"pwa: error: {ex.Message}");
             return (int)ExitCode.BadInput;
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            // What the commands' own estimates did not foresee: a resource limit, not a bug in the input or in pwa.
+            stderr.WriteLine("pwa: error: out of memory: ask for fewer events or a smaller sample, or raise the process's memory limit (DOTNET_GCHeapHardLimit)");
+            return (int)ExitCode.BadInput;
+        }
+        catch (Exception ex)
         {
             stderr.WriteLine($"pwa: internal error (a bug in pwa, not in your input; please report it with this text): {ex}");
             return (int)ExitCode.InternalError;

@@ -52,10 +52,10 @@ internal static class SimulateCommand
         return true;
     }
 
-    private static (Option<string> Decay, Option<int> Events, Option<ulong> Seed, Option<FileInfo> Out, Option<bool> Quiet) Common()
+    private static (Option<string> Decay, Option<long> Events, Option<ulong> Seed, Option<FileInfo> Out, Option<bool> Quiet) Common()
     {
         var decay = new Option<string>("--decay") { Description = "The decay, masses in GeV: \"M -> m0 m1 m2\" (e.g. \"3.0969 -> 0 0.1349768 0.1349768\"). Final-state particles are numbered from 0 in this order.", Required = true };
-        var events = new Option<int>("--events") { Description = "Number of events to write.", Required = true };
+        var events = new Option<long>("--events") { Description = $"Number of events to write (1 to {int.MaxValue:N0}, and what fits in memory).", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the counter-based generator (default 1): the output depends on it alone.", DefaultValueFactory = _ => 1 };
         var output = new Option<FileInfo>("--out") { Description = "Output file: .csv, .npy (one column), .npz or .parquet.", Required = true };
         var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
@@ -93,17 +93,36 @@ internal static class SimulateCommand
         return cmd;
     }
 
-    private static bool CheckCommon(CommandIo io, string name, string decayText, int events, string outPath, IEnumerable<string?> inputs, out Decay decay, out int exit)
+    private static bool CheckCommon(CommandIo io, string name, string decayText, long events, string outPath, IEnumerable<string?> inputs, out Decay decay, out int exit)
     {
         exit = 0;
         if (!TryParseDecay(decayText, out decay, out var error)) { exit = io.Fail(name, $"--decay: {error}"); return false; }
-        if (events < 1) { exit = io.Fail(name, $"--events must be at least 1, got {events}"); return false; }
+        if (events is < 1 or > int.MaxValue)
+        {
+            exit = io.Fail(name, $"--events must be between 1 and {int.MaxValue:N0}, got {events:N0}; for more, write several files with different --seed");
+            return false;
+        }
         if (EventFiles.FormatOf(outPath) is null)
         {
             exit = io.Fail(outPath, $"unknown output format: use one of {string.Join(", ", EventFiles.Extensions.Keys)}");
             return false;
         }
         return io.CheckOutput(outPath, inputs, [.. EventFiles.Extensions.Keys], out exit);
+    }
+
+    /// <summary>
+    /// Refuses a sample that cannot fit in this process's memory (the machine's, or DOTNET_GCHeapHardLimit), saying how
+    /// much it needs, instead of running until an allocation fails.
+    /// </summary>
+    private static bool CheckMemory(CommandIo io, string name, long events, int columns, out int exit)
+    {
+        exit = 0;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        double needed = (double)events * columns * sizeof(double);
+        if (needed <= 0.8 * available) return true;
+        exit = io.Fail(name, $"{events:N0} events need about {needed / (1L << 30):F1} GiB in memory ({columns} columns of 8 bytes) and this process may use " +
+            $"{available / (double)(1L << 30):F1} GiB: ask for fewer events, or write several files with different --seed (the readers take them in chunks)");
+        return false;
     }
 
     private static int Write(CommandIo io, EventSample sample, string path)
@@ -119,14 +138,17 @@ internal static class SimulateCommand
         }
     }
 
-    private static int RunPhsp(CommandIo io, string decayText, int events, ulong seed, string outPath, string? variables)
+    private static int RunPhsp(CommandIo io, string decayText, long events, ulong seed, string outPath, string? variables)
     {
         if (!CheckCommon(io, "pwa phsp", decayText, events, outPath, [], out var decay, out var exit)) return exit;
         var names = (variables ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var v in names)
             if (!KinematicVariables.IsKnown(v, decay.Masses.Length, out var reason))
                 return io.Fail("pwa phsp", $"--variables: '{v}' is not a kinematic variable of a {decay.Masses.Length}-body decay ({reason})");
-        var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, events, new RandomStream(seed, CandidateStream));
+        int m = decay.Masses.Length;
+        // Momenta, their copy in the sample with the pair masses, and the extra variables.
+        if (!CheckMemory(io, "pwa phsp", events, 4 * m + 4 * m + m * (m - 1) / 2 + names.Length, out exit)) return exit;
+        var momenta = PhaseSpace.GenerateFlat(decay.Parent, decay.Masses, (int)events, new RandomStream(seed, CandidateStream));
         var sample = momenta.ToEventSample();
         if (names.Length > 0)
         {
@@ -139,7 +161,7 @@ internal static class SimulateCommand
         return 0;
     }
 
-    private static int RunSimulate(CommandIo io, string modelPath, string decayText, int events, ulong seed, string outPath, string? paramsPath,
+    private static int RunSimulate(CommandIo io, string modelPath, string decayText, long events, ulong seed, string outPath, string? paramsPath,
         BackendChoice.Selection choice, bool quiet)
     {
         const string name = "pwa simulate";
@@ -174,6 +196,8 @@ internal static class SimulateCommand
         if (choice.Backend == Backend.Reference) return io.Fail(name, "--backend reference is too slow to simulate with: use cpu or gpu");
         if (!BackendChoice.TryOpen(io, name, choice.Backend, choice.Device, out exit)) return exit;
         var options = choice.Options with { Hoisting = false, MaxThreads = gpu ? Environment.ProcessorCount : 1 };
+        // The accepted events' columns, twice while they are gathered, plus the weight column.
+        if (!CheckMemory(io, name, events, 2 * kinematic.Count + 1, out exit)) return exit;
         IParametrizedFunction Compile() => Lambdify.Compile(model, kinematic, [], parameters, options);
         IParametrizedFunction f;
         try { f = Compile(); }

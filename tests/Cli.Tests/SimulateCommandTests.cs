@@ -122,4 +122,25 @@ public class SimulateCommandTests
             Assert.True(Math.Abs(value - truth) < 5 * error, $"{p.GetProperty("label").GetString()}: {value} ± {error}, generated with {truth}");
         }
     }
+
+    [Fact]
+    public void A_sample_too_large_for_memory_or_the_int_range_is_refused_before_any_work()
+    {
+        using var dir = CliTest.NewTempDir();
+        var output = dir.PathOf("big.csv");
+        var huge = CliTest.Run("phsp", "--decay", "3.0969 -> 0 0.1349768 0.1349768", "--events", "2147483647", "--out", output).AssertExit(2);
+        Assert.Matches(@"^pwa phsp: error: 2,147,483,647 events need about \d+\.\d GiB in memory \(27 columns of 8 bytes\) and this process may use", huge.StderrLines[0]);
+        Assert.Contains("different --seed", huge.Stderr);
+        var beyond = CliTest.Run("phsp", "--decay", "3.0969 -> 0 0.1349768 0.1349768", "--events", "1000000000000", "--out", output).AssertExit(2);
+        Assert.Equal("pwa phsp: error: --events must be between 1 and 2,147,483,647, got 1,000,000,000,000; for more, write several files with different --seed", beyond.StderrLines[0]);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Memory_running_out_anyway_is_a_clear_error_not_a_crash()
+    {
+        var err = new StringWriter();
+        Assert.Equal(2, Pwa.Guarded(() => throw new OutOfMemoryException(), err));
+        Assert.StartsWith("pwa: error: out of memory: ask for fewer events", err.ToString());
+    }
 }
