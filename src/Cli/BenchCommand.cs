@@ -20,12 +20,12 @@ internal static class BenchCommand
 {
     public static Command Create(CommandIo io)
     {
-        var model = new Argument<FileInfo>("MODEL") { Description = "Model file (.srepr or .expr)." };
+        var model = new Argument<FileInfo>("MODEL") { Description = "Model file (.srepr, .expr or .amp)." };
         var reference = new Option<FileInfo>("--reference") { Description = "Reference file: its points are the events, its parameter_defaults the parameters.", Required = true };
         var events = new Option<int>("--events") { Description = "Events per evaluation.", DefaultValueFactory = _ => 1_000_000 };
         var free = new Option<string>("--free") { Description = "Comma-separated parameters left free (not folded into the kernel), or 'all'.", DefaultValueFactory = _ => "all" };
         var backend = new BackendChoice("cpu (default), gpu (see --device) or reference.");
-        var hoisting = new Option<bool>("--hoisting") { Description = "Cache parameter-independent terms per sample (true by default).", DefaultValueFactory = _ => true };
+        var hoisting = new Option<bool>("--hoisting") { Description = "Cache parameter-independent terms per sample: true (default) or false.", HelpName = "true|false", DefaultValueFactory = _ => true };
         var split = new Option<int>("--split") { Description = "Operations per generated method.", DefaultValueFactory = _ => LambdifyOptions.DefaultSplitSize };
         var repeats = new Option<int>("--repeats") { Description = "Timed evaluations (the median is reported).", DefaultValueFactory = _ => 7 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (parse_seconds, compile_seconds, events_per_second, gradient_events_per_second, ops_per_event, ...)." };

@@ -19,7 +19,7 @@ internal static class CheckCommand
 {
     public static Command Create(CommandIo io)
     {
-        var model = new Argument<FileInfo?>("MODEL") { Description = "Model file (.srepr or .expr).", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Argument<FileInfo?>("MODEL") { Description = "Model file (.srepr, .expr or .amp).", Arity = ArgumentArity.ZeroOrOne };
         var reference = new Argument<FileInfo?>("REFERENCE") { Description = "Reference values: JSON with parameter_defaults and points (symbols, value).", Arity = ArgumentArity.ZeroOrOne };
         var jsonl = new Option<FileInfo?>("--jsonl") { Description = "Check every line of a JSON-lines file of expressions (name, srepr, symbols, value) instead." };
         var tolerance = new Option<double>("--tolerance") { Description = "Largest relative deviation accepted.", DefaultValueFactory = _ => 1e-10 };

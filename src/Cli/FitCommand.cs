@@ -33,7 +33,7 @@ internal static partial class FitCommand
 
     public static Command Create(CommandIo io)
     {
-        var model = new Argument<FileInfo>("MODEL") { Description = "Intensity model file (.srepr or .expr): real and positive on the data." };
+        var model = new Argument<FileInfo>("MODEL") { Description = "Intensity model file (.srepr, .expr or .amp): real and positive on the data." };
         var fit = new Option<FileInfo>("--fit") { Description = "Fit definition (JSON): free_parameters (name, symbol, part re/im, start, initial_step, limits), fixed_parameters, kinematic_variables, minimizer.", Required = true };
         var data = new Option<FileInfo?>("--data") { Description = "Data events (CSV with a header of symbol names). Default: the fit definition's data_file, relative to it." };
         var phsp = new Option<FileInfo?>("--phsp") { Description = "Phase-space (normalisation) events, CSV. Default: the fit definition's phsp_file, relative to it." };

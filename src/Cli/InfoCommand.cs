@@ -13,7 +13,7 @@ internal static class InfoCommand
 {
     public static Command Create(CommandIo io)
     {
-        var model = new Argument<FileInfo>("MODEL") { Description = "Model file: .srepr (SymPy srepr export) or .expr (infix expression)." };
+        var model = new Argument<FileInfo>("MODEL") { Description = "Model file: .srepr (SymPy srepr export), .expr (infix expression) or .amp (model language)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (tree_nodes, distinct_nodes, count_ops, free_symbols, parse_seconds)." };
         var cmd = new Command("info",
             "Show a model's size as a tree and as a shared DAG, its operation count, free symbols and parse time.\n\n" +

@@ -40,7 +40,7 @@ internal static class Pwa
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors) stderr.WriteLine($"pwa: {e.Message}");
+            foreach (var e in parsed.Errors) stderr.WriteLine($"pwa: {Describe(e)}");
             stderr.WriteLine("Run 'pwa --help' (or 'pwa COMMAND --help') for usage.");
             return (int)ExitCode.BadInput;
         }
@@ -75,5 +75,34 @@ internal static class Pwa
             stderr.WriteLine($"pwa: internal error (a bug in pwa, not in your input; please report it with this text): {ex}");
             return (int)ExitCode.InternalError;
         }
+    }
+
+    // System.CommandLine's messages name neither the missing argument nor the option a bad value was given to.
+    private static string Describe(System.CommandLine.Parsing.ParseError e)
+    {
+        string message = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*\n\s*", " ").Trim();
+        var parse = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for (option|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'");
+        if (parse.Success)
+        {
+            string expected = parse.Groups["type"].Value switch
+            {
+                "System.Int32" or "System.Int64" or "System.UInt64" or "System.UInt32" => "a whole number",
+                "System.Double" => "a number",
+                var t => $"a {t.Replace("System.", "", StringComparison.Ordinal).ToLowerInvariant()}",
+            };
+            return $"{parse.Groups["name"].Value}: '{parse.Groups["value"].Value}' is not {expected}";
+        }
+        var command = e.SymbolResult as System.CommandLine.Parsing.CommandResult
+            ?? (e.SymbolResult as System.CommandLine.Parsing.ArgumentResult)?.Parent as System.CommandLine.Parsing.CommandResult;
+        if (command is not null && message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            var missing = command.Command.Arguments.Where(a => command.GetResult(a) is not { Tokens.Count: > 0 }).ToList();
+            if (missing.Count > 0)
+                return $"{command.Command.Name}: missing {string.Join(", ", missing.Select(a => $"{a.Name} ({a.Description?.TrimEnd('.')})"))}";
+        }
+        var option = e.SymbolResult as System.CommandLine.Parsing.OptionResult
+            ?? (e.SymbolResult as System.CommandLine.Parsing.ArgumentResult)?.Parent as System.CommandLine.Parsing.OptionResult;
+        return option is not null && !message.StartsWith(option.Option.Name, StringComparison.Ordinal) && !message.Contains($"'{option.Option.Name}'", StringComparison.Ordinal)
+            ? $"{option.Option.Name}: {message}" : message;
     }
 }

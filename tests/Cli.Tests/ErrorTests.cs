@@ -315,3 +315,32 @@ public class CrashTests
         Assert.Equal(0, Pwa.Guarded(() => 0, TextWriter.Null));
     }
 }
+
+/// <summary>Command-line mistakes name the argument or option and what was expected.</summary>
+public class CommandLineMessageTests
+{
+    [Fact]
+    public void A_missing_model_is_named()
+    {
+        var r = CliTest.Run("info").AssertExit(2);
+        Assert.StartsWith("pwa: info: missing MODEL (Model file: .srepr", r.StderrLines[0]);
+        Assert.Contains(".amp", r.StderrLines[0]);
+    }
+
+    [Fact]
+    public void A_value_outside_the_choices_or_not_a_number_names_the_option()
+    {
+        var simd = CliTest.Run("bench", "m.srepr", "--reference", "r.json", "--simd", "384").AssertExit(2);
+        Assert.Equal("pwa: --simd: Argument '384' not recognized. Must be one of: '256' '512'", simd.StderrLines[0]);
+        var events = CliTest.Run("phsp", "--decay", "3 -> 0 0 0", "--events", "abc", "--out", "x.csv").AssertExit(2);
+        Assert.Equal("pwa: --events: 'abc' is not a whole number", events.StderrLines[0]);
+    }
+
+    [Fact]
+    public void Help_names_every_model_format_and_how_to_turn_hoisting_off()
+    {
+        foreach (var command in new[] { "bench", "check", "fit", "info" })
+            Assert.Contains(".amp", CliTest.Run(command, "--help").Stdout);
+        Assert.Contains("--hoisting <true|false>", CliTest.Run("bench", "--help").Stdout);
+    }
+}
