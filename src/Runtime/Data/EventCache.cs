@@ -31,8 +31,10 @@ public enum EventCacheStatus
 /// </summary>
 /// <remarks>
 /// Hashing the source costs about as much as reading the entry many times over (SHA-256 runs at 1-2 GB/s), so
-/// with <see cref="TrustFileStamps"/> (the default) a file's hash is remembered with its length and modification
-/// time and computed again only when either changes, as make and git decide what changed. A stamp taken within
+/// with <see cref="TrustFileStamps"/> (the default) a file's hash is remembered with its length, modification time
+/// and, on Linux, inode and inode change time, and computed again when any of them changes, as git decides what
+/// changed: an edit to the same length whose old modification time is put back (cp -p, rsync -t, tar) still changes
+/// the change time, which no tool can set. Elsewhere only length and modification time are compared. A stamp taken within
 /// seconds of the file's last modification is not trusted, so that a file rewritten twice within the file
 /// system's timestamp resolution is still hashed again (git's "racy clean" rule). Set it to false to hash the
 /// content on every read.
@@ -41,7 +43,7 @@ public sealed class EventCache
 {
     private const int FormatVersion = 1;
     private static ReadOnlySpan<byte> EntryMagic => "PWEVENT1"u8;
-    private static ReadOnlySpan<byte> StampMagic => "PWSTAMP1"u8;
+    private static ReadOnlySpan<byte> StampMagic => "PWSTAMP2"u8;
     private const int FixedHeader = 64;
     private const int Segment = 1 << 18; // doubles per checksummed segment (2 MB)
     private static readonly long RacyTicks = TimeSpan.FromSeconds(3).Ticks;
@@ -90,8 +92,8 @@ public sealed class EventCache
             return direct;
         }
         var full = info.FullName;
-        long length = info.Length, modified = info.LastWriteTimeUtc.Ticks;
-        var hash = TrustFileStamps ? StampedHash(full, length, modified) : null;
+        var stamp = FileStamp.Of(info);
+        var hash = TrustFileStamps ? StampedHash(full, stamp) : null;
         if (hash is null)
         {
             try
@@ -104,7 +106,7 @@ public sealed class EventCache
                 status = direct.Success ? EventCacheStatus.NotStored : EventCacheStatus.Failed;
                 return direct;
             }
-            if (TrustFileStamps && Unchanged(info, length, modified)) SaveStamp(full, length, modified, hash);
+            if (TrustFileStamps && Unchanged(info, stamp)) SaveStamp(full, stamp, hash);
         }
         var key = Key(format.Value, options);
         var entry = EntryPath(hash, key);
@@ -122,7 +124,7 @@ public sealed class EventCache
             return result;
         }
         // The entry is keyed by the hash taken before reading: store it only if the file stayed as it was.
-        if (!Unchanged(info, length, modified))
+        if (!Unchanged(info, stamp))
         {
             status = EventCacheStatus.NotStored;
             return result;
@@ -192,10 +194,10 @@ public sealed class EventCache
 
     private string EntryPath(byte[] hash, string key) => Path.Combine(Directory, $"{Convert.ToHexStringLower(hash)}-{key}.pwev");
 
-    private static bool Unchanged(FileInfo info, long length, long modified)
+    private static bool Unchanged(FileInfo info, FileStamp stamp)
     {
         info.Refresh();
-        return info.Exists && info.Length == length && info.LastWriteTimeUtc.Ticks == modified;
+        return info.Exists && FileStamp.Of(info) == stamp;
     }
 
     // --- remembered hashes ---------------------------------------------------------------------------------
@@ -203,19 +205,22 @@ public sealed class EventCache
     private string StampPath(string full) =>
         Path.Combine(Directory, "stamps", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)).AsSpan(0, 16)) + ".stamp");
 
-    // Stamp layout: magic, length, modification ticks, ticks when hashed, SHA-256, the full path (UTF-8).
-    private byte[]? StampedHash(string full, long length, long modified)
+    // Stamp layout: magic, length, modification ticks, change ticks, inode, ticks when hashed, SHA-256, the full path (UTF-8).
+    private const int StampHeader = 80;
+
+    private byte[]? StampedHash(string full, FileStamp stamp)
     {
         try
         {
             var bytes = File.ReadAllBytes(StampPath(full));
-            if (bytes.Length < 64 || !bytes.AsSpan().StartsWith(StampMagic)) return null;
-            if (BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)) != length) return null;
-            if (BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16)) != modified) return null;
-            long hashedAt = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(24));
-            if (hashedAt - modified < RacyTicks) return null;
-            if (!bytes.AsSpan(64).SequenceEqual(Encoding.UTF8.GetBytes(full))) return null;
-            return bytes.AsSpan(32, 32).ToArray();
+            if (bytes.Length < StampHeader || !bytes.AsSpan().StartsWith(StampMagic)) return null;
+            var saved = new FileStamp(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)), BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16)),
+                BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(24)), BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(32)));
+            if (saved != stamp) return null;
+            long hashedAt = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(40));
+            if (hashedAt - stamp.Latest < RacyTicks) return null;
+            if (!bytes.AsSpan(StampHeader).SequenceEqual(Encoding.UTF8.GetBytes(full))) return null;
+            return bytes.AsSpan(48, 32).ToArray();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -223,16 +228,18 @@ public sealed class EventCache
         }
     }
 
-    private void SaveStamp(string full, long length, long modified, byte[] hash)
+    private void SaveStamp(string full, FileStamp stamp, byte[] hash)
     {
         var path = Encoding.UTF8.GetBytes(full);
-        var bytes = new byte[64 + path.Length];
+        var bytes = new byte[StampHeader + path.Length];
         StampMagic.CopyTo(bytes);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), length);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), modified);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(24), DateTime.UtcNow.Ticks);
-        hash.CopyTo(bytes, 32);
-        path.CopyTo(bytes, 64);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), stamp.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), stamp.Modified);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(24), stamp.Changed);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(32), stamp.Inode);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(40), DateTime.UtcNow.Ticks);
+        hash.CopyTo(bytes, 48);
+        path.CopyTo(bytes, StampHeader);
         try
         {
             var file = StampPath(full);

@@ -90,6 +90,26 @@ public class EventCacheTests
         Assert.Equal(EventCacheStatus.Miss, status);
     }
 
+    [SkippableFact]
+    public void With_trusted_stamps_an_edit_that_restores_length_and_modification_time_is_still_seen()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the inode change time is read on Linux only");
+        using var dir = new TempDir();
+        var path = Old(dir.Write("e.csv", "x\n1\n2\n"));
+        var time = File.GetLastWriteTimeUtc(path);
+        // Stamps are trusted only once the file's metadata is a few seconds old (the racy-clean rule).
+        Thread.Sleep(TimeSpan.FromSeconds(3.2));
+        var cache = new EventCache(dir.File("cache"));
+        cache.Read(path);
+        Assert.Equal([1.0, 2.0], DataAssert.Ok(cache.Read(path, null, out var hit))["x"].ToArray());
+        Assert.Equal(EventCacheStatus.Hit, hit);
+        // What cp -p, rsync -t or tar do: same length, the old modification time put back. The change time moves.
+        File.WriteAllText(path, "x\n1\n9\n");
+        File.SetLastWriteTimeUtc(path, time);
+        Assert.Equal([1.0, 9.0], DataAssert.Ok(cache.Read(path, null, out var status))["x"].ToArray());
+        Assert.Equal(EventCacheStatus.Miss, status);
+    }
+
     [Fact]
     public void A_recently_modified_file_is_hashed_again_even_with_stamps()
     {
