@@ -60,7 +60,7 @@ internal static class ConvertCommand
         var parsed = ModelFile.Load(modelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
         var expression = parsed.Value!;
-        if (!TryReadDefaults(io, paramsPath, out var defaults, out var complexParameters, out var exitCode)) return exitCode;
+        if (!EvalCommand.TryReadParameters(io, paramsPath, out var defaults, out var complexParameters, out _, out _, out var exitCode)) return exitCode;
         var constants = new Dictionary<string, Complex>();
         if (constantsPath is not null && !EvalCommand.TryReadParameters(io, constantsPath, out constants, out _, out exitCode)) return exitCode;
 
@@ -91,40 +91,5 @@ internal static class ConvertCommand
         io.Out.WriteLine($"{Path.GetFileName(modelPath)} -> {outPath}: {model.Variables.Count} variable(s) ({string.Join(", ", model.Variables)}), " +
             $"{model.Parameters.Count} parameter(s), {model.Constants.Count} constant(s); {text.Length:N0} characters");
         return 0;
-    }
-
-    // A flat name -> value object, or a reference-model JSON whose parameter_defaults hold them.
-    private static bool TryReadDefaults(CommandIo io, string path, out Dictionary<string, Complex> defaults, out HashSet<string> complexParameters, out int exit)
-    {
-        defaults = [];
-        complexParameters = [];
-        exit = 0;
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { exit = io.Fail(path, $"cannot read the file: {ex.Message}"); return false; }
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                exit = io.Fail(path, 1, 1, DiagnosticCodes.InvalidJson, "expected a JSON object mapping names to numbers or [re, im]");
-                return false;
-            }
-            var values = root.TryGetProperty("parameter_defaults", out var pd) && pd.ValueKind == JsonValueKind.Object ? pd : root;
-            foreach (var p in values.EnumerateObject())
-            {
-                try { defaults[p.Name] = ReferencePoints.ReadComplex(p.Value); }
-                catch (FormatException ex)
-                {
-                    var (line, col) = CommandIo.FindJsonKey(text, p.Name);
-                    exit = io.Fail(path, line, col, DiagnosticCodes.InvalidJson, $"parameter '{p.Name}': {ex.Message}");
-                    return false;
-                }
-                if (p.Value.ValueKind == JsonValueKind.Array) complexParameters.Add(p.Name);
-            }
-            return true;
-        }
-        catch (JsonException ex) { exit = io.Fail(path, ex); return false; }
     }
 }

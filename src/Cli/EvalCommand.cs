@@ -36,21 +36,36 @@ internal static class EvalCommand
         return cmd;
     }
 
-    internal static bool TryReadParameters(CommandIo io, string path, out Dictionary<string, Complex> values, out string text, out int exit)
+    internal static bool TryReadParameters(CommandIo io, string path, out Dictionary<string, Complex> values, out string text, out int exit) =>
+        TryReadParameters(io, path, out values, out _, out text, out _, out exit);
+
+    /// <summary>
+    /// Parameter values, read the same way by every command: a JSON object name → number or [re, im], or a
+    /// reference-model JSON whose <c>parameter_defaults</c> hold them (<paramref name="reference"/>: it describes the whole
+    /// model it was exported from, so a command drops the entries its model does not use instead of calling them typos).
+    /// Names given as [re, im] go to <paramref name="complex"/>.
+    /// </summary>
+    internal static bool TryReadParameters(CommandIo io, string path, out Dictionary<string, Complex> values, out HashSet<string> complex,
+        out string text, out bool reference, out int exit)
     {
+        reference = false;
         values = [];
+        complex = [];
         exit = 0;
         text = "";
         try
         {
             text = File.ReadAllText(path);
             using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
                 exit = io.Fail(path, 1, 1, DiagnosticCodes.InvalidJson, "expected a JSON object mapping names to numbers or [re, im]");
                 return false;
             }
-            foreach (var p in doc.RootElement.EnumerateObject())
+            reference = root.TryGetProperty("parameter_defaults", out var pd) && pd.ValueKind == JsonValueKind.Object;
+            var entries = reference ? pd : root;
+            foreach (var p in entries.EnumerateObject())
             {
                 try { values[p.Name] = ReferencePoints.ReadComplex(p.Value); }
                 catch (FormatException ex)
@@ -59,6 +74,7 @@ internal static class EvalCommand
                     exit = io.Fail(path, line, col, DiagnosticCodes.InvalidJson, $"parameter '{p.Name}': {ex.Message}");
                     return false;
                 }
+                if (p.Value.ValueKind == JsonValueKind.Array) complex.Add(p.Name);
             }
             return true;
         }
@@ -88,8 +104,10 @@ internal static class EvalCommand
 
         var parameters = new Dictionary<string, Complex>();
         var paramsText = "";
-        if (paramsPath is not null && !TryReadParameters(io, paramsPath, out parameters, out paramsText, out var exit)) return exit;
+        bool reference = false;
+        if (paramsPath is not null && !TryReadParameters(io, paramsPath, out parameters, out _, out paramsText, out reference, out var exit)) return exit;
         var modelSymbols = new HashSet<string>(evaluator.SymbolNames, StringComparer.Ordinal);
+        if (reference) parameters = parameters.Where(p => modelSymbols.Contains(p.Key)).ToDictionary();
         var unknown = parameters.Keys.Where(k => !modelSymbols.Contains(k)).ToList();
         if (unknown.Count > 0)
         {

@@ -171,8 +171,10 @@ internal static class SimulateCommand
         var model = parsed.Value!;
         var parameters = new Dictionary<string, Complex>();
         string paramsText = "";
-        if (paramsPath is not null && !EvalCommand.TryReadParameters(io, paramsPath, out parameters, out paramsText, out exit)) return exit;
+        bool reference = false;
+        if (paramsPath is not null && !EvalCommand.TryReadParameters(io, paramsPath, out parameters, out _, out paramsText, out reference, out exit)) return exit;
         var symbols = model.FreeSymbolNames().ToHashSet(StringComparer.Ordinal);
+        if (reference) parameters = parameters.Where(p => symbols.Contains(p.Key)).ToDictionary();
         var unknown = parameters.Keys.Where(k => !symbols.Contains(k)).ToList();
         if (unknown.Count > 0)
         {

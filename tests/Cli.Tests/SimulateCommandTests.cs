@@ -143,4 +143,19 @@ public class SimulateCommandTests
         Assert.Equal(2, Pwa.Guarded(() => throw new OutOfMemoryException(), err));
         Assert.StartsWith("pwa: error: out of memory: ask for fewer events", err.ToString());
     }
+
+    [Fact]
+    public void Parameters_come_from_a_flat_object_or_a_reference_model_json_as_in_convert()
+    {
+        using var dir = CliTest.NewTempDir();
+        var model = dir.Write("model.expr", "a*(1 + cos(theta_0)^2)\n");
+        var reference = dir.Write("ref.json", "{\"description\": \"x\", \"parameter_defaults\": {\"a\": 2, \"d_unused\": 1.5}, \"points\": []}\n");
+        var output = dir.PathOf("events.csv");
+        CliTest.Run("simulate", model, "--decay", "3.0969 -> 0 0.1349768 0.1349768", "--events", "50", "--params", reference, "--out", output).AssertExit(0);
+        Assert.Equal(51, File.ReadAllLines(output).Length);
+        // In a flat file of the user's own, a name the model lacks is still a typo to report.
+        var flat = dir.Write("params.json", "{\"a\": 2, \"d_unused\": 1.5}\n");
+        var r = CliTest.Run("simulate", model, "--decay", "3.0969 -> 0 0.1349768 0.1349768", "--events", "50", "--params", flat, "--out", output).AssertExit(2);
+        Assert.Contains("'d_unused'", r.Stderr);
+    }
 }
