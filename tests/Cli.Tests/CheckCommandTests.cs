@@ -178,4 +178,18 @@ public class CheckCommandTests
         Assert.Contains("'sum'", line);
         Assert.Contains("y", line.Split("symbol(s)").Last());
     }
+
+    [Fact]
+    public void Jsonl_expressions_check_on_the_cpu_backend_too()
+    {
+        using var dir = CliTest.NewTempDir();
+        var good = dir.Write("small.jsonl",
+            "{\"name\": \"bw\", \"srepr\": \"Pow(Add(Pow(Symbol('m'), Integer(2)), Mul(Integer(-1), Symbol('s'))), Integer(-1))\", \"symbols\": {\"m\": 0.77, \"s\": 0.5}, \"value\": 10.764262648008613}\n" +
+            "{\"name\": \"coupling\", \"srepr\": \"Mul(Symbol('c'), Symbol('x'))\", \"symbols\": {\"c\": [1, 2], \"x\": 3}, \"value\": [3, 6]}\n");
+        var r = CliTest.Run("check", "--jsonl", good, "--backend", "cpu", "--tolerance", "1e-12").AssertExit(0);
+        Assert.Contains("2 expressions", r.Stdout);
+        Assert.Contains(": OK", r.Stdout);
+        var wrong = dir.Write("wrong.jsonl", "{\"name\": \"x\", \"srepr\": \"Mul(Integer(2), Symbol('x'))\", \"symbols\": {\"x\": 3}, \"value\": 7}\n");
+        Assert.Contains("1 FAILED", CliTest.Run("check", "--jsonl", wrong, "--backend", "cpu").AssertExit(1).Stdout);
+    }
 }
