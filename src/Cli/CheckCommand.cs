@@ -157,9 +157,10 @@ internal static class CheckCommand
     private static Row Compiled(string name, Expr expression, Dictionary<string, Complex> symbols, Complex expected, BackendChoice.Selection choice)
     {
         const string Event = "#event";
-        var inputs = symbols.Where(p => p.Value.Imaginary == 0).Select(p => p.Key).Where(expression.FreeSymbolNames().Contains).Append(Event).ToList();
-        var parameters = symbols.Where(p => p.Value.Imaginary != 0 && expression.FreeSymbolNames().Contains(p.Key))
-            .Select(p => ParameterSpec.ComplexValued(p.Key, p.Value)).ToList();
+        var free = expression.FreeSymbolNames().ToHashSet(StringComparer.Ordinal);
+        var used = symbols.Where(p => free.Contains(p.Key)).ToList();
+        var inputs = used.Where(p => p.Value.Imaginary == 0).Select(p => p.Key).Append(Event).ToList();
+        var parameters = used.Where(p => p.Value.Imaginary != 0).Select(p => ParameterSpec.ComplexValued(p.Key, p.Value)).ToList();
         try
         {
             using var f = Lambdify.Compile(expression, inputs, parameters, null, choice.Options);

@@ -64,9 +64,6 @@ internal static partial class FitCommand
     {
         if (q.Strategy is { } s && s is < 0 or > 2) return io.Fail(Name, $"--strategy must be 0, 1 or 2, got {s}");
         if (q.Tolerance is { } t && !(t > 0 && double.IsFinite(t))) return io.Fail(Name, $"--tolerance must be a positive number, got {CommandIo.Format(t)}");
-        // The result file is checked before anything is read, and again once the data files are known: a fit must
-        // neither overwrite an input nor run to its end and then fail to save.
-        if (!io.CheckOutput(q.JsonPath, [q.ModelPath, q.FitPath, q.DataPath, q.PhspPath], [".json"], out var refused)) return refused;
 
         var read = Stopwatch.StartNew();
         if (!TryLoadDefinition(io, q.FitPath, out var definition, out var exit)) return exit;
@@ -77,7 +74,9 @@ internal static partial class FitCommand
         string? phspPath = q.PhspPath ?? (definition.PhspFile is { } pf ? Path.GetFullPath(Path.Combine(fitDir, pf)) : null);
         if (dataPath is null) return io.Fail(Name, $"no data: give --data DATA.csv (or name a data_file in {q.FitPath})");
         if (phspPath is null) return io.Fail(Name, $"no phase-space sample: give --phsp PHSP.csv (or name a phsp_file in {q.FitPath})");
-        if (!io.CheckOutput(q.JsonPath, [dataPath, phspPath], [".json"], out refused)) return refused;
+        // The result file is checked once every input is known, before any data is read: a fit must neither overwrite
+        // an input nor run to its end and then fail to save.
+        if (!io.CheckOutput(q.JsonPath, [q.ModelPath, q.FitPath, dataPath, phspPath], [".json"], out var refused)) return refused;
 
         var parsed = ModelFile.Load(q.ModelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);

@@ -20,7 +20,7 @@ public sealed record FreeParameter(string Name, string Symbol, ParameterPart Par
 /// complex couplings, start, initial_step, limits), fixed values (number or [re, im]), kinematic variables,
 /// minimiser settings, and optionally the model, data and normalisation files beside it.
 /// </summary>
-public sealed class FitDefinition
+public sealed record FitDefinition
 {
     /// <summary>Free parameters in order.</summary>
     public required IReadOnlyList<FreeParameter> Free { get; init; }
@@ -104,22 +104,7 @@ public sealed class FitDefinition
     {
         var fixedValues = new Dictionary<string, Complex>(Fixed, StringComparer.Ordinal);
         foreach (var p in Free.Where(p => p.Part == ParameterPart.Value)) fixedValues[p.Symbol] = p.Start;
-        return new FitDefinition
-        {
-            Free = Free.Where(p => p.Part != ParameterPart.Value).ToList(),
-            Fixed = fixedValues,
-            KinematicVariables = KinematicVariables,
-            Strategy = Strategy,
-            Tolerance = Tolerance,
-            ErrorDef = ErrorDef,
-            Warnings = Warnings,
-            ModelFile = ModelFile,
-            DataFile = DataFile,
-            PhspFile = PhspFile,
-            ComplexSymbols = ComplexSymbols,
-            _source = _source,
-            _text = _text,
-        };
+        return this with { Free = Free.Where(p => p.Part != ParameterPart.Value).ToList(), Fixed = fixedValues };
     }
 
     /// <summary>Reads a fit definition file; errors are diagnostics naming the file, line and column.</summary>
@@ -153,11 +138,11 @@ public sealed class FitDefinition
                 if (unknown.Count > 0)
                 {
                     var index = JsonLocations.Index(text);
-                    definition = definition.WithWarnings(unknown.Select(u =>
+                    definition = definition with { Warnings = unknown.Select(u =>
                     {
                         var (line, column) = index.Locate(u.Path);
                         return new Diagnostic(DiagnosticCodes.UnknownField, u.Message, source, line, column);
-                    }).ToList());
+                    }).ToList() };
                 }
                 return new ParseResult<FitDefinition>(definition, []);
             }
@@ -199,13 +184,6 @@ public sealed class FitDefinition
         public string Path { get; } = path;
     }
 
-    private FitDefinition WithWarnings(IReadOnlyList<Diagnostic> warnings) => new()
-    {
-        Free = Free, Fixed = Fixed, KinematicVariables = KinematicVariables, Strategy = Strategy, Tolerance = Tolerance,
-        ErrorDef = ErrorDef, Warnings = warnings, ModelFile = ModelFile, DataFile = DataFile, PhspFile = PhspFile,
-        ComplexSymbols = ComplexSymbols, _source = _source, _text = _text,
-    };
-
     // Fields a fit definition may have: those read, and the descriptive ones of the reference fits (any '*_note' too).
     private static readonly string[] TopFields =
     [
@@ -222,22 +200,11 @@ public sealed class FitDefinition
         foreach (var p in o.EnumerateObject())
         {
             if (known.Contains(p.Name, StringComparer.Ordinal) || p.Name.EndsWith("_note", StringComparison.Ordinal)) continue;
-            var near = known.Where(k => Distance(k, p.Name) <= Math.Max(1, k.Length / 3)).OrderBy(k => Distance(k, p.Name)).FirstOrDefault();
+            var near = InfixReader.NearNames(p.Name, known).FirstOrDefault();
             string where = path.Length == 0 ? "" : $"{path}: ";
             unknown.Add((JsonLocations.Member(path, p.Name),
                 $"{where}unknown field '{p.Name}' is ignored{(near is null ? "" : $"; did you mean '{near}'?")} (known: {string.Join(", ", known)})"));
         }
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
     }
 
     private static FitDefinition FromJson(JsonElement root, List<(string Path, string Message)> unknown)
