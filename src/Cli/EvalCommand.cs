@@ -118,17 +118,20 @@ internal static class EvalCommand
 
         WithAmpDefaults(modelPath, parameters, modelSymbols);
 
-        var read = EventFiles.Read(dataPath);
-        if (!read.Success) return io.Fail(read.Diagnostics);
-        var sample = read.Value!;
-        var both = sample.ColumnNames.Where(parameters.ContainsKey).ToList();
+        // Only the symbols without a value in --params (or the model's defaults) are read from the data, so other
+        // columns (an event label) are neither parsed nor rejected.
+        var needed = evaluator.SymbolNames.Where(s => !parameters.ContainsKey(s)).ToList();
+        IReadOnlyList<string> fileColumns = [];
+        var read = EventFiles.Read(dataPath, new EventReadOptions { Columns = needed.Count > 0 ? needed : null, FileColumns = names => fileColumns = names });
+        var both = fileColumns.Where(parameters.ContainsKey).ToList();
         if (both.Count > 0) return io.Fail(dataPath, $"symbol(s) given both as data columns and as parameters: {string.Join(", ", both)}");
-        var missing = evaluator.SymbolNames.Where(s => !sample.Contains(s) && !parameters.ContainsKey(s)).ToList();
-        if (missing.Count > 0)
-            return io.Fail(dataPath, $"no value for the model's symbol(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}: add them as data columns or in --params");
-        var unused = sample.ColumnNames.Where(c => !modelSymbols.Contains(c)).ToList();
-        if (unused.Count > 0) io.Err.WriteLine($"{dataPath}: note: column(s) not used by the model: {string.Join(", ", unused)}");
-
+        if (!read.Success)
+            return io.Fail(read.Diagnostics.Select(d => d.Code != DiagnosticCodes.MissingColumn ? d
+                : d with { Message = $"{d.Message}; a symbol of the model without a value in --params (or a default in the model file) is read from the data" }));
+        io.Warn(read.Warnings);
+        var sample = read.Value!;
+        var unused = fileColumns.Where(c => !modelSymbols.Contains(c)).ToList();
+        if (unused.Count > 0) io.Err.WriteLine($"{dataPath}: note: column(s) not used by the model (not read): {string.Join(", ", unused)}");
         var inputs = evaluator.SymbolNames.Where(sample.Contains).ToList();
         if (!BackendChoice.TryOpen(io, "pwa eval", backend, choice.Device, out exit)) return exit;
         IParametrizedFunction function;

@@ -81,13 +81,22 @@ internal static partial class FitCommand
         var parsed = ModelFile.Load(q.ModelPath);
         if (!parsed.Success) return io.Fail(parsed.Diagnostics);
         var expr = parsed.Value!;
-        var dataRead = EventFiles.Read(dataPath);
-        if (!dataRead.Success) return io.Fail(dataRead.Diagnostics);
-        var phspRead = EventFiles.Read(phspPath);
-        if (!phspRead.Success) return io.Fail(phspRead.Diagnostics);
+        if (!CheckSymbols(io, q, expr, definition, out var inputs, out exit)) return exit;
+        // Only the model's kinematic variables are read: other columns (an event label, a weight the model does not
+        // use) are neither parsed nor rejected.
+        var columns = new EventReadOptions { Columns = inputs };
+        var dataRead = EventFiles.Read(dataPath, columns);
+        if (!dataRead.Success) return io.Fail(MissingInputs(dataRead.Diagnostics, q.FitPath));
+        io.Warn(dataRead.Warnings);
+        var phspRead = EventFiles.Read(phspPath, columns);
+        if (!phspRead.Success) return io.Fail(MissingInputs(phspRead.Diagnostics, q.FitPath));
+        io.Warn(phspRead.Warnings);
         var data = dataRead.Value!;
         var phsp = phspRead.Value!;
-        if (!CheckSymbols(io, q, expr, definition, data, dataPath, phsp, phspPath, out exit)) return exit;
+        foreach (var (sample, path, what) in new[] { (data, dataPath, "data"), (phsp, phspPath, "phase-space") })
+        {
+            if (sample.Count == 0) return io.Fail(path, $"the {what} file holds no events (its columns {string.Join(", ", inputs)} were found, but no rows): a fit needs at least one");
+        }
         double readSeconds = read.Elapsed.TotalSeconds;
         if (!BackendChoice.TryOpen(io, Name, q.Backend, q.Device, out exit)) return exit;
 
@@ -264,10 +273,17 @@ internal static partial class FitCommand
     /// Checks that every model symbol gets a value (data column, free or fixed) and that the fit names only model
     /// symbols, before compiling: the errors point into the fit definition or the data file.
     /// </summary>
-    private static bool CheckSymbols(CommandIo io, Request q, Expr model, FitDefinition definition,
-        EventSample data, string dataPath, EventSample phsp, string phspPath, out int exit)
+    // A data file without a kinematic variable: say where the variable comes from.
+    private static IEnumerable<Diagnostic> MissingInputs(IReadOnlyList<Diagnostic> diagnostics, string fitPath) =>
+        diagnostics.Select(d => d.Code != DiagnosticCodes.MissingColumn ? d
+            : d with { Message = $"{d.Message}; the model's symbols that are not parameters in {Path.GetFileName(fitPath)} are read as data columns" });
+
+    // The fit's symbols against the model's; inputs: the kinematic variables (data columns), those the fit definition
+    // lists or else every symbol of the model that is not a fit parameter.
+    private static bool CheckSymbols(CommandIo io, Request q, Expr model, FitDefinition definition, out List<string> inputs, out int exit)
     {
         exit = 0;
+        inputs = [];
         var symbols = model.FreeSymbolNames().ToHashSet(StringComparer.Ordinal);
         var parameterSymbols = definition.Free.Select(p => p.Symbol).Concat(definition.Fixed.Keys).ToHashSet(StringComparer.Ordinal);
 
@@ -288,9 +304,9 @@ internal static partial class FitCommand
                 DiagnosticCodes.UnknownSymbol)]);
             return false;
         }
-        var inputs = definition.KinematicVariables.Count > 0
+        inputs = definition.KinematicVariables.Count > 0
             ? definition.KinematicVariables.Where(symbols.Contains).ToList()
-            : data.ColumnNames.Where(c => symbols.Contains(c) && !parameterSymbols.Contains(c)).ToList();
+            : symbols.Where(c => !parameterSymbols.Contains(c)).Order(StringComparer.Ordinal).ToList();
         var both = inputs.Where(parameterSymbols.Contains).ToList();
         if (both.Count > 0)
         {
@@ -298,21 +314,12 @@ internal static partial class FitCommand
                 $"symbol(s) both kinematic variables and fit parameters: {string.Join(", ", both.Select(n => $"'{n}'"))}")]);
             return false;
         }
-        foreach (var (sample, path) in new[] { (data, dataPath), (phsp, phspPath) })
-        {
-            var missingColumns = inputs.Where(i => !sample.Contains(i)).ToList();
-            if (missingColumns.Count > 0)
-            {
-                exit = io.Fail(path, 1, 1, DiagnosticCodes.MissingSymbol,
-                    $"no column(s) {string.Join(", ", missingColumns.Select(m => $"'{m}'"))} (kinematic variables of the model); the header has {string.Join(", ", sample.ColumnNames)}");
-                return false;
-            }
-        }
-        var noValue = symbols.Where(s => !inputs.Contains(s) && !parameterSymbols.Contains(s)).Order(StringComparer.Ordinal).ToList();
+        var set = inputs.ToHashSet(StringComparer.Ordinal);
+        var noValue = symbols.Where(s => !set.Contains(s) && !parameterSymbols.Contains(s)).Order(StringComparer.Ordinal).ToList();
         if (noValue.Count > 0)
         {
             exit = io.Fail(q.FitPath, 1, 1, DiagnosticCodes.MissingSymbol,
-                $"no value for the model's symbol(s) {string.Join(", ", noValue.Select(n => $"'{n}'"))}: make them free_parameters, fixed_parameters, or data columns");
+                $"no value for the model's symbol(s) {string.Join(", ", noValue.Select(n => $"'{n}'"))}: make them free_parameters, fixed_parameters, or kinematic_variables");
             return false;
         }
         return true;

@@ -7,14 +7,12 @@ namespace PartialWave.Data;
 
 /// <summary>
 /// Parquet files (Parquet.Net): flat schemas of numeric columns (double, float and integer types, required or
-/// optional; a null is an error naming its row) read as doubles; written as required double columns in row
-/// groups of <see cref="RowGroupSize"/> events. Chunked reading goes one row group at a time.
+/// optional; a null is an error naming its row) read as doubles; written by <see cref="ParquetFileWriter"/>. Page
+/// checksums are verified (<see cref="ParquetLayout"/>) before a column chunk is decoded, and a file with pages
+/// that have none gets a warning. Chunked reading goes one row group at a time.
 /// </summary>
 internal static class ParquetEvents
 {
-    /// <summary>Events per row group written: large enough for fast scans, small enough to stream.</summary>
-    internal const int RowGroupSize = 1 << 20;
-
     /// <summary>Reads a Parquet file.</summary>
     public static ParseResult<EventSample> Read(string path, EventReadOptions options)
     {
@@ -36,7 +34,8 @@ internal static class ParquetEvents
         {
             using var source = Source.Open(stream, file, options);
             var groups = source.Groups().ToList();
-            return new ParseResult<EventSample>(EventSampleBuilder.Concat(groups, source.Selection.Names), []);
+            var sample = EventSampleBuilder.Concat(groups, source.Selection.Names);
+            return new ParseResult<EventSample>(sample, [], source.Tally.Unchecked == 0 ? [] : [NoChecksums(file, source.Tally)]);
         }
         catch (EventFileException ex)
         {
@@ -55,32 +54,15 @@ internal static class ParquetEvents
         }
     }
 
-    /// <summary>Writes a sample as a Parquet file of required double columns.</summary>
+    /// <summary>Writes a sample as a Parquet file of required double columns, every page with its checksum.</summary>
     public static void Write(EventSample sample, string path) => OutputFile.Write(path, stream => Write(sample, stream));
 
-    /// <summary>Writes a sample as Parquet to a seekable stream.</summary>
+    /// <summary>Writes a sample as Parquet to a stream (see <see cref="ParquetFileWriter"/>).</summary>
     /// <exception cref="ArgumentException">The sample has no columns.</exception>
     public static void Write(EventSample sample, Stream stream)
     {
         if (sample.ColumnNames.Count == 0) throw new ArgumentException("a sample without columns cannot be written as Parquet", nameof(sample));
-        Task.Run(() => WriteAsync(sample, stream)).GetAwaiter().GetResult();
-    }
-
-    private static async Task WriteAsync(EventSample sample, Stream stream)
-    {
-        var fields = sample.ColumnNames.Select(n => new DataField<double>(n, false)).ToArray();
-        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
-        {
-            for (int start = 0; start < sample.Count || start == 0; start += RowGroupSize)
-            {
-                int count = Math.Min(RowGroupSize, sample.Count - start);
-                using var group = writer.CreateRowGroup();
-                foreach (var field in fields)
-                    await group.WriteAsync<double>(field, sample.Column(field.Name).AsMemory(start, count)).ConfigureAwait(false);
-                if (sample.Count == 0) break;
-            }
-        }
+        ParquetFileWriter.Write(sample, stream);
     }
 
     /// <summary>An open Parquet file, its columns checked, its row groups read on demand.</summary>
@@ -90,9 +72,13 @@ internal static class ParquetEvents
         private readonly DataField[] _fields;
         private readonly string _file;
         private readonly bool _allowNaN;
+        private readonly Stream _stream;
+        private readonly ParquetLayout _layout;
 
-        private Source(ParquetReader reader, DataField[] fields, ColumnSelection selection, string file, bool allowNaN)
+        private Source(Stream stream, ParquetLayout layout, ParquetReader reader, DataField[] fields, ColumnSelection selection, string file, bool allowNaN)
         {
+            _stream = stream;
+            _layout = layout;
             _reader = reader;
             _fields = fields;
             Selection = selection;
@@ -102,11 +88,16 @@ internal static class ParquetEvents
 
         public ColumnSelection Selection { get; }
 
+        /// <summary>The pages checked so far, and how many of them had no checksum.</summary>
+        public ParquetLayout.Tally Tally { get; private set; }
+
         public static Source Open(Stream stream, string file, EventReadOptions options)
         {
             ParquetReader reader;
+            ParquetLayout layout;
             try
             {
+                layout = ParquetLayout.Read(stream);
                 reader = Task.Run(() => ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true)).GetAwaiter().GetResult();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -127,7 +118,9 @@ internal static class ParquetEvents
                         throw Error(file, DiagnosticCodes.UnsupportedData,
                             $"column '{fields[j].Name}' holds {Describe(fields[j].ClrType)} values, not numbers (read the numeric columns with EventReadOptions.Columns)");
                 }
-                return new Source(reader, fields, selection, file, options.AllowNaN);
+                if (layout.Groups.Count != reader.RowGroupCount || layout.Groups.Any(g => g.Length != fields.Length))
+                    throw Error(file, DiagnosticCodes.UnsupportedData, "the footer's row groups do not match its schema (a damaged footer?)");
+                return new Source(stream, layout, reader, fields, selection, file, options.AllowNaN);
             }
             catch
             {
@@ -142,7 +135,13 @@ internal static class ParquetEvents
             long firstRow = 0;
             for (int g = 0; g < _reader.RowGroupCount; g++)
             {
+                Verify(g);
                 var group = _reader.OpenRowGroupReader(g);
+                foreach (int j in Selection.Source)
+                {
+                    if (_layout.Groups[g][j].Values != group.RowCount)
+                        throw Error(_file, DiagnosticCodes.ChecksumMismatch, $"row group {g} says it has {group.RowCount} rows, but column '{_fields[j].Name}' holds {_layout.Groups[g][j].Values} values (a damaged footer?)");
+                }
                 if (group.RowCount > Array.MaxLength) throw Error(_file, DiagnosticCodes.UnsupportedData, $"row group {g} has {group.RowCount} rows, more than one array holds");
                 int rows = (int)group.RowCount;
                 var columns = new List<KeyValuePair<string, double[]>>();
@@ -166,6 +165,27 @@ internal static class ParquetEvents
                 }
                 firstRow += rows;
                 yield return new EventSample(columns);
+            }
+        }
+
+        // The page checksums of the selected columns of row group g, before any of its values are decoded.
+        private void Verify(int g)
+        {
+            foreach (int j in Selection.Source)
+            {
+                var chunk = _layout.Groups[g][j];
+                if (chunk.Path != _fields[j].Name)
+                    throw Error(_file, DiagnosticCodes.UnsupportedData, $"row group {g} keeps column '{chunk.Path}' where the schema has '{_fields[j].Name}' (a damaged footer?)");
+                ParquetLayout.Tally tally;
+                try
+                {
+                    tally = ParquetLayout.Verify(_stream, chunk);
+                }
+                catch (FormatException ex)
+                {
+                    throw Error(_file, DiagnosticCodes.ChecksumMismatch, $"row group {g}: {ex.Message}");
+                }
+                Tally += tally;
             }
         }
 
@@ -224,6 +244,10 @@ internal static class ParquetEvents
             return (values, -1);
         }
     }
+
+    private static Diagnostic NoChecksums(string file, ParquetLayout.Tally tally) => new(DiagnosticCodes.NoChecksum,
+        $"{tally.Unchecked} of the {tally.Pages} pages read have no checksum, so damage to them cannot be detected " +
+        "(files written by PartialWave carry CRC-32 page checksums; pyarrow writes them with write_page_checksum=True)", file, 1, 1);
 
     private static EventFileException Error(string file, string code, string message) =>
         new(new Diagnostic(code, message, file, 1, 1));

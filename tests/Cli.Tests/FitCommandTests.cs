@@ -108,6 +108,49 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void Data_with_a_text_label_column_and_a_blank_last_line_fits()
+    {
+        using var fit = new SlopeFit();
+        var lines = File.ReadAllLines(fit.Data);
+        var labelled = fit.Dir.Write("labelled.csv",
+            "label,x\n" + string.Concat(lines.Skip(1).Select((x, i) => $"event {i},{x}\n")) + "\n");
+        var output = fit.Dir.PathOf("a.json");
+        var reference = fit.Dir.PathOf("b.json");
+
+        var r = CliTest.Run("fit", fit.Model, "--data", labelled, "--phsp", fit.Phsp, "--fit", fit.Fit, "--json", output).AssertExit(0);
+        fit.Run("--json", reference).AssertExit(0);
+
+        Assert.Equal(ReadJson(reference).GetProperty("values").GetProperty("c").GetDouble(),
+            ReadJson(output).GetProperty("values").GetProperty("c").GetDouble());
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void A_misspelt_header_is_shown_with_a_suggestion()
+    {
+        using var fit = new SlopeFit();
+        var bad = fit.Dir.Write("bad.csv", " x\n0.5\n");
+
+        var r = CliTest.Run("fit", fit.Model, "--data", bad, "--phsp", fit.Phsp, "--fit", fit.Fit).AssertExit(2);
+
+        Assert.StartsWith($"{bad}:1:1: error PWA0015: no column 'x' in the file (it has ' x') (did you mean ' x'?)", r.Stderr);
+        Assert.Contains("spaces around them", r.Stderr);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
+    public void A_file_without_events_is_named()
+    {
+        using var fit = new SlopeFit();
+        var empty = fit.Dir.Write("empty.csv", "x\n");
+
+        var r = CliTest.Run("fit", fit.Model, "--data", fit.Data, "--phsp", empty, "--fit", fit.Fit).AssertExit(2);
+
+        Assert.StartsWith($"{empty}: error: the phase-space file holds no events", r.Stderr);
+        AssertNoCrash(r);
+    }
+
+    [Fact]
     public void NoDataFile_AnywhereIsBadInput()
     {
         using var fit = new SlopeFit(fitJson: """{"free_parameters": [{"name": "c", "start": 0.2}]}""");

@@ -200,7 +200,7 @@ public sealed record FitDefinition
         foreach (var p in o.EnumerateObject())
         {
             if (known.Contains(p.Name, StringComparer.Ordinal) || p.Name.EndsWith("_note", StringComparison.Ordinal)) continue;
-            var near = InfixReader.NearNames(p.Name, known).FirstOrDefault();
+            var near = NameSuggestions.Near(p.Name, known).FirstOrDefault();
             string where = path.Length == 0 ? "" : $"{path}: ";
             unknown.Add((JsonLocations.Member(path, p.Name),
                 $"{where}unknown field '{p.Name}' is ignored{(near is null ? "" : $"; did you mean '{near}'?")} (known: {string.Join(", ", known)})"));

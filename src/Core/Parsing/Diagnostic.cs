@@ -58,6 +58,10 @@ public static class DiagnosticCodes
     public const string UnknownField = "PWA0019";
     /// <summary>A constant of a model that is NaN or infinite (a literal, an overflow, 1/0, log(0)).</summary>
     public const string NonFiniteConstant = "PWA0020";
+    /// <summary>A file whose content does not match its checksum (a damaged Parquet page).</summary>
+    public const string ChecksumMismatch = "PWA0021";
+    /// <summary>A file without checksums, so damage to it cannot be detected (reported as a warning).</summary>
+    public const string NoChecksum = "PWA0022";
 
     // ---- the .amp model language ----
     /// <summary>A model file statement that does not have the expected shape (a keyword, '=', a name is missing).</summary>
@@ -96,11 +100,14 @@ public sealed class ParseResult<T> where T : class
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
     /// <summary>True when a value was read.</summary>
     public bool Success => Value is not null;
+    /// <summary>What a reader noticed about a value it read anyway (a Parquet file without page checksums, ...).</summary>
+    public IReadOnlyList<Diagnostic> Warnings { get; }
 
-    internal ParseResult(T? value, IReadOnlyList<Diagnostic> diagnostics)
+    internal ParseResult(T? value, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<Diagnostic>? warnings = null)
     {
         Value = value;
         Diagnostics = diagnostics;
+        Warnings = warnings ?? [];
     }
 
     /// <summary>The value, or an exception listing the diagnostics (for callers that treat bad input as a bug).</summary>

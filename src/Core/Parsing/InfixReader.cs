@@ -521,7 +521,7 @@ public sealed class InfixReader
                 return BuiltinCall(name, start, args);
             }
             var known = _scope.FunctionNames.Concat(BuiltinFunctionNames()).Distinct().ToList();
-            var near = NearNames(name, known);
+            var near = NameSuggestions.Near(name, known);
             return SemanticError(DiagnosticCodes.UndefinedFunction,
                 $"unknown function '{name}': expected a built-in or a function defined with let" +
                 (near.Count > 0 ? $" (did you mean {string.Join(", ", near.Select(n => $"'{n}'"))}?)" : $" (known: {string.Join(", ", known)})"), start);
@@ -562,27 +562,6 @@ public sealed class InfixReader
 
     private static IEnumerable<string> BuiltinFunctionNames() =>
         new[] { "sqrt" }.Concat(Functions.List.Select(f => f.Name)).Concat(Aliases.Keys).Append("Piecewise");
-
-    /// <summary>Known names within a small edit distance of <paramref name="name"/> (or sharing its start), closest first.</summary>
-    internal static List<string> NearNames(string name, IEnumerable<string> known) =>
-        known.Select(k => (k, d: EditDistance(name.ToLowerInvariant(), k.ToLowerInvariant())))
-            .Where(t => t.d <= Math.Max(2, name.Length / 3) || (name.Length >= 3 && t.k.StartsWith(name, StringComparison.OrdinalIgnoreCase)))
-            .OrderBy(t => t.d).ThenBy(t => t.k, StringComparer.Ordinal).Take(4).Select(t => t.k).ToList();
-
-    private static int EditDistance(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
 
     private Expr BuiltinCall(string name, int start, List<(Expr E, int At)> args)
     {

@@ -27,6 +27,7 @@ internal sealed class ColumnSelection
     /// </summary>
     public static ColumnSelection? Create(IReadOnlyList<string> fileColumns, EventReadOptions options, string file, int line, List<Diagnostic> diagnostics)
     {
+        options.FileColumns?.Invoke(fileColumns);
         var target = new int[fileColumns.Count];
         if (options.Columns is null)
         {
@@ -49,12 +50,27 @@ internal sealed class ColumnSelection
             }
             else
             {
-                missing = true;
                 diagnostics.Add(new Diagnostic(DiagnosticCodes.MissingColumn,
-                    $"no column '{requested[k]}' in the file (it has {Describe(fileColumns)})", file, line, 1));
+                    $"no column '{requested[k]}' in the file (it has {Describe(fileColumns)}){NameSuggestions.DidYouMean(requested[k], fileColumns)}{(missing ? "" : HeaderNote(fileColumns, file))}",
+                    file, line, 1));
+                missing = true;
             }
         }
         return missing ? null : new ColumnSelection(requested.ToArray(), source, target);
+    }
+
+    // Why a file's names may not be the names meant: a first line of numbers (no header), names with spaces around
+    // them, or the numbered columns of a 2-D .npy array, which has no names.
+    private static string HeaderNote(IReadOnlyList<string> names, string file)
+    {
+        if (names.Count > 0 && names.All(n => double.TryParse(n, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            return "; the first line holds numbers, not names: the file needs a header line of column names";
+        if (names.Any(n => n.Length > 0 && (char.IsWhiteSpace(n[0]) || char.IsWhiteSpace(n[^1]))))
+            return "; names are matched exactly, and the header has names with spaces around them";
+        if (string.Equals(Path.GetExtension(file), ".npy", StringComparison.OrdinalIgnoreCase) && names.Count > 1
+            && names.Select((n, i) => n == $"col{i}").All(b => b))
+            return "; a 2-D .npy array has no column names, so its columns are read as col0, col1, ...: save named columns with numpy.savez (.npz), or as CSV or Parquet";
+        return "";
     }
 
     /// <summary>A column list for messages, shortened when long.</summary>

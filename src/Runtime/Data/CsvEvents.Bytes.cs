@@ -41,7 +41,22 @@ public static partial class CsvEvents
         var header = ParseHeader(data[pos..], true, file, options, fields, out var layout, out int consumed, out int headerLines);
         if (header is not null) return new ParseResult<EventSample>(null, header);
         pos += consumed;
-        return ParseBody(memory, pos, 1 + headerLines, layout!);
+        return ParseBody(memory[..(pos + ContentEnd(data[pos..]))], pos, 1 + headerLines, layout!);
+    }
+
+    /// <summary>
+    /// Where the records of <paramref name="data"/> end once blank lines at its end are left out (an editor's or a
+    /// script's trailing newlines): after the line break of the last line with content, or at 0 when every line is
+    /// blank. A blank line before more data is still an error.
+    /// </summary>
+    private static int ContentEnd(ReadOnlySpan<byte> data)
+    {
+        int last = data.LastIndexOfAnyExcept(" \t\r\n"u8);
+        if (last < 0) return 0;
+        int rest = data[(last + 1)..].IndexOfAny((byte)'\n', (byte)'\r');
+        if (rest < 0) return data.Length;
+        int end = last + 1 + rest;
+        return data[end] == (byte)'\r' && end + 1 < data.Length && data[end + 1] == (byte)'\n' ? end + 2 : end + 1;
     }
 
     /// <summary>
@@ -444,7 +459,9 @@ public static partial class CsvEvents
             bool any = false;
             while (true)
             {
-                var span = window.Span;
+                // Blank lines at the end of the window wait for what follows them: more data (then they are an
+                // error, as in a whole read) or the end of the file (then they are left out).
+                var span = window.Span[..ContentEnd(window.Span)];
                 int end = FindRecords(span, 0, chunkEvents - rows, window.Eof, fields, out int records);
                 if (records > 0)
                 {

@@ -41,9 +41,18 @@ public static partial class CsvEvents
             int row = 0;
             try
             {
+                int blankAt = 0; // the first of the blank lines just read: left out if only blank lines follow them
                 while (csv.Read())
                 {
                     var raw = csv.GetRawRecordSpan();
+                    if (csv.RowFieldCount <= 1 && raw.IsWhiteSpace())
+                    {
+                        if (blankAt == 0) blankAt = line;
+                        line += Math.Max(1, raw.Count('\n'));
+                        continue;
+                    }
+                    if (blankAt != 0 && n > 1) return Fail(file, blankAt, 1, DiagnosticCodes.Truncated, FieldCountMessage(1, n));
+                    if (blankAt != 0) return Fail(file, blankAt, 1, DiagnosticCodes.BadNumber, NotANumberMessage("", names[0]));
                     if (csv.RowFieldCount != n)
                         return Fail(file, line, 1, csv.RowFieldCount < n ? DiagnosticCodes.Truncated : DiagnosticCodes.UnexpectedToken,
                             FieldCountMessage(csv.RowFieldCount, n));

@@ -14,6 +14,12 @@ public sealed record EventReadOptions
     public IReadOnlyList<string>? Columns { get; init; }
 
     /// <summary>
+    /// Called once with the names of all the file's columns, read or not, before any row is read: for a caller that
+    /// reads some columns and wants to say something about the others (a column it did not expect).
+    /// </summary>
+    public Action<IReadOnlyList<string>>? FileColumns { get; init; }
+
+    /// <summary>
     /// Accept values that are not finite (NaN, ±infinity, and numbers beyond ±1.8e308, which overflow to infinity).
     /// Off by default: such a value in event data is nearly always a bug upstream, and a fit over it fails far from
     /// the cause, so the reader names its row and column instead.

@@ -132,4 +132,85 @@ public class ParquetEventsTests
         d = DataAssert.Fails(EventFiles.Read(dir.Write("text.parquet", "x,y\n1,2\n")));
         Assert.Equal(DiagnosticCodes.UnsupportedData, d.Code);
     }
+
+    [Fact]
+    public void Every_page_written_carries_a_checksum_and_a_damaged_page_is_an_error()
+    {
+        using var dir = new TempDir();
+        // Two row groups and several pages per column chunk.
+        int n = ParquetFileWriter.RowGroupSize + 3 * ParquetFileWriter.PageSize + 17;
+        var sample = DataAssert.Sample(("x", DataAssert.Awkward(n, 1)), ("y", DataAssert.Awkward(n, 2)));
+        var path = dir.File("xy.parquet");
+        EventFiles.Write(sample, path);
+        var read = EventFiles.Read(path);
+        DataAssert.Equal(sample, DataAssert.Ok(read));
+        Assert.Empty(read.Warnings);
+
+        using (var stream = File.OpenRead(path))
+        {
+            var layout = ParquetLayout.Read(stream);
+            Assert.Equal(2, layout.Groups.Count);
+            var tally = ParquetLayout.Verify(stream, layout.Groups[1][1]);
+            Assert.Equal(new ParquetLayout.Tally(4, 0), tally);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        foreach (long at in new[] { 200L, bytes.Length / 2, bytes.Length - 4000 })
+        {
+            var flipped = (byte[])bytes.Clone();
+            flipped[at] ^= 0x10;
+            var damaged = dir.Write($"flip{at}.parquet", flipped);
+            var d = DataAssert.Fails(EventFiles.Read(damaged));
+            Assert.Equal(DiagnosticCodes.ChecksumMismatch, d.Code);
+            Assert.Contains("does not match its checksum", d.Message);
+            var ex = Assert.Throws<EventFileException>(() => EventFiles.ReadChunks(damaged, 1000).ToList());
+            Assert.Equal(DiagnosticCodes.ChecksumMismatch, ex.Diagnostic.Code);
+        }
+
+        // 64 bytes overwritten in a page of y: the columns read are checked, a column not read is not.
+        var overwritten = (byte[])bytes.Clone();
+        long yStart;
+        using (var stream = File.OpenRead(path)) yStart = ParquetLayout.Read(stream).Groups[0][1].Start;
+        Array.Fill(overwritten, (byte)0, (int)yStart + 5000, 64);
+        var zeros = dir.Write("zeros.parquet", overwritten);
+        Assert.Contains("column 'y'", DataAssert.Fails(EventFiles.Read(zeros)).Message);
+        Assert.Equal(n, DataAssert.Ok(EventFiles.Read(zeros, new EventReadOptions { Columns = ["x"] })).Count);
+    }
+
+    [Fact]
+    public async Task A_file_without_page_checksums_is_read_with_a_warning()
+    {
+        using var dir = new TempDir();
+        var path = await Foreign(dir, "foreign.parquet", groups: 2, rows: 50);
+        var read = EventFiles.Read(path, Numeric);
+        Assert.Equal(100, DataAssert.Ok(read).Count);
+        var w = Assert.Single(read.Warnings);
+        Assert.Equal(DiagnosticCodes.NoChecksum, w.Code);
+        Assert.Contains("8 of the 8 pages read have no checksum", w.Message);
+    }
+
+    [Fact]
+    public void Footers_that_lie_about_their_chunks_are_errors()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("x.parquet");
+        EventFiles.Write(DataAssert.Sample(("x", DataAssert.Awkward(100, 1))), path);
+        var bytes = File.ReadAllBytes(path);
+        for (int keep = 0; keep < bytes.Length; keep += 37)
+        {
+            var d = DataAssert.Fails(EventFiles.Read(dir.Write("cut.parquet", bytes[..keep])));
+            Assert.Contains("not a readable Parquet file", d.Message);
+        }
+        // Every single-bit flip anywhere in the file is an error or reads the original values: never other numbers.
+        var original = DataAssert.Ok(EventFiles.Read(path));
+        int silent = 0;
+        for (int at = 0; at < bytes.Length; at++)
+        {
+            var flipped = (byte[])bytes.Clone();
+            flipped[at] ^= 0x04;
+            var read = EventFiles.Read(dir.Write("flip.parquet", flipped));
+            if (read.Success && !DataAssert.SameValues(original, read.Value!)) silent++;
+        }
+        Assert.Equal(0, silent);
+    }
 }

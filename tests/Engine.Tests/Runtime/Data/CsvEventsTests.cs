@@ -177,6 +177,12 @@ public class CsvEventsTests
     [InlineData("x,y\n1,2\r\n3,4\n")]
     [InlineData("x\n")]
     [InlineData("x")]
+    [InlineData("x,y\n1,2\n\n\n")]
+    [InlineData("x,y\n1,2\r\n\r\n \t\n")]
+    [InlineData("x,y\n1,2\n\n3,4\n")]
+    [InlineData("x\n1\n\n")]
+    [InlineData("x\n1\n\n2\n\n")]
+    [InlineData("x,y\n\n")]
     public void Byte_parser_agrees_with_the_text_reader(string text)
     {
         using var dir = new TempDir();
@@ -190,6 +196,34 @@ public class CsvEventsTests
             var (s, b) = (sylvan.Diagnostics[0], bytes.Diagnostics[0]);
             Assert.Equal((s.Code, s.Line, s.Column), (b.Code, b.Line, b.Column));
         }
+    }
+
+    [Theory]
+    [InlineData("x,y\n1,2\n3,4\n\n")]
+    [InlineData("x,y\n1,2\n3,4\n\n\n\n")]
+    [InlineData("x,y\r\n1,2\r\n3,4\r\n\r\n")]
+    [InlineData("x,y\n1,2\n3,4\n  \n\t\n")]
+    [InlineData("x,y\n1,2\n3,4")]
+    public void Blank_lines_at_the_end_are_left_out_by_every_reader(string text)
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("events.csv", text);
+        var expected = DataAssert.Sample(("x", [1.0, 3.0]), ("y", [2.0, 4.0]));
+        DataAssert.Equal(expected, DataAssert.Ok(CsvEvents.Read(path)));
+        DataAssert.Equal(expected, DataAssert.Ok(CsvEvents.Read(new StringReader(text), path)));
+        foreach (int chunk in new[] { 1, 2, 5 })
+            DataAssert.Equal(expected, DataAssert.Join(CsvEvents.ReadChunks(path, chunk), ["x", "y"]));
+    }
+
+    [Fact]
+    public void A_blank_line_before_more_data_is_an_error_at_its_line()
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("events.csv", "x,y\n1,2\n\n3,4\n\n");
+        var d = DataAssert.Fails(CsvEvents.Read(path));
+        Assert.Equal((DiagnosticCodes.Truncated, 3, 1), (d.Code, d.Line, d.Column));
+        var ex = Assert.Throws<EventFileException>(() => CsvEvents.ReadChunks(path, 1).ToList());
+        Assert.Equal(d, ex.Diagnostic);
     }
 
     [Fact]

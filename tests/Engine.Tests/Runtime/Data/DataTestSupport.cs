@@ -40,6 +40,11 @@ internal static class DataAssert
     public static EventSample Sample(params (string Name, double[] Values)[] columns) =>
         new(columns.Select(c => new KeyValuePair<string, double[]>(c.Name, c.Values)));
 
+    /// <summary>Whether two samples have the same column names and values bit for bit.</summary>
+    public static bool SameValues(EventSample expected, EventSample actual) =>
+        expected.ColumnNames.SequenceEqual(actual.ColumnNames) && expected.Count == actual.Count
+        && expected.ColumnNames.All(n => expected[n].ToArray().Select(BitConverter.DoubleToInt64Bits).SequenceEqual(actual[n].ToArray().Select(BitConverter.DoubleToInt64Bits)));
+
     /// <summary>Same column names in the same order and the same values bit for bit (NaN payloads aside, -0.0 kept).</summary>
     public static void Equal(EventSample expected, EventSample actual)
     {
