@@ -66,10 +66,14 @@ public static partial class AmpReader
             ResolveFunction = name =>
             {
                 if (Builtins.TryGetValue(name, out var b)) return BuiltinFunction(name, b, locals, deferSpins);
-                if (_names.TryGetValue(name, out var entry) && entry.Kind == Kind.Function && entry.Order < visibleBefore)
+                if (_names.TryGetValue(name, out var entry) && entry.Kind == Kind.Function && entry.Order < visibleBefore && _failed.Contains(name))
+                    return new InfixFunction(0, int.MaxValue, _ => Placeholder); // its definition is in error: calls are not checked
+                if (entry is { Kind: Kind.Function } && entry.Order < visibleBefore)
                     return new InfixFunction(entry.Function!.Parameters.Count, entry.Function.Parameters.Count, args => Call(entry.Function, args));
                 return null;
             },
+            Names = _names.Where(n => n.Value.Order < visibleBefore && n.Value.Kind != Kind.Function).Select(n => n.Key)
+                .Concat(locals?.Keys ?? Enumerable.Empty<string>()),
             FunctionNames = Builtins.Keys.Concat(_names.Where(n => n.Value.Kind == Kind.Function).Select(n => n.Key)),
             CompoundNames = locals is null ? _compoundNames : _compoundNames.Concat(locals.Keys.Where(k => !IsIdentifier(k))).ToList(),
             ImaginaryLiterals = true,

@@ -42,7 +42,10 @@ public static partial class AmpReader
             if (c == '\n')
             {
                 if (start < 0) continue;
-                if (i < text.Length && (depth > 0 || EndsWithContinuation(text, start, i) || NextLineContinues(text, i))) continue;
+                // An open bracket or a trailing operator continues the statement, but never into a line that starts a new
+                // one (keywords are reserved): an unclosed '(' is then one error, not the swallowing of the next lines.
+                if (i < text.Length && (depth > 0 || EndsWithContinuation(text, start, i) || NextLineContinues(text, i))
+                    && !NextLineStartsStatement(text, i)) continue;
                 list.Add(new Statement(start, TrimEnd(text, start, i)));
                 start = -1;
                 depth = 0;
@@ -74,6 +77,19 @@ public static partial class AmpReader
         int i = newline + 1;
         while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
         return i < text.Length && text[i] is '+' or '-' or '*' or '/' or '^' or ')' or ']';
+    }
+
+    private static bool NextLineStartsStatement(string text, int newline)
+    {
+        int i = newline + 1;
+        while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+        foreach (var keyword in Keywords)
+        {
+            if (string.CompareOrdinal(text, i, keyword, 0, keyword.Length) != 0) continue;
+            int after = i + keyword.Length;
+            if (after < text.Length && char.IsWhiteSpace(text[after])) return true;
+        }
+        return false;
     }
 
     /// <summary>A cursor over one statement for its keywords, names and punctuation.</summary>
@@ -139,7 +155,7 @@ public static partial class AmpReader
                 }
                 return sb.Length == 0 ? null : (sb.ToString(), at);
             }
-            if (!(char.IsAsciiLetter(c) || c == '_')) return null;
+            if (!Identifiers.IsStart(c)) return null;
             while (Pos < End && (IsNameChar(Text[Pos]) || Text[Pos] == '^')) Pos++;
             return (Text[at..Pos], at);
         }
@@ -151,11 +167,10 @@ public static partial class AmpReader
         }
     }
 
-    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
+    private static bool IsNameChar(char c) => Identifiers.IsPart(c);
 
     /// <summary>True for a name the expression reader reads as one identifier (letters, digits, '_').</summary>
-    private static bool IsIdentifier(string name) =>
-        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(IsNameChar);
+    private static bool IsIdentifier(string name) => Identifiers.IsIdentifier(name);
 
     // Offsets of the top-level commas in [start, end) (not inside brackets or quotes).
     private static List<int> TopLevelCommas(string text, int start, int end)

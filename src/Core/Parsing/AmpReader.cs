@@ -44,6 +44,9 @@ public static partial class AmpReader
         private readonly List<string> _variables = [];
         private readonly List<ModelParameter> _parameters = [];
         private readonly Dictionary<string, Complex> _constants = new(StringComparer.Ordinal);
+        // Names declared by a statement in error: still declared, so that later lines do not report them as unknown, and
+        // a value that uses them is not checked again (its error is theirs).
+        private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
         private readonly List<(string, Expr)> _components = [];
         private string? _modelName;
         private (Expr? Value, int At, int Line)? _intensity;
@@ -57,7 +60,7 @@ public static partial class AmpReader
                 Error(DiagnosticCodes.MissingIntensity, "expected an 'intensity = ...' statement; the model has none", line, col);
             }
             else if (_intensity.Value.Value is { } intensity && !intensity.FreeSymbolNames().Contains(Placeholder is Symbol p ? p.Name : "")
-                     && !AmplitudeModel.IsRealValued(intensity, _variables, DeclaredParameters(), _constants))
+                     && !AmplitudeModel.IsRealValued(intensity, _variables, DeclaredParameters(), ConstantsForCheck()))
             {
                 Error(DiagnosticCodes.ComplexIntensity,
                     "expected a real-valued intensity, such as |A|^2 or a sum of them; this one may be complex", _intensity.Value.At);
@@ -79,9 +82,25 @@ public static partial class AmpReader
 
         // Every parameter declared, including those whose default was in error: their kind still decides whether the
         // intensity is real, and a bad default should not also be reported as a complex intensity.
+        // Amplitudes in error count as complex parameters here.
         private IEnumerable<ModelParameter> DeclaredParameters() =>
-            _names.Where(n => n.Value.Kind == Kind.Parameter)
+            _names.Where(n => n.Value.Kind == Kind.Parameter || (n.Value.Kind == Kind.Amplitude && _failed.Contains(n.Key)))
                 .Select(n => new ModelParameter(n.Key, 0, n.Value.Value is Symbol { IsReal: false }));
+
+        // The constants, with those whose value was in error taken as real (their value is unknown, their error reported).
+        private Dictionary<string, Complex> ConstantsForCheck()
+        {
+            var all = new Dictionary<string, Complex>(_constants, StringComparer.Ordinal);
+            foreach (var n in _failed)
+                if (_names[n].Kind == Kind.Constant) all.TryAdd(n, Complex.Zero);
+            return all;
+        }
+
+        // Declares a name whose statement is in error (when the name itself could be read).
+        private void DeclareFailed(string name, int at, Kind kind, Expr? value, UserFunction? function = null)
+        {
+            if (Declare(name, at, kind, value, function)) _failed.Add(name);
+        }
 
         private List<Diagnostic> Sorted() =>
             _diagnostics.Distinct().OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
@@ -147,7 +166,7 @@ public static partial class AmpReader
                 return false;
             }
             _names[name] = new Entry(kind, _names.Count, LineOf(at), value, function);
-            if (!IsIdentifier(name) && (char.IsAsciiLetter(name[0]) || name[0] == '_')) _compoundNames.Add(name);
+            if (!IsIdentifier(name) && Identifiers.IsStart(name[0])) _compoundNames.Add(name);
             return true;
         }
 
@@ -184,7 +203,11 @@ public static partial class AmpReader
                     if (word is null || ParseAssumption(word.Value.Name) is not { } a)
                     {
                         Error(DiagnosticCodes.AmpSyntax, $"expected 'real', 'positive' or 'nonnegative' after ':', found {(word is null ? c.Describe() : $"'{word.Value.Name}'")}", word?.At ?? c.Pos);
-                        return;
+                        if (Declare(name.Value.Name, name.Value.At, Kind.Variable, Expr.Symbol(name.Value.Name, Assumptions.Real))) _variables.Add(name.Value.Name);
+                        int comma = text.IndexOf(',', c.Pos, c.End - c.Pos);
+                        if (comma < 0) return;
+                        c.Pos = comma + 1;
+                        continue;
                     }
                     assumptions = a;
                 }
@@ -209,10 +232,20 @@ public static partial class AmpReader
                 from = comma + 1;
                 var name = part.ReadName();
                 if (name is null) { Error(DiagnosticCodes.AmpSyntax, $"expected a constant name, found {part.Describe()}", part.Pos); continue; }
-                if (!part.Accept('=')) { Error(DiagnosticCodes.AmpSyntax, $"expected '=' and the value of constant '{name.Value.Name}', found {part.Describe()}", part.Pos); continue; }
+                var failed = Expr.Symbol(name.Value.Name, Assumptions.Real);
+                if (!part.Accept('='))
+                {
+                    Error(DiagnosticCodes.AmpSyntax, $"expected '=' and the value of constant '{name.Value.Name}', found {part.Describe()}", part.Pos);
+                    DeclareFailed(name.Value.Name, name.Value.At, Kind.Constant, failed);
+                    continue;
+                }
                 part.SkipSpace();
                 var value = ConstantValue(part.Pos, comma, $"the value of constant '{name.Value.Name}'");
-                if (value is null) continue;
+                if (value is null)
+                {
+                    DeclareFailed(name.Value.Name, name.Value.At, Kind.Constant, failed);
+                    continue;
+                }
                 var v = value.Value;
                 if (Declare(name.Value.Name, name.Value.At, Kind.Constant, Expr.Symbol(name.Value.Name, v.Imaginary == 0 ? Assumptions.Real : Assumptions.None)))
                     _constants[name.Value.Name] = v;
@@ -227,6 +260,8 @@ public static partial class AmpReader
             var e = Expression(start, end);
             if (e is null) return null;
             var nonConstant = e.FreeSymbolNames().Where(n => !_constants.ContainsKey(n)).ToList();
+            if (nonConstant.Count > 0 && nonConstant.All(_failed.Contains)) return null; // their own errors are reported
+            nonConstant.RemoveAll(_failed.Contains);
             if (nonConstant.Count > 0)
             {
                 Error(DiagnosticCodes.NonConstantValue,
@@ -259,12 +294,14 @@ public static partial class AmpReader
                 else
                 {
                     Error(DiagnosticCodes.AmpSyntax, $"expected 'complex', 'real', 'positive' or 'nonnegative' after ':', found {(word is null ? c.Describe() : $"'{word.Value.Name}'")}", word?.At ?? c.Pos);
+                    DeclareFailed(name.Value.Name, name.Value.At, Kind.Parameter, Expr.Symbol(name.Value.Name, assumptions));
                     return;
                 }
             }
             if (!c.Accept('='))
             {
                 Error(DiagnosticCodes.AmpSyntax, $"expected '=' and the default of parameter '{name.Value.Name}', found {c.Describe()}", c.Pos);
+                DeclareFailed(name.Value.Name, name.Value.At, Kind.Parameter, Expr.Symbol(name.Value.Name, assumptions));
                 return;
             }
             c.SkipSpace();
@@ -282,13 +319,19 @@ public static partial class AmpReader
                 if (c.AcceptWord("in"))
                 {
                     limitsAt = at;
-                    if (!c.Accept('[')) { Error(DiagnosticCodes.AmpSyntax, $"expected '[' after 'in' (in [lower, upper]), found {c.Describe()}", c.Pos); return; }
+                    if (!c.Accept('['))
+                    {
+                        Error(DiagnosticCodes.AmpSyntax, $"expected '[' after 'in' (in [lower, upper]), found {c.Describe()}", c.Pos);
+                        ok = false;
+                        break;
+                    }
                     int close = text.IndexOf(']', c.Pos, c.End - c.Pos);
                     var commas = close < 0 ? [] : TopLevelCommas(text, c.Pos, close);
                     if (close < 0 || commas.Count != 1)
                     {
                         Error(DiagnosticCodes.AmpSyntax, "expected limits as 'in [lower, upper]'", at);
-                        return;
+                        ok = false;
+                        break;
                     }
                     lower = Limit(c.Pos, commas[0], name.Value.Name, "lower", ref ok);
                     upper = Limit(commas[0] + 1, close, name.Value.Name, "upper", ref ok);
@@ -308,9 +351,9 @@ public static partial class AmpReader
                     continue;
                 }
                 Error(DiagnosticCodes.AmpSyntax, $"expected 'in [lower, upper]', '>= lower', '<= upper' or 'fixed' after the default, found {c.Describe()}", c.Pos);
-                return;
+                ok = false;
             }
-            if (!ok || value is null) { Declare(name.Value.Name, name.Value.At, Kind.Parameter, Expr.Symbol(name.Value.Name, assumptions)); return; }
+            if (!ok || value is null) { DeclareFailed(name.Value.Name, name.Value.At, Kind.Parameter, Expr.Symbol(name.Value.Name, assumptions)); return; }
             var v = value.Value;
             if (!isComplex && v.Imaginary != 0)
             {
@@ -366,19 +409,20 @@ public static partial class AmpReader
                     while (true)
                     {
                         var p = c.ReadName();
-                        if (p is null) { Error(DiagnosticCodes.AmpSyntax, $"expected an argument name in the definition of '{name.Value.Name}', found {c.Describe()}", c.Pos); return; }
-                        if (parameters.Contains(p.Value.Name)) { Error(DiagnosticCodes.Redefinition, $"argument '{p.Value.Name}' is named twice; expected distinct names", p.Value.At); return; }
+                        if (p is null) { Error(DiagnosticCodes.AmpSyntax, $"expected an argument name in the definition of '{name.Value.Name}', found {c.Describe()}", c.Pos); FailedLet(name.Value, parameters); return; }
+                        if (parameters.Contains(p.Value.Name)) { Error(DiagnosticCodes.Redefinition, $"argument '{p.Value.Name}' is named twice; expected distinct names", p.Value.At); FailedLet(name.Value, parameters); return; }
                         parameters.Add(p.Value.Name);
                         if (c.Accept(',')) continue;
                         if (c.Accept(')')) break;
                         Error(DiagnosticCodes.AmpSyntax, $"expected ',' or ')' in the arguments of '{name.Value.Name}', found {c.Describe()}", c.Pos);
+                        FailedLet(name.Value, parameters);
                         return;
                     }
                 }
             }
-            if (!c.Accept('=')) { Error(DiagnosticCodes.AmpSyntax, $"expected '=' after 'let {name.Value.Name}', found {c.Describe()}", c.Pos); return; }
+            if (!c.Accept('=')) { Error(DiagnosticCodes.AmpSyntax, $"expected '=' after 'let {name.Value.Name}', found {c.Describe()}", c.Pos); FailedLet(name.Value, parameters); return; }
             c.SkipSpace();
-            if (c.Pos >= c.End) { Error(DiagnosticCodes.AmpSyntax, $"expected the definition of '{name.Value.Name}' after '=', found the end of the statement", c.Pos); return; }
+            if (c.Pos >= c.End) { Error(DiagnosticCodes.AmpSyntax, $"expected the definition of '{name.Value.Name}' after '=', found the end of the statement", c.Pos); FailedLet(name.Value, parameters); return; }
             if (parameters is null)
             {
                 var e = Expression(c.Pos, c.End);
@@ -395,23 +439,46 @@ public static partial class AmpReader
             Declare(name.Value.Name, name.Value.At, Kind.Function, null, function);
         }
 
+        // A let statement in error still declares its name: a function whose calls are not checked again (any arity), or
+        // a definition that stands for an error.
+        private void FailedLet((string Name, int At) name, List<string>? parameters)
+        {
+            if (parameters is null) DeclareFailed(name.Name, name.At, Kind.Definition, null);
+            else DeclareFailed(name.Name, name.At, Kind.Function, null, new UserFunction(name.Name, parameters, 0, 0, _names.Count, Valid: false));
+        }
+
         private void Amplitude(Cursor c)
         {
             var name = c.ReadName();
             if (name is null) { Error(DiagnosticCodes.AmpSyntax, $"expected the amplitude's name, found {c.Describe()}", c.Pos); return; }
-            if (!c.Accept('=')) { Error(DiagnosticCodes.AmpSyntax, $"expected '=' after 'amplitude {name.Value.Name}', found {c.Describe()}", c.Pos); return; }
+            if (!c.Accept('=')) { Error(DiagnosticCodes.AmpSyntax, $"expected '=' after 'amplitude {name.Value.Name}', found {c.Describe()}", c.Pos); DeclareFailed(name.Value.Name, name.Value.At, Kind.Amplitude, null); return; }
             c.SkipSpace();
-            if (c.Pos >= c.End) { Error(DiagnosticCodes.AmpSyntax, $"expected the amplitude after '=', found the end of the statement", c.Pos); return; }
+            if (c.Pos >= c.End) { Error(DiagnosticCodes.AmpSyntax, $"expected the amplitude after '=', found the end of the statement", c.Pos); DeclareFailed(name.Value.Name, name.Value.At, Kind.Amplitude, null); return; }
             var e = Expression(c.Pos, c.End);
-            if (Declare(name.Value.Name, name.Value.At, Kind.Amplitude, e) && e is not null) _components.Add((name.Value.Name, e));
+            // An amplitude in error stands for a complex value in what uses it, so that an intensity that is not real
+            // whatever it turns out to be is still reported in this pass.
+            if (e is null || e.FreeSymbolNames().Contains(((Symbol)Placeholder).Name))
+                DeclareFailed(name.Value.Name, name.Value.At, Kind.Amplitude, Expr.Symbol(name.Value.Name));
+            else if (Declare(name.Value.Name, name.Value.At, Kind.Amplitude, e)) _components.Add((name.Value.Name, e));
         }
 
         private void Intensity(Cursor c, int at)
         {
-            if (!c.Accept('=')) { Error(DiagnosticCodes.AmpSyntax, $"expected '=' after 'intensity', found {c.Describe()}", c.Pos); return; }
+            // A statement in error is still the model's intensity: no second error says there is none.
+            if (!c.Accept('='))
+            {
+                Error(DiagnosticCodes.AmpSyntax, $"expected '=' after 'intensity', found {c.Describe()}", c.Pos);
+                _intensity ??= (null, at, LineOf(at));
+                return;
+            }
             c.SkipSpace();
             int start = c.Pos;
-            if (start >= c.End) { Error(DiagnosticCodes.AmpSyntax, "expected the intensity after '=', found the end of the statement", start); return; }
+            if (start >= c.End)
+            {
+                Error(DiagnosticCodes.AmpSyntax, "expected the intensity after '=', found the end of the statement", start);
+                _intensity ??= (null, at, LineOf(at));
+                return;
+            }
             if (_intensity is { } first)
             {
                 Error(DiagnosticCodes.DuplicateIntensity, $"expected one intensity; the first is at line {first.Line}", at);

@@ -124,7 +124,7 @@ public static class AmpWriter
     /// <summary>A name as the .amp reader reads it: bare when it is a plain identifier and no keyword, else in double quotes.</summary>
     public static string Name(string name)
     {
-        bool plain = name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        bool plain = Identifiers.IsIdentifier(name);
         if (plain && !InfixPrinter.Reserved.Contains(name) && !AmpReader.Keywords.Contains(name) && name is not ("in" or "fixed")) return name;
         return "\"" + name.Replace("\"", "\"\"") + "\"";
     }

@@ -183,7 +183,7 @@ public sealed class InfixReader
         SkipSpace();
         if (string.CompareOrdinal(_text, _pos, word, 0, word.Length) != 0) return false;
         int end = _pos + word.Length;
-        if (end < _text.Length && (char.IsAsciiLetterOrDigit(_text[end]) || _text[end] == '_')) return false;
+        if (end < _text.Length && Identifiers.IsPart(_text[end])) return false;
         _pos = end;
         return true;
     }
@@ -371,7 +371,7 @@ public sealed class InfixReader
             // 2.5i: an imaginary literal, where the embedding language asks for them (there is no implicit multiplication
             // otherwise, so the 'i' cannot mean anything else).
             if (_scope is { ImaginaryLiterals: true } && _pos < _text.Length && _text[_pos] == 'i'
-                && (_pos + 1 >= _text.Length || !(char.IsAsciiLetterOrDigit(_text[_pos + 1]) || _text[_pos + 1] == '_')))
+                && (_pos + 1 >= _text.Length || !Identifiers.IsPart(_text[_pos + 1])))
             {
                 _pos++;
                 return Expr.Mul(number, Expr.I);
@@ -383,11 +383,11 @@ public sealed class InfixReader
             var quoted = ReadQuotedName();
             return _scope is null ? Expr.Symbol(quoted, _assumptions(quoted)) : ResolveScoped(quoted, at);
         }
-        if (char.IsAsciiLetter(c) || c == '_')
+        if (Identifiers.IsStart(c))
         {
             int start = _pos;
             if (_scope is not null && MatchCompoundName() is { } compound) return ResolveScoped(compound, start);
-            while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_')) _pos++;
+            while (_pos < _text.Length && Identifiers.IsPart(_text[_pos])) _pos++;
             var name = _text[start.._pos];
             if (Peek("(")) return ParseCall(name, start);
             return name switch
@@ -409,7 +409,7 @@ public sealed class InfixReader
 
     private Expr ResolveScoped(string name, int at) =>
         _scope!.ResolveName(name) ?? SemanticError(DiagnosticCodes.UndeclaredSymbol,
-            $"unknown symbol '{name}': expected a declared name; declare it as a variable, parameter or constant, or define it with let", at);
+            $"unknown symbol '{name}'{NameSuggestions.DidYouMean(name, _scope.Names)}: expected a declared name; declare it as a variable, parameter or constant, or define it with let", at);
 
     // Declared names that are not identifiers (theta_1^12, phi_1^12,012) are matched longest first where an identifier
     // starts, so theta_1^12 is the variable and m_12^2 the square of m_12.
@@ -420,7 +420,7 @@ public sealed class InfixReader
         {
             if (name.Length <= (best?.Length ?? 0) || string.CompareOrdinal(_text, _pos, name, 0, name.Length) != 0) continue;
             int end = _pos + name.Length;
-            if (end < _text.Length && (char.IsAsciiLetterOrDigit(_text[end]) || _text[end] == '_')) continue;
+            if (end < _text.Length && Identifiers.IsPart(_text[end])) continue;
             best = name;
         }
         if (best is not null) _pos += best.Length;

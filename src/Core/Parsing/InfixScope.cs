@@ -15,6 +15,9 @@ public sealed class InfixScope
     /// <summary>A function of the embedding language, or null (then the built-in math functions are tried).</summary>
     public Func<string, InfixFunction?> ResolveFunction { get; init; } = _ => null;
 
+    /// <summary>The names <see cref="ResolveName"/> knows, for suggestions when a name is misspelt.</summary>
+    public IEnumerable<string> Names { get; init; } = [];
+
     /// <summary>Function names of the embedding language, for suggestions when a name is misspelt.</summary>
     public IEnumerable<string> FunctionNames { get; init; } = [];
 

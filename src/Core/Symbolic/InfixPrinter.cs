@@ -40,12 +40,7 @@ public static class InfixPrinter
         return "`" + name.Replace("`", "``") + "`";
     }
 
-    internal static bool IsPlainName(string name)
-    {
-        if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_')) return false;
-        foreach (var c in name) if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
-        return true;
-    }
+    internal static bool IsPlainName(string name) => Parsing.Identifiers.IsIdentifier(name);
 
     internal static string FormatDouble(double v)
     {

@@ -202,6 +202,77 @@ public class AmpReaderTests
     }
 
     [Fact]
+    public void A_declaration_in_error_still_declares_its_name()
+    {
+        // Each statement has one error; the later uses of the names they declare are not reported again.
+        var d = FailsWith(
+            "variable x : postive, y\n" +
+            "constant k = 2x, q = 1\n" +
+            "constant r 3\n" +
+            "parameter m : cmplex = 1\n" +
+            "parameter w = 0.1 in [0 1]\n" +
+            "parameter v = zz\n" +
+            "let f(a, a) = a\n" +
+            "let g 2\n" +
+            "amplitude A x\n" +
+            "constant kk = k + r\n" +
+            "intensity = |x*y*k*q*r*m*w*v*f(x, y)*g*A*kk|^2\n",
+            (DiagnosticCodes.AmpSyntax, 1, 14),
+            (DiagnosticCodes.UnexpectedToken, 2, 15),
+            (DiagnosticCodes.AmpSyntax, 3, 12),
+            (DiagnosticCodes.AmpSyntax, 4, 15),
+            (DiagnosticCodes.AmpSyntax, 5, 19),
+            (DiagnosticCodes.UndeclaredSymbol, 6, 15),
+            (DiagnosticCodes.Redefinition, 7, 10),
+            (DiagnosticCodes.AmpSyntax, 8, 7),
+            (DiagnosticCodes.AmpSyntax, 9, 13));
+        Assert.Contains("'postive'", d[0].Message);
+    }
+
+    [Fact]
+    public void An_intensity_statement_in_error_is_not_also_missing()
+    {
+        FailsWith("variable x\nintensity |x|^2\n", (DiagnosticCodes.AmpSyntax, 2, 11));
+        FailsWith("variable x\nintensity =\n", (DiagnosticCodes.AmpSyntax, 2, 12));
+    }
+
+    [Fact]
+    public void An_unclosed_bracket_does_not_swallow_the_next_statement()
+    {
+        var d = FailsWith("variable x\nconstant k = (1 + 2\nparameter m = 1\nintensity = x*k*m\n", (DiagnosticCodes.Unbalanced, 2, 20));
+        Assert.Contains("opened at 2:14", d[0].Message);
+        FailsWith("variable x\nconstant k = 1 +\nparameter m = 1\nintensity = x*k*m\n", (DiagnosticCodes.UnexpectedEnd, 2, 17));
+    }
+
+    [Fact]
+    public void A_misspelt_symbol_gets_near_names()
+    {
+        var d = FailsWith("variable m_12, theta\nparameter m_rho = 0.77\nintensity = m_12*m_rhoo*thetta\n",
+            (DiagnosticCodes.UndeclaredSymbol, 3, 18), (DiagnosticCodes.UndeclaredSymbol, 3, 25));
+        Assert.Contains("unknown symbol 'm_rhoo' (did you mean 'm_rho'?)", d[0].Message);
+        Assert.Contains("(did you mean 'theta'?)", d[1].Message);
+    }
+
+    [Fact]
+    public void A_complex_intensity_is_reported_with_the_other_errors()
+    {
+        // The amplitude B is in error; A is complex, so A + B is complex whatever B turns out to be.
+        var d = FailsWith("variable x\nparameter c : complex = 1\namplitude A = c*x\namplitude B = c*y\nintensity = A + B\n",
+            (DiagnosticCodes.UndeclaredSymbol, 4, 17), (DiagnosticCodes.ComplexIntensity, 5, 13));
+        // |A + B|^2 is real whatever B is: only B's error.
+        FailsWith("variable x\nparameter c : complex = 1\namplitude A = c*x\namplitude B = c*y\nintensity = |A + B|^2\n",
+            (DiagnosticCodes.UndeclaredSymbol, 4, 17));
+    }
+
+    [Fact]
+    public void Names_may_be_letters_of_any_script()
+    {
+        var m = Reads("variable θ\nparameter α = 0.5\nparameter Γ_ρ = 0.1\nintensity = |α*cos(θ) + Γ_ρ|^2\n");
+        Assert.Equal(["θ"], m.Variables);
+        Assert.Equal(["α", "Γ_ρ"], m.Parameters.Select(p => p.Name));
+    }
+
+    [Fact]
     public void A_complex_intensity_is_an_error()
     {
         var d = FailsWith("variable x\nparameter c : complex = 1\nintensity = c * x\n", (DiagnosticCodes.ComplexIntensity, 3, 13));

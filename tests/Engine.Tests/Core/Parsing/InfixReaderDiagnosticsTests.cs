@@ -263,9 +263,17 @@ public class InfixReaderDiagnosticsTests
     [Fact]
     public void Non_ascii_character_is_reported_where_it_stands()
     {
-        // columns count UTF-16 units: "x + " is 4, so 'é' is column 5
-        var d = Fails("x + é", DiagnosticCodes.UnexpectedToken, 1, 5);
+        // columns count UTF-16 units: "α + " is 4, so '×' (not a letter, not an operator) is column 5
+        var d = Fails("α + ×", DiagnosticCodes.UnexpectedToken, 1, 5);
         Assert.Contains("expected an expression", d.Message);
+    }
+
+    [Fact]
+    public void Names_are_letters_of_any_script()
+    {
+        var e = InfixReader.Parse("α*θ_1 + Γρ2 - é").GetValueOrThrow();
+        Assert.Equal(["é", "Γρ2", "α", "θ_1"], e.FreeSymbolNames().Order(StringComparer.Ordinal));
+        Assert.Equal("α*θ_1", InfixPrinter.Print(InfixReader.Parse("α*θ_1").GetValueOrThrow()));
     }
 
     // ---------------- multi-line input ----------------
