@@ -122,6 +122,12 @@ internal static class ParquetEvents
                     throw Error(file, DiagnosticCodes.UnsupportedData, "the footer's row groups do not match its schema (a damaged footer?)");
                 return new Source(stream, layout, reader, fields, selection, file, options.AllowNaN);
             }
+            catch (Exception ex) when (ex is not (EventFileException or OutOfMemoryException))
+            {
+                // Parquet.Net's own checks of a schema it cannot use (no fields, bad types) are damage, not bugs here.
+                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw Error(file, DiagnosticCodes.UnsupportedData, $"not a readable Parquet file (a damaged footer?): {ex.Message}");
+            }
             catch
             {
                 reader.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -19,6 +19,12 @@ internal static class ParquetFileWriter
 
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
+    /// <summary>The footer's created_by: files that say it must carry <see cref="FooterChecksumKey"/>.</summary>
+    internal const string CreatedBy = "PartialWave (page and footer checksums: CRC-32)";
+
+    /// <summary>The key-value entry, last in the footer, with the CRC-32 of the footer bytes before it.</summary>
+    internal const string FooterChecksumKey = "partialwave.footer_crc32";
+
     // Parquet's enumerations, as numbered in parquet.thrift.
     private const int TypeDouble = 5, Required = 0, EncodingPlain = 0, EncodingRle = 3, Uncompressed = 0, DataPage = 0;
 
@@ -130,7 +136,14 @@ internal static class ParquetFileWriter
             w.I64(3, groupRows);
             w.EndStruct();
         }
-        w.String(6, "PartialWave (page checksums: CRC-32)");
+        w.String(6, CreatedBy);
+        // Last, the CRC-32 of every footer byte before this field: the footer has no checksum field of its own.
+        var covered = w.ToArray();
+        w.ListHeader(5, ThriftType.Struct, 1);
+        w.BeginStruct();
+        w.String(1, FooterChecksumKey);
+        w.String(2, Crc32.HashToUInt32(covered).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+        w.EndStruct();
         w.EndStruct();
         return w.ToArray();
     }

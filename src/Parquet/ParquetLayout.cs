@@ -8,7 +8,8 @@ namespace PartialWave.Data;
 /// Where a Parquet file keeps its column chunks, read from its footer, and the check of their page checksums:
 /// each page whose header carries a CRC-32 (optional in the format; <see cref="ParquetFileWriter"/> always writes
 /// one) is hashed and compared, so a flipped bit or an overwritten stretch inside a page is an error, not a value.
-/// Pages without one are counted, so a reader can say that damage to them cannot be seen.
+/// Pages without one are counted, so a reader can say that damage to them cannot be seen. The footer of a file
+/// written by <see cref="ParquetFileWriter"/> carries a CRC-32 of its own in a key-value entry, checked here.
 /// </summary>
 internal sealed class ParquetLayout
 {
@@ -50,6 +51,7 @@ internal sealed class ParquetLayout
         var footer = new byte[footerLength];
         ReadAt(stream, length - 8 - footerLength, footer);
         var groups = ParseFooter(footer);
+        if (groups is null) throw new FormatException("the footer does not match its checksum: it is damaged");
         foreach (var chunk in groups.SelectMany(g => g))
         {
             if (chunk.Start < 4 || chunk.Size < 0 || chunk.Start + chunk.Size > length - 8 - footerLength)
@@ -165,25 +167,62 @@ internal sealed class ParquetLayout
 
     // FileMetaData: 4 = row_groups; RowGroup: 1 = columns; ColumnChunk: 3 = meta_data; ColumnMetaData: 3 = path_in_schema,
     // 5 = num_values, 7 = total_compressed_size, 9 = data_page_offset, 11 = dictionary_page_offset.
-    private static List<Chunk[]> ParseFooter(ReadOnlySpan<byte> footer)
+    // The row groups; null when the footer carries PartialWave's footer checksum (or says PartialWave wrote it) and
+    // the checksum does not match. The structure must fill the footer exactly: a zeroed byte is Thrift's end marker,
+    // and would otherwise cut the footer short without a word.
+    private static List<Chunk[]>? ParseFooter(ReadOnlySpan<byte> footer)
     {
         var reader = new ThriftReader(footer);
         var groups = new List<Chunk[]>();
+        string? createdBy = null, checksum = null;
+        int checksumFieldAt = -1;
+        short last = 0;
+        while (true)
+        {
+            int fieldAt = reader.Position;
+            var (id, type) = reader.NextField(ref last);
+            if (type == ThriftType.Stop) break;
+            if (id == 4 && type == ThriftType.List)
+            {
+                var (element, count) = reader.ListHeader();
+                if (element != ThriftType.Struct) throw new FormatException("row groups that are not structures");
+                for (int g = 0; g < count; g++) groups.Add(ParseRowGroup(ref reader));
+            }
+            else if (id == 6 && type == ThriftType.Binary) createdBy = reader.String();
+            else if (id == 5 && type == ThriftType.List)
+            {
+                var (_, count) = reader.ListHeader();
+                for (int k = 0; k < count; k++)
+                {
+                    var (key, value) = ParseKeyValue(ref reader);
+                    if (key == ParquetFileWriter.FooterChecksumKey)
+                    {
+                        checksum = value;
+                        checksumFieldAt = fieldAt;
+                    }
+                }
+            }
+            else reader.Skip(type);
+        }
+        if (reader.Position != footer.Length)
+            throw new FormatException($"the footer's metadata ends after {reader.Position} of its {footer.Length} bytes: it is damaged");
+        if (checksum is null) return createdBy == ParquetFileWriter.CreatedBy ? null : groups;
+        var actual = Crc32.HashToUInt32(footer[..checksumFieldAt]).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        return actual == checksum ? groups : null;
+    }
+
+    private static (string? Key, string? Value) ParseKeyValue(ref ThriftReader reader)
+    {
+        string? key = null, value = null;
         short last = 0;
         while (true)
         {
             var (id, type) = reader.NextField(ref last);
-            if (type == ThriftType.Stop) break;
-            if (id != 4 || type != ThriftType.List)
-            {
-                reader.Skip(type);
-                continue;
-            }
-            var (element, count) = reader.ListHeader();
-            if (element != ThriftType.Struct) throw new FormatException("row groups that are not structures");
-            for (int g = 0; g < count; g++) groups.Add(ParseRowGroup(ref reader));
+            if (type == ThriftType.Stop) return (key, value);
+            if (id == 1 && type == ThriftType.Binary) key = reader.String();
+            else if (id == 2 && type == ThriftType.Binary) value = reader.String();
+            else reader.Skip(type);
         }
-        return groups;
     }
 
     private static Chunk[] ParseRowGroup(ref ThriftReader reader)

@@ -281,12 +281,19 @@ public sealed record FitDefinition
                     : throw new DefinitionError("minimizer.tol", $"minimizer tol must be a positive number, got {t.GetRawText()}");
             CheckFields(min, "minimizer", MinimizerFields, unknown);
         }
+        // errordef may stand at the top, in "estimator" or in "minimizer"; where it stands twice, the values must agree.
         double errorDef = 0.5;
-        foreach (var (element, path) in new[] { (root, "errordef"), (root.TryGetProperty("estimator", out var est) && est.ValueKind == JsonValueKind.Object ? est : default, "estimator.errordef") })
+        string? errorDefAt = null;
+        JsonElement Section(string name) => root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Object ? e : default;
+        foreach (var (element, path) in new[] { (root, "errordef"), (Section("estimator"), "estimator.errordef"), (Section("minimizer"), "minimizer.errordef") })
         {
             if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("errordef", out var ed) || ed.ValueKind == JsonValueKind.Null) continue;
-            errorDef = ed.ValueKind == JsonValueKind.Number && ed.GetDouble() is var e && e > 0 && double.IsFinite(e) ? e
+            double value = ed.ValueKind == JsonValueKind.Number && ed.GetDouble() is var e && e > 0 && double.IsFinite(e) ? e
                 : throw new DefinitionError(path, $"errordef must be a positive number (0.5 for a negative log-likelihood, 1 for a chi-square), got {ed.GetRawText()}");
+            if (errorDefAt is not null && value != errorDef)
+                throw new DefinitionError(path, $"errordef {ed.GetRawText()} here contradicts {errorDefAt} = {errorDef.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}: give it once");
+            errorDef = value;
+            errorDefAt = path;
         }
         string? modelFile = null;
         if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.Object && model.TryGetProperty("srepr_file", out var sf))

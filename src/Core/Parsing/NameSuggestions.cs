@@ -12,7 +12,9 @@ internal static class NameSuggestions
         var key = name.Trim().ToLowerInvariant();
         return known.Select(k => (k, d: EditDistance(key, k.Trim().ToLowerInvariant())))
             // Close: a few edits, fewer than the name has characters (so 'x' is not offered for 'y').
-            .Where(t => (t.d <= Math.Max(2, key.Length / 3) && t.d < key.Length) || (key.Length >= 3 && t.k.StartsWith(name, StringComparison.OrdinalIgnoreCase)))
+            .Where(t => (t.d <= Math.Max(2, key.Length / 3) && t.d < key.Length)
+                || (key.Length >= 3 && t.k.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+                || (t.k.Length >= 3 && key.StartsWith(t.k, StringComparison.OrdinalIgnoreCase))) // 'tolerance' for 'tol'
             .OrderBy(t => t.d).ThenBy(t => t.k, StringComparer.Ordinal).Take(4).Select(t => t.k).ToList();
     }
 

@@ -84,9 +84,17 @@ internal static class NpzEvents
                     foreach (int j in selection!.Source)
                     {
                         var entry = entries![j].Entry;
-                        var s = entry.Open();
-                        streams.Add(s);
-                        var header = ReadHeader(s, entry.FullName, path);
+                        NpyHeader header;
+                        try
+                        {
+                            var s = entry.Open();
+                            streams.Add(s);
+                            header = ReadHeader(s, entry.FullName, path);
+                        }
+                        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+                        {
+                            throw new EventFileException(new Diagnostic(DiagnosticCodes.Truncated, $"entry '{entry.FullName}' cannot be read: {ex.Message}", path, 1, 1));
+                        }
                         if (NpyEvents.CheckSize(header, entry.Length, path) is { } sizeError)
                             throw new EventFileException(sizeError with { Message = $"entry '{entry.FullName}': {sizeError.Message}" });
                         if (headers.Count > 0 && header.Rows != headers[0].Rows)
@@ -163,7 +171,17 @@ internal static class NpzEvents
             return new Diagnostic(DiagnosticCodes.UnsupportedData, $"not a complete .npz (zip) file, or truncated: {ex.Message}", file, 1, 1);
         }
         entries = [];
-        foreach (var entry in archive.Entries)
+        IReadOnlyCollection<ZipArchiveEntry> all;
+        try
+        {
+            all = archive.Entries; // the central directory is read here
+        }
+        catch (InvalidDataException ex)
+        {
+            archive.Dispose();
+            return new Diagnostic(DiagnosticCodes.UnsupportedData, $"not a complete .npz (zip) file, or damaged: {ex.Message}", file, 1, 1);
+        }
+        foreach (var entry in all)
         {
             if (entry.FullName.EndsWith('/') && entry.Length == 0) continue; // a directory
             if (!entry.FullName.EndsWith(".npy", StringComparison.Ordinal))
