@@ -75,7 +75,7 @@ internal sealed class CommandIo(TextWriter stdout, TextWriter stderr)
     /// <summary>An invalid JSON document, at the place the JSON reader stopped.</summary>
     public int Fail(string file, System.Text.Json.JsonException ex, int lineOffset = 0) =>
         Fail(file, (int)(ex.LineNumber ?? 0) + 1 + lineOffset, (int)(ex.BytePositionInLine ?? 0) + 1, DiagnosticCodes.InvalidJson,
-             $"invalid JSON: {ex.Message.Split(" LineNumber:")[0].TrimEnd('.', ' ')}");
+             JsonErrors.Message(ex));
 
     /// <summary>Where a JSON property name first appears in a text (1:1 when it cannot be found).</summary>
     public static (int Line, int Column) FindJsonKey(string text, string name)

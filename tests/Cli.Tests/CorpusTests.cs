@@ -197,12 +197,13 @@ public class CorpusTests
         return sb.ToString();
     }
 
-    // flip OFFSET BIT | zero OFFSET COUNT | truncate LENGTH; a negative offset counts from the end.
+    // flip OFFSET BIT | zero OFFSET COUNT | truncate LENGTH (a negative offset counts from the end) | utf16 COPY (a UTF-16
+    // copy of a text file, with its byte-order mark).
     private static Action<string, string> Mutation(string value, string where)
     {
         var p = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (p.Length < 3) throw new FormatException($"{where}: expected 'mutate: NAME flip OFFSET BIT | zero OFFSET COUNT | truncate LENGTH'");
-        var numbers = p[2..].Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        var numbers = p[1] == "utf16" ? [] : p[2..].Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToArray();
         return (_, target) =>
         {
             var path = Path.Combine(target, p[0]);
@@ -213,6 +214,7 @@ public class CorpusTests
                 case "flip": bytes[At(numbers[0])] ^= (byte)(1 << (int)numbers[1]); break;
                 case "zero": Array.Clear(bytes, (int)At(numbers[0]), (int)numbers[1]); break;
                 case "truncate": bytes = bytes[..(int)numbers[0]]; break;
+                case "utf16": File.WriteAllBytes(Path.Combine(target, p[2]), [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(Encoding.UTF8.GetString(bytes))]); return;
                 default: throw new FormatException($"{where}: unknown mutation '{p[1]}'");
             }
             File.WriteAllBytes(path, bytes);

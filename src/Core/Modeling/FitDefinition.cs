@@ -125,7 +125,7 @@ public sealed record FitDefinition
         {
             var (line, column) = JsonSyntaxPosition(text, e);
             return new ParseResult<FitDefinition>(null,
-                [new Diagnostic(DiagnosticCodes.InvalidJson, $"invalid JSON: {e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ')}", source, line, column)]);
+                [new Diagnostic(DiagnosticCodes.InvalidJson, JsonErrors.Message(e), source, line, column)]);
         }
         using (doc)
         {
@@ -192,6 +192,8 @@ public sealed record FitDefinition
         "complex_parametrisation", "generating_parameters", "reference_result", "seeds",
     ];
     private static readonly string[] ParameterFields = ["name", "symbol", "part", "start", "initial_step", "step", "limits", "label", "true", "error"];
+    private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     private static readonly string[] MinimizerFields = ["strategy", "tol", "program", "sequence", "initial_step", "limits", "errordef"];
 
     // An unknown field is reported, not ignored: a misspelt "tol" or "strategy" would otherwise fall back to the default.
@@ -245,6 +247,14 @@ public sealed record FitDefinition
                 lo = lim[0].ValueKind == JsonValueKind.Null ? null : lim[0].ValueKind == JsonValueKind.Number ? lim[0].GetDouble() : throw new DefinitionError(limits + "[0]", $"{at} ('{name}'): limits[0] must be a number or null");
                 hi = lim[1].ValueKind == JsonValueKind.Null ? null : lim[1].ValueKind == JsonValueKind.Number ? lim[1].GetDouble() : throw new DefinitionError(limits + "[1]", $"{at} ('{name}'): limits[1] must be a number or null");
             }
+            // Checked here, where the place in the file is known, rather than when the minimiser is set up.
+            if (!double.IsFinite(start)) throw new DefinitionError(at + ".start", $"{at} ('{name}'): start must be a finite number");
+            if (!(step > 0 && double.IsFinite(step)))
+                throw new DefinitionError(p.TryGetProperty("initial_step", out _) ? at + ".initial_step" : at + ".step", $"{at} ('{name}'): the initial step must be positive, got {Format(step)}");
+            if (lo is { } l && hi is { } h && !(l < h))
+                throw new DefinitionError(at + ".limits", $"{at} ('{name}'): the lower limit {Format(l)} must be below the upper limit {Format(h)}");
+            if (lo is { } below && start < below || hi is { } above && start > above)
+                throw new DefinitionError(at + ".start", $"{at} ('{name}'): start {Format(start)} lies outside its limits [{(lo is null ? "-inf" : Format(lo.Value))}, {(hi is null ? "inf" : Format(hi.Value))}]");
             string label = String(p, "label", at) ?? name;
             free.Add(new FreeParameter(name, symbol, part, start, step, lo, hi, label));
         }

@@ -63,6 +63,8 @@ internal sealed class ColumnSelection
     // them, or the numbered columns of a 2-D .npy array, which has no names.
     private static string HeaderNote(IReadOnlyList<string> names, string file)
     {
+        if (names.FirstOrDefault(n => n.Contains(';') || n.Contains('\t')) is { } joined)
+            return $"; the header name '{joined}' holds a '{(joined.Contains(';') ? ';' : "\\t")}': pwa reads comma-separated values, with '.' in numbers";
         if (names.Count > 0 && names.All(n => double.TryParse(n, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
             return "; the first line holds numbers, not names: the file needs a header line of column names";
         if (names.Any(n => n.Length > 0 && (char.IsWhiteSpace(n[0]) || char.IsWhiteSpace(n[^1]))))

@@ -119,6 +119,9 @@ public static partial class CsvEvents
     // The header checks both parsers make, with the same messages.
     private static Diagnostic? CheckHeader(IReadOnlyList<string> names, string file)
     {
+        if (names.Any(n => n.Contains('\0')))
+            return new Diagnostic(DiagnosticCodes.UnsupportedData,
+                "the header holds NUL characters: the file looks UTF-16 encoded (as 'Unicode text' exports are) or binary; save it as UTF-8 CSV", file, 1, 1);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < names.Count; i++)
         {
