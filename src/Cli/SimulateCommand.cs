@@ -199,6 +199,9 @@ internal static class SimulateCommand
         if (!BackendChoice.TryOpen(io, name, choice.Backend, choice.Device, out exit)) return exit;
         var options = choice.Options with { Hoisting = false, MaxThreads = gpu ? Environment.ProcessorCount : 1 };
         // The accepted events' columns, twice while they are gathered, plus the weight column.
+        if (kinematic.Count == 0)
+            return io.Fail(name, "the model reads no kinematic variable (its intensity does not depend on the event), so there is nothing to draw from it: "
+                + "for flat phase space use pwa phsp --variables");
         if (!CheckMemory(io, name, events, 2 * kinematic.Count + 1, out exit)) return exit;
         IParametrizedFunction Compile() => Lambdify.Compile(model, kinematic, [], parameters, options);
         IParametrizedFunction f;

@@ -1,3 +1,4 @@
+using PartialWave.Parsing;
 using System.Numerics;
 using System.Text.Json;
 
@@ -53,33 +54,40 @@ public sealed class ReferencePoints
     /// <exception cref="FormatException">The file is not in the expected shape (the message says where).</exception>
     public static ReferencePoints Load(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var text = File.ReadAllText(path);
+        using var doc = JsonDocument.Parse(text);
         var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw new FormatException("expected a JSON object with 'points' (and 'parameter_defaults')");
         bool hasDefaults = root.TryGetProperty("parameter_defaults", out var pd);
         var defaults = hasDefaults ? ReadValues(pd) : new Dictionary<string, Complex>();
         var complexParameters = hasDefaults
             ? pd.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array).Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
         if (!root.TryGetProperty("points", out var pts) || pts.ValueKind != JsonValueKind.Array)
-            throw new FormatException($"{path}: no 'points' list");
+            throw new FormatException("no 'points' list: expected \"points\": [{\"symbols\": {name: value, ...}, \"value\": [re, im]}, ...]");
         var points = new List<Point>();
         int i = 0;
         foreach (var p in pts.EnumerateArray())
         {
             try
             {
+                if (p.ValueKind != JsonValueKind.Object) throw new FormatException("expected an object {\"symbols\": {...}, \"value\": [re, im]}");
                 var symbols = new Dictionary<string, Complex>(defaults, StringComparer.Ordinal);
-                foreach (var (k, v) in ReadValues(p.GetProperty("symbols"))) symbols[k] = v;
-                points.Add(new Point(i, symbols, ReadComplex(p.GetProperty("value"))));
+                foreach (var (k, v) in ReadValues(Member(p, "symbols"))) symbols[k] = v;
+                points.Add(new Point(i, symbols, ReadComplex(Member(p, "value"))));
             }
-            catch (Exception ex) when (ex is KeyNotFoundException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException)
             {
-                throw new FormatException($"{path}: point {i}: {ex.Message}", ex);
+                var (line, column) = JsonLocations.Index(text).Locate($"points[{i}]");
+                throw new FormatException($"point {i} (line {line}, column {column}): {ex.Message}", ex);
             }
             i++;
         }
         return new ReferencePoints(defaults, points, complexParameters);
     }
+
+    private static JsonElement Member(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) ? v : throw new FormatException($"missing '{name}'");
 
     /// <summary>|value - expected| / |expected| (absolute when expected is zero; 0 when both are NaN).</summary>
     public static double RelativeDeviation(Complex value, Complex expected)
