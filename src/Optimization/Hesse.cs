@@ -39,7 +39,7 @@ internal sealed class Hesse
         var grd = (double[])gradient.Grad.Clone();
         var dirin = (double[])gradient.Step.Clone();
         var yy = new double[n];
-        MinimumState Failed() => new(state.X, state.F, state.Gradient, state.V, state.Dcovar, ErrorStatus.HesseFailed, state.Edm, _f.Calls);
+        MinimumState Failed() => FailedState(state, g2);
 
         for (int i = 0; i < n; i++)
         {
@@ -55,7 +55,9 @@ internal sealed class Hesse
                 {
                     (fs1, fs2) = _f.Sides(x, i, d);
                     sag = 0.5 * (fs1 + fs2 - 2.0 * amin);
-                    if (sag > Precision.Eps2) { ok = true; break; }
+                    // Any non-zero sagitta is taken, as current Minuit2 does: demanding more than Eps2 in absolute
+                    // units widened the step for small costs (a residual sum of squares of 1e-3) and spoilt the curvature.
+                    if (sag != 0) { ok = true; break; }
                     if (limited)
                     {
                         if (d > 0.5) break;
@@ -65,7 +67,7 @@ internal sealed class Hesse
                     }
                     d *= 10;
                 }
-                if (!ok) return Failed(); // the second derivative is zero (or negative) for this parameter
+                if (!ok) return Failed(); // the second derivative is zero for this parameter
                 double g2before = g2[i];
                 g2[i] = 2.0 * sag / (d * d);
                 grd[i] = (fs1 - fs2) / (2.0 * d);
@@ -110,7 +112,7 @@ internal sealed class Hesse
             for (int j = 0; j < n; j++) diag[j, j] = g2[j] < Precision.Eps2 ? 1.0 : 1.0 / g2[j];
             return new MinimumState(state.X, amin, g, diag, 1, ErrorStatus.InvertFailed, 0.5 * Similarity(diag, grd), _f.Calls);
         }
-        return new MinimumState(state.X, amin, g, inverse, 0, made ? ErrorStatus.MadePosDef : ErrorStatus.Available,
+        return new MinimumState(state.X, amin, g, inverse, made ? 1 : 0, made ? ErrorStatus.MadePosDef : ErrorStatus.Available,
             0.5 * Similarity(inverse, grd), _f.Calls);
     }
 
@@ -141,18 +143,31 @@ internal sealed class Hesse
         var g2 = new double[n];
         for (int i = 0; i < n; i++) g2[i] = hessian[i, i];
         var g = new Gradient(g0, g2, h, true);
-        if (g2.Any(d => !(d > 0)))
-            return new MinimumState(state.X, amin, g, state.V, state.Dcovar, ErrorStatus.HesseFailed, state.Edm, _f.Calls);
+        // A zero (or undefined) curvature fails; a negative one is forced positive definite below, as Minuit2 does.
+        if (g2.Any(d => d == 0 || !double.IsFinite(d))) return FailedState(state, g2);
         var (pd, made) = MakePositiveDefinite(hessian);
         var inverse = Invert(pd);
         if (inverse is null)
         {
             var diag = new double[n, n];
-            for (int j = 0; j < n; j++) diag[j, j] = 1.0 / g2[j];
+            for (int j = 0; j < n; j++) diag[j, j] = g2[j] < Precision.Eps2 ? 1.0 : 1.0 / g2[j];
             return new MinimumState(state.X, amin, g, diag, 1, ErrorStatus.InvertFailed, 0.5 * Similarity(diag, g0), _f.Calls);
         }
-        return new MinimumState(state.X, amin, g, inverse, 0, made ? ErrorStatus.MadePosDef : ErrorStatus.Available,
+        return new MinimumState(state.X, amin, g, inverse, made ? 1 : 0, made ? ErrorStatus.MadePosDef : ErrorStatus.Available,
             0.5 * Similarity(inverse, g0), _f.Calls);
+    }
+
+    // As Minuit2: a failed HESSE leaves a diagonal matrix from the second-derivative estimates so far.
+    private MinimumState FailedState(MinimumState state, double[] g2)
+    {
+        int n = g2.Length;
+        var diag = new double[n, n];
+        for (int j = 0; j < n; j++)
+        {
+            double v = g2[j] < Precision.Eps2 ? 1.0 : 1.0 / g2[j];
+            diag[j, j] = v < Precision.Eps2 ? 1.0 : v;
+        }
+        return new MinimumState(state.X, state.F, state.Gradient, diag, 1, ErrorStatus.HesseFailed, state.Edm, _f.Calls);
     }
 
     private Gradient Initial(double[] x, Gradient g)

@@ -464,7 +464,9 @@ internal sealed class Migrad
             if (_strategy.Level == 2 || (_strategy.Level == 1 && last.Dcovar > 0.05))
             {
                 var h = new Hesse(_f, _strategy).Run(last, maxCalls);
-                if (!h.HasCovariance) return outcome with { State = h, Message = "HESSE failed at the end of MIGRAD" };
+                // As Minuit2: the iterations end here, and the EDM they reached is still judged.
+                if (!h.HasCovariance)
+                    return outcome with { State = h, AboveMaxEdm = edm > 10 * edmGoal, Message = "HESSE failed at the end of MIGRAD" };
                 last = h;
                 edm = h.Edm;
                 // Continue only while the function's precision allows a smaller EDM.

@@ -9,7 +9,7 @@ internal enum ErrorStatus
     Available,
     /// <summary>HESSE's matrix was not positive definite and was forced to be.</summary>
     MadePosDef,
-    /// <summary>HESSE failed (a zero second derivative, or the call limit); the previous estimate is kept.</summary>
+    /// <summary>HESSE failed (a zero second derivative, or the call limit); V is Minuit's diagonal stand-in.</summary>
     HesseFailed,
     /// <summary>HESSE's matrix could not be inverted; a diagonal estimate is used.</summary>
     InvertFailed,
@@ -45,12 +45,14 @@ internal sealed class MinimumState
     public Gradient Gradient { get; }
     /// <summary>The inverse of the Hessian (second derivative matrix) in internal coordinates.</summary>
     public double[,] V { get; }
-    /// <summary>Minuit's estimate of the relative change of V in the last updates (0 after HESSE).</summary>
+    /// <summary>Minuit's estimate of the relative change of V in the last updates (0 after a good HESSE, 1 after one
+    /// whose matrix had to be forced positive definite).</summary>
     public double Dcovar { get; }
     public ErrorStatus Status { get; }
     public double Edm { get; }
     public int Nfcn { get; }
 
     public bool HasCovariance => Status is ErrorStatus.Available or ErrorStatus.MadePosDef;
-    public bool IsAccurate => HasCovariance && Dcovar < 0.1;
+    /// <summary>As Minuit2's MinimumError: a matrix forced positive definite is usable but never accurate.</summary>
+    public bool IsAccurate => Status == ErrorStatus.Available && Dcovar < 0.1;
 }

@@ -21,7 +21,8 @@ public sealed record MinosError(double Lower, double Upper, bool LowerValid, boo
 /// <summary>
 /// MINOS: for each side, the parameter is fixed at trial values and the others re-minimised by MIGRAD; the
 /// trial value is moved by secant steps on t(v) = √((P(v) − F_min)/up), which is linear in v for a parabolic
-/// profile P, until P(v) = F_min + up within a small fraction of up.
+/// profile P, until P(v) = F_min + up within a small fraction of up; the error is then the secant's crossing through
+/// the last two trials.
 /// </summary>
 internal static class Minos
 {
@@ -83,18 +84,19 @@ internal static class Minos
                 }
                 var (delta, ok) = Profile(dTrial);
                 if (!ok) return (double.NaN, false, atLimit, false, newMin);
-                if (Math.Abs(delta - up) < CrossingTolerance * up) return (dTrial, true, false, false, newMin);
+                double t = Math.Sqrt(Math.Max(delta, 0) / up);
+                ts.Add((dTrial, t));
+                // Secant on t(d) = 1 through the two most recent points.
+                var (dA, tA) = ts[^2];
+                var (dB, tB) = ts[^1];
+                bool secant = tB != tA && Math.Abs(tB - tA) > 1e-12;
+                double next = secant ? dB + (1 - tB) * (dB - dA) / (tB - tA) : dB * 2;
+                // Close enough: the crossing is interpolated between the last points (as Minuit2's MnFunctionCross
+                // returns its parabola's crossing), not the last trial itself, which is off by up to the tolerance.
+                if (Math.Abs(delta - up) < CrossingTolerance * up) return (secant && next * sign > 0 ? next : dTrial, true, false, false, newMin);
                 if (atLimit && delta < up) return (dTrial, false, true, false, newMin);
                 atLimit = false;
                 if (budget <= 0) return (double.NaN, false, false, true, newMin);
-                double t = Math.Sqrt(Math.Max(delta, 0) / up);
-                ts.Add((dTrial, t));
-                // Secant on t(d) = 1 through the two most recent points that bracket best.
-                var (dA, tA) = ts[^2];
-                var (dB, tB) = ts[^1];
-                double next;
-                if (tB != tA && Math.Abs(tB - tA) > 1e-12) next = dB + (1 - tB) * (dB - dA) / (tB - tA);
-                else next = dB * 2;
                 // Keep on the right side and do not jump more than a factor 3.
                 if (next * sign <= 0) next = dB / 2;
                 if (Math.Abs(next) > 3 * Math.Abs(dB)) next = 3 * dB;
