@@ -68,11 +68,11 @@ public sealed class Minuit
 
     private int DefaultMaxCalls(int n) => MaxCalls > 0 ? MaxCalls : 200 + 100 * n + 5 * n * n;
 
-    private InternalFunction Function()
-    {
-        var f = new InternalFunction(_objective, _parameters);
-        return f;
-    }
+    private InternalFunction Function(IReadOnlyList<FitParameter>? parameters = null) => new(_objective, parameters ?? _parameters);
+
+    // Whether the last state is where the parameters are (compared externally: the round trip through a limit's
+    // transformation need not reproduce the internal value to the last bit).
+    private bool AtState => _state is not null && _stateExternal is not null && _parameters.Select(p => p.Value).SequenceEqual(_stateExternal);
 
     private int _infeasible;
     private string? _firstInfeasible;
@@ -104,11 +104,15 @@ public sealed class Minuit
         var sw = Stopwatch.StartNew();
         _minos.Clear();
         _failure = null;
-        var f = Function();
+        // As iminuit: a MIGRAD after an earlier one (or a HESSE) at these values starts from that state's covariance,
+        // and its first gradient steps are the current errors rather than the user's initial steps.
+        MinimumState? previous = AtState && _state!.HasCovariance ? _state : null;
+        var errors = previous is null ? null : Result.Parameters.Select(r => r.Error).ToArray();
+        var f = Function(previous is null ? null : _parameters.Select((p, i) => p.Fixed || !(errors![i] > 0) ? p : p with { Step = errors[i] }).ToList());
         int n = f.Dimension;
         int strategy = Strategy;
         var x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
-        MinimumState? previous = null;
+        if (previous is not null && previous.X.Length != n) previous = null;
         try
         {
             for (int attempt = 0; attempt < Math.Max(1, iterate); attempt++)
@@ -151,10 +155,8 @@ public sealed class Minuit
         {
             var x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
             var s = _state;
-            // The last state is used where the parameters are still where it left them (compared externally: the
-            // round trip through a limit's transformation need not reproduce the internal value to the last bit).
-            bool atState = s is not null && _stateExternal is not null && s.X.Length == x.Length &&
-                _parameters.Select(p => p.Value).SequenceEqual(_stateExternal);
+            // The last state is used where the parameters are still where it left them.
+            bool atState = AtState && s!.X.Length == x.Length;
             if (!atState)
             {
                 // No MIGRAD state at this point: start from the user's steps.

@@ -80,18 +80,20 @@ internal static class NistFits
     {
         if (args.Length < 1 || !Directory.Exists(args[0]))
         {
-            error.WriteLine("usage: nist DIR (the folder of NIST StRD .dat files, e.g. ../shared/nist-strd)");
+            error.WriteLine("usage: nist DIR [EPS ...] (DIR: the NIST StRD .dat files, e.g. ../shared/nist-strd; EPS: relative perturbations of the start, as nist_iminuit.py takes them)");
             return 2;
         }
+        var perturbations = new[] { 0.0 }.Concat(args[1..].Select(a => double.Parse(a, CultureInfo.InvariantCulture))).ToArray();
         foreach (var path in Directory.GetFiles(args[0], "*.dat").Order(StringComparer.Ordinal))
         {
             var problem = NistProblem.Read(path);
-            for (int start = 0; start < 2; start++) output.WriteLine(JsonSerializer.Serialize(Fit(problem, start)));
+            for (int start = 0; start < 2; start++)
+                foreach (var eps in perturbations) output.WriteLine(JsonSerializer.Serialize(Fit(problem, start, eps)));
         }
         return 0;
     }
 
-    public static Dictionary<string, object?> Fit(NistProblem p, int start)
+    public static Dictionary<string, object?> Fit(NistProblem p, int start, double perturb = 0)
     {
         var expr = InfixReader.Parse(p.InfixFormula).GetValueOrThrow();
         var evaluator = new ReferenceEvaluator(expr);
@@ -113,7 +115,7 @@ internal static class NistFits
             }
             return rss;
         }, 1.0);
-        var x0 = p.Starts[start];
+        var x0 = p.Starts[start].Select(v => v * (1 + perturb)).ToArray();
         var m = new Minuit(objective, x0, x0.Select(v => v != 0 ? 0.01 * Math.Abs(v) : 0.1).ToArray());
         var r = m.Migrad();
         r = m.Hesse();
@@ -133,6 +135,7 @@ internal static class NistFits
         {
             ["problem"] = p.Name,
             ["start"] = start + 1,
+            ["perturb"] = perturb,
             ["valid"] = r.IsValid,
             ["accurate"] = r.HasAccurateCovar,
             ["strategy"] = strategy,
