@@ -173,7 +173,22 @@ public sealed record FitResult
         sb.AppendLine(Rule('├', '┼', '┤'));
         foreach (var r in rows) sb.AppendLine(Row(r));
         sb.AppendLine(Rule('└', '┴', '┘'));
+        AppendCorrelations(sb, labels);
         return sb.ToString();
+    }
+
+    // The correlation matrix of the free parameters, rows labelled as in the parameter table, columns by its index.
+    private void AppendCorrelations(StringBuilder sb, IReadOnlyDictionary<string, string>? labels)
+    {
+        var free = Enumerable.Range(0, Parameters.Count).Where(i => !Parameters[i].Fixed).ToList();
+        if (!HasCovariance || free.Count < 2) return;
+        var c = Correlation;
+        var names = free.Select(i => $"{i} {labels?.GetValueOrDefault(Parameters[i].Name) ?? Parameters[i].Name}").ToList();
+        int nameWidth = names.Max(n => n.Length);
+        sb.AppendLine("Correlations");
+        sb.AppendLine(new string(' ', nameWidth) + " " + string.Concat(free.Select(i => i.ToString(CultureInfo.InvariantCulture).PadLeft(6))));
+        for (int a = 0; a < free.Count; a++)
+            sb.AppendLine(names[a].PadRight(nameWidth) + " " + string.Concat(free.Select(j => c[free[a], j].ToString("F2", CultureInfo.InvariantCulture).PadLeft(6))));
     }
 
     /// <summary>The result as JSON: values, errors, covariance (keyed by parameter name), flags, counts, timings.</summary>
@@ -192,6 +207,18 @@ public sealed record FitResult
             var row = new JsonObject();
             for (int j = 0; j < Parameters.Count; j++) row[Parameters[j].Name] = Number(Covariance[i, j]);
             cov[Parameters[i].Name] = row;
+        }
+        JsonObject Correlations()
+        {
+            var c = Correlation;
+            var o = new JsonObject();
+            for (int i = 0; i < Parameters.Count; i++)
+            {
+                var row = new JsonObject();
+                for (int j = 0; j < Parameters.Count; j++) row[Parameters[j].Name] = Number(c[i, j]);
+                o[Parameters[i].Name] = row;
+            }
+            return o;
         }
         var minos = new JsonObject();
         foreach (var p in Parameters.Where(p => p.Minos is not null))
@@ -220,6 +247,7 @@ public sealed record FitResult
             ["values"] = Map(p => p.Value),
             ["errors"] = Map(p => p.Error),
             ["covariance"] = cov,
+            ["correlation"] = Correlations(),
             ["minos"] = minos,
             ["has_covariance"] = HasCovariance,
             ["has_accurate_covar"] = HasAccurateCovar,

@@ -141,4 +141,21 @@ public class MinuitParityTests
         int afterHesse = m2.Hesse().Nfcn;
         Assert.Equal((150, 18), (afterHesse, m2.Migrad().Nfcn - afterHesse));
     }
+
+    [Fact]
+    public void The_correlation_matrix_is_in_the_table_and_in_the_json()
+    {
+        // f = x^2 + y^2 + x y: the Hessian [[2, 1], [1, 2]] inverts to a correlation of exactly -1/2.
+        var obj = new DelegateObjective(["x", "y"], p => p[0] * p[0] + p[1] * p[1] + p[0] * p[1]);
+        var m = new Minuit(obj, [1.0, -2.0], [0.1, 0.1]);
+        m.Migrad();
+        var r = m.Hesse();
+        Assert.Equal(-0.5, r.Correlation[0, 1], 1e-6);
+        var json = r.ToJsonObject()["correlation"]!;
+        Assert.Equal(-0.5, json["x"]!["y"]!.GetValue<double>(), 1e-6);
+        Assert.Equal(1.0, json["y"]!["y"]!.GetValue<double>(), 1e-12);
+        var table = r.ToTable();
+        Assert.Contains("Correlations", table);
+        Assert.Contains("-0.50", table);
+    }
 }
