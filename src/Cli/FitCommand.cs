@@ -25,7 +25,8 @@ internal static partial class FitCommand
     /// <summary>Everything a run needs, as given on the command line.</summary>
     private sealed record Request(
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
-        bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet)
+        bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet,
+        string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2)
     {
         public Backend Backend => Choice.Backend;
         public GpuDevice Device => Choice.Device;
@@ -45,18 +46,22 @@ internal static partial class FitCommand
         var numerical = new Option<bool>("--numerical-gradient") { Description = "Let MIGRAD differentiate numerically, as iminuit does, instead of using the analytic gradient." };
         var backend = new BackendChoice("cpu (compiled SIMD kernels, default), gpu (ILGPU kernels, see --device; data stay on the device between steps) or reference (the exact scalar evaluator, slow).");
         var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
+        var profile = new Option<string?>("--profile") { Description = "Likelihood profiles of these fit parameters (comma-separated names or labels, or 'all'): each fixed at points over +-bound errors, the others minimised by MIGRAD (iminuit's mnprofile); printed and written to the JSON under 'profiles'." };
+        var profilePoints = new Option<int>("--profile-points") { Description = "Points per profile (at least 2).", DefaultValueFactory = _ => 20 };
+        var profileBound = new Option<double>("--profile-bound") { Description = "Half-width of a profile in HESSE errors around the best fit (clipped at the parameter's limits).", DefaultValueFactory = _ => 2 };
         var cmd = new Command("fit",
             "Fit a model to data by unbinned maximum likelihood, normalised on a phase-space sample: " +
             "NLL = -sum_data log I(x) + N_data log(mean_phsp I). Runs MIGRAD, then HESSE (and MINOS when asked), and prints " +
             "the Minuit table. Exit code 0 for a valid minimum, 1 for an invalid one or a likelihood that is not finite, 2 for bad input.\n\n" +
             "Example:\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n" +
-            "  pwa fit model.srepr --fit fit.json --minos all")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet };
+            "  pwa fit model.srepr --fit fit.json --minos all\n" +
+            "  pwa fit model.srepr --fit fit.json --profile \"m_{f_{0}(1500)}\" --profile-points 20 --json result.json")
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound };
         foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
-            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet))));
+            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound))));
         return cmd;
     }
 
@@ -67,7 +72,10 @@ internal static partial class FitCommand
 
         var read = Stopwatch.StartNew();
         if (!TryLoadDefinition(io, q.FitPath, out var definition, out var exit)) return exit;
-        if (!TryResolveMinos(io, q.Minos, definition, out var minosNames, out exit)) return exit;
+        if (!TryResolveNames(io, "--minos", q.Minos, definition, out var minosNames, out exit)) return exit;
+        if (!TryResolveNames(io, "--profile", q.Profile, definition, out var profileNames, out exit)) return exit;
+        if (q.ProfilePoints < 2) return io.Fail(Name, $"--profile-points must be at least 2, got {q.ProfilePoints}");
+        if (!(q.ProfileBound > 0 && double.IsFinite(q.ProfileBound))) return io.Fail(Name, $"--profile-bound must be a positive number of errors, got {CommandIo.Format(q.ProfileBound)}");
 
         var fitDir = Path.GetDirectoryName(q.FitPath) ?? ".";
         string? dataPath = q.DataPath ?? (definition.DataFile is { } df ? Path.GetFullPath(Path.Combine(fitDir, df)) : null);
@@ -154,6 +162,21 @@ internal static partial class FitCommand
             }
             else minosSkipped = true;
         }
+        var profiles = new List<ProfileResult>();
+        bool profilesSkipped = false;
+        if (result.Failure is null && profileNames.Count > 0)
+        {
+            if (result.IsValid)
+            {
+                foreach (var name in profileNames)
+                {
+                    live.Show($"PROFILE {profiles.Count + 1}/{profileNames.Count}  nfcn {minuit.Result.Nfcn}", force: true);
+                    profiles.Add(minuit.Profile(name, q.ProfilePoints, q.ProfileBound));
+                }
+                result = minuit.Result;
+            }
+            else profilesSkipped = true;
+        }
         live.Clear();
 
         var labels = definition.Free.Where(p => p.Label != p.Name).ToDictionary(p => p.Name, p => p.Label, StringComparer.Ordinal);
@@ -161,6 +184,7 @@ internal static partial class FitCommand
         {
             io.Out.Write(result.ToTable(labels));
             io.Out.WriteLine(Timings(readSeconds, fit.CompileSeconds, result, q.NoHesse, minosNames.Count > 0 && !minosSkipped && minosError is null, fit.Likelihood.HasGradient));
+            foreach (var pr in profiles) io.Out.Write(ProfileTable(pr, labels));
         }
 
         if (q.JsonPath is not null)
@@ -173,6 +197,7 @@ internal static partial class FitCommand
             json["gradient"] = fit.Likelihood.HasGradient ? "analytic" : "numerical";
             json["backend"] = q.Backend.ToString().ToLowerInvariant();
             json["labels"] = new JsonObject(definition.Free.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Label)));
+            if (profiles.Count > 0) json["profiles"] = ProfilesJson(profiles);
             var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
             if (!io.TryWrite(q.JsonPath, w => w.Write(text), out var failed)) return failed;
         }
@@ -183,6 +208,9 @@ internal static partial class FitCommand
             return (int)ExitCode.FitFailed;
         }
         if (minosSkipped) io.Err.WriteLine($"{Name}: note: MINOS was not run: the minimum is not valid");
+        if (profilesSkipped) io.Err.WriteLine($"{Name}: note: the profiles were not run: the minimum is not valid");
+        foreach (var pr in profiles.Where(pr => pr.Points.Any(pt => !pt.Valid)))
+            io.Err.WriteLine($"{Name}: warning: the profile of '{pr.Parameter}' has {pr.Points.Count(pt => !pt.Valid)} point(s) whose minimisation was not valid (marked '!')");
         if (minosError is not null)
         {
             io.Err.WriteLine($"{Name}: error: MINOS failed: {minosError}");
@@ -194,6 +222,38 @@ internal static partial class FitCommand
             return (int)ExitCode.FitFailed;
         }
         return (int)ExitCode.Success;
+    }
+
+    // A profile as a small table: the value, the cost above the minimum, and a bar for the eye.
+    private static string ProfileTable(ProfileResult pr, IReadOnlyDictionary<string, string> labels)
+    {
+        var sb = new System.Text.StringBuilder();
+        string label = labels.GetValueOrDefault(pr.Parameter) ?? pr.Parameter;
+        sb.AppendLine($"Profile of {label} ({pr.Points.Count} points, {pr.Nfcn} calls): value, FCN - FCN_min");
+        double max = pr.Points.Max(pt => pt.Fval - pr.Fmin);
+        foreach (var pt in pr.Points)
+        {
+            double d = pt.Fval - pr.Fmin;
+            int bar = max > 0 ? (int)Math.Round(30 * Math.Clamp(d / max, 0, 1)) : 0;
+            sb.AppendLine($"  {pt.Value.ToString("G8", System.Globalization.CultureInfo.InvariantCulture),14} {d.ToString("F4", System.Globalization.CultureInfo.InvariantCulture),10}{(pt.Valid ? " " : "!")} {new string('#', bar)}");
+        }
+        return sb.ToString();
+    }
+
+    private static JsonObject ProfilesJson(IEnumerable<ProfileResult> profiles)
+    {
+        var o = new JsonObject();
+        foreach (var pr in profiles)
+            o[pr.Parameter] = new JsonObject
+            {
+                ["values"] = new JsonArray(pr.Points.Select(pt => (JsonNode?)pt.Value).ToArray()),
+                ["fval"] = new JsonArray(pr.Points.Select(pt => (JsonNode?)(double.IsFinite(pt.Fval) ? pt.Fval : null)).ToArray()),
+                ["delta_fval"] = new JsonArray(pr.Points.Select(pt => (JsonNode?)(double.IsFinite(pt.Fval) ? pt.Fval - pr.Fmin : null)).ToArray()),
+                ["valid"] = new JsonArray(pr.Points.Select(pt => (JsonNode?)pt.Valid).ToArray()),
+                ["fmin"] = pr.Fmin,
+                ["nfcn"] = pr.Nfcn,
+            };
+        return o;
     }
 
     /// <summary>One line: where the time went, and how many calls.</summary>
@@ -224,7 +284,7 @@ internal static partial class FitCommand
     }
 
     /// <summary>The MINOS targets: 'all', or names (or labels) separated by commas; names may themselves contain commas.</summary>
-    private static bool TryResolveMinos(CommandIo io, string? list, FitDefinition definition, out List<string> names, out int exit)
+    private static bool TryResolveNames(CommandIo io, string option, string? list, FitDefinition definition, out List<string> names, out int exit)
     {
         names = [];
         exit = 0;
@@ -256,14 +316,14 @@ internal static partial class FitCommand
             if (taken == 0)
             {
                 var valid = definition.Free.Select(p => p.Label == p.Name ? $"'{p.Name}'" : $"'{p.Name}' ({p.Label})");
-                exit = io.Fail(Name, $"--minos: no fit parameter '{pieces[i].Trim()}'; valid names: {string.Join(", ", valid)}, or 'all'");
+                exit = io.Fail(Name, $"{option}: no fit parameter '{pieces[i].Trim()}'; valid names: {string.Join(", ", valid)}, or 'all'");
                 return false;
             }
             i += taken;
         }
         if (names.Count == 0)
         {
-            exit = io.Fail(Name, "--minos: no parameter named; give names separated by commas, or 'all'");
+            exit = io.Fail(Name, $"{option}: no parameter named; give names separated by commas, or 'all'");
             return false;
         }
         return true;

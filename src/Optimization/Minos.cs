@@ -51,17 +51,7 @@ internal static class Minos
             // Profile at offset d (signed) from the minimum.
             (double Delta, bool Ok) Profile(double d)
             {
-                var fixedPars = parameters.Select((q, j) =>
-                {
-                    double start = values[j];
-                    if (j == index) return q with { Value = x0 + d, Fixed = true, Lower = null, Upper = null };
-                    if (!q.Fixed && covariance[index, index] > 0)
-                        start += covariance[j, index] / covariance[index, index] * d;
-                    if (q.Lower is { } lo) start = Math.Max(start, lo);
-                    if (q.Upper is { } hi) start = Math.Min(start, hi);
-                    double step = Math.Sqrt(Math.Max(covariance[j, j], 0));
-                    return q with { Value = start, Step = step > 0 ? step : q.Step };
-                }).ToList();
+                var fixedPars = Conditional.Fixed(parameters, index, values, covariance, d);
                 var m = new Minuit(objective, fixedPars) { Strategy = strategy, Tolerance = tolerance };
                 var r = m.Migrad(iterate: 2);
                 calls += r.Nfcn;

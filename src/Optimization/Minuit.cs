@@ -217,6 +217,53 @@ public sealed class Minuit
         return Result;
     }
 
+    /// <summary>
+    /// A likelihood profile as iminuit's <c>mnprofile</c>: the parameter fixed at <paramref name="size"/> values evenly
+    /// spread over ± <paramref name="bound"/> errors around the best fit (within its limits), the other free parameters
+    /// minimised by MIGRAD at each. With <paramref name="minimise"/> false, a plain scan with the others at the best fit
+    /// (iminuit's <c>profile</c>). Runs MIGRAD and HESSE first where there is no covariance yet.
+    /// </summary>
+    /// <exception cref="ArgumentException">No such parameter, a fixed one, or fewer than 2 points.</exception>
+    public ProfileResult Profile(string name, int size = 20, double bound = 2, bool minimise = true)
+    {
+        int index = _parameters.FindIndex(p => p.Name == name);
+        if (index < 0) throw new ArgumentException($"no parameter '{name}' (parameters: {string.Join(", ", _parameters.Select(p => p.Name))})");
+        if (_parameters[index].Fixed) throw new ArgumentException($"parameter '{name}' is fixed: a profile needs a free parameter");
+        if (size < 2) throw new ArgumentException($"a profile needs at least 2 points, got {size}");
+        if (!(bound > 0)) throw new ArgumentException($"the profile's bound must be a positive number of errors, got {bound}");
+        if (_state is null) Migrad();
+        if (!Result.HasCovariance) Hesse();
+        var best = Result;
+        if (best.Failure is not null) throw new InvalidOperationException($"the fit failed: {best.Failure}");
+        var p = _parameters[index];
+        double x0 = best.Parameters[index].Value, sigma = best.Parameters[index].Error;
+        double lo = Math.Max(x0 - bound * sigma, p.Lower ?? double.NegativeInfinity), hi = Math.Min(x0 + bound * sigma, p.Upper ?? double.PositiveInfinity);
+        var values = _parameters.Select(q => q.Value).ToArray();
+        int calls = 0;
+        var points = new List<ProfilePoint>();
+        for (int k = 0; k < size; k++)
+        {
+            double v = lo + (hi - lo) * k / (size - 1);
+            var fixedPars = Conditional.Fixed(_parameters, index, values, best.Covariance, v - x0);
+            if (!minimise)
+            {
+                var at = values.ToArray();
+                at[index] = v;
+                points.Add(new ProfilePoint(v, _objective.Value(at), true));
+                calls++;
+                continue;
+            }
+            var m = new Minuit(_objective, fixedPars) { Strategy = Strategy, Tolerance = Tolerance };
+            var r = m.Migrad();
+            calls += r.Nfcn;
+            if (r.Failure is not null) throw new InvalidOperationException($"the profile of '{name}' at {v}: {r.Failure}");
+            points.Add(new ProfilePoint(v, r.Fval, r.IsValid));
+            Progress?.Invoke(new FitProgress("PROFILE", _iterations, r.Fval, r.Edm, _nfcn + calls));
+        }
+        _nfcn += calls;
+        return new ProfileResult(name, minimise, best.Fval, points, calls);
+    }
+
     /// <summary>The current result.</summary>
     public FitResult Result
     {

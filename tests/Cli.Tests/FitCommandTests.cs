@@ -139,6 +139,27 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void Profile_is_printed_and_written_to_the_json()
+    {
+        using var fit = new SlopeFit();
+        var output = fit.Dir.PathOf("result.json");
+
+        var r = fit.Run("--profile", "slope", "--profile-points", "5", "--json", output).AssertExit(0);
+
+        Assert.Contains("Profile of slope (5 points", r.Stdout);
+        var p = ReadJson(output).GetProperty("profiles").GetProperty("c");
+        var delta = p.GetProperty("delta_fval").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(5, delta.Length);
+        // +-2 errors of a roughly parabolic NLL (errordef 1/2): near 2 at both ends (the NLL of a slope is skewed),
+        // near 0 in the middle, falling then rising.
+        Assert.InRange(delta[0], 1.5, 2.6);
+        Assert.InRange(delta[4], 1.5, 2.6);
+        Assert.InRange(delta[2], -1e-6, 0.05);
+        Assert.True(delta[0] > delta[1] && delta[1] > delta[2] && delta[2] < delta[3] && delta[3] < delta[4]);
+        CliTest.Run("fit", fit.Model, "--data", fit.Data, "--phsp", fit.Phsp, "--fit", fit.Fit, "--profile", "nope").AssertExit(2);
+    }
+
+    [Fact]
     public void A_file_without_events_is_named()
     {
         using var fit = new SlopeFit();

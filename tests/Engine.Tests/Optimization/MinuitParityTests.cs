@@ -158,4 +158,30 @@ public class MinuitParityTests
         Assert.Contains("Correlations", table);
         Assert.Contains("-0.50", table);
     }
+
+    [Fact]
+    public void A_profile_minimises_the_others_and_a_scan_does_not()
+    {
+        // f = (x-2)^2/4 + (y-5)^2 + 0.3 (x-2)(y-5): minimised over y, f = 0.2275 (x-2)^2; with y at 5, (x-2)^2/4.
+        var obj = new DelegateObjective(["x", "y"], p => (p[0] - 2) * (p[0] - 2) / 4 + (p[1] - 5) * (p[1] - 5) + 0.3 * (p[0] - 2) * (p[1] - 5));
+        var m = new Minuit(obj, [0.0, 0.0], [1.0, 1.0]);
+        m.Migrad();
+        m.Hesse();
+        var profile = m.Profile("x", size: 7, bound: 2);
+        Assert.Equal(7, profile.Points.Count);
+        double sigma = m.Result.Error("x");
+        Assert.Equal(m.Result.Value("x") - 2 * sigma, profile.Points[0].Value, 1e-12);
+        Assert.Equal(m.Result.Value("x") + 2 * sigma, profile.Points[^1].Value, 1e-12);
+        Assert.All(profile.Points, pt =>
+        {
+            Assert.True(pt.Valid);
+            Assert.Equal(0.2275 * (pt.Value - 2) * (pt.Value - 2), pt.Fval, 1e-6);
+        });
+        // Two errors either side: the profile rises by errordef * 2^2 at the ends.
+        Assert.Equal(4.0, profile.Points[0].Fval - profile.Fmin, 1e-3);
+        var scan = m.Profile("x", size: 5, bound: 1, minimise: false);
+        Assert.All(scan.Points, pt => Assert.Equal((pt.Value - 2) * (pt.Value - 2) / 4 + (m.Result.Value("y") - 5) * (m.Result.Value("y") - 5)
+            + 0.3 * (pt.Value - 2) * (m.Result.Value("y") - 5), pt.Fval, 1e-12));
+        Assert.Throws<ArgumentException>(() => m.Profile("z"));
+    }
 }
