@@ -229,7 +229,7 @@ internal static partial class FitCommand
     {
         var sb = new System.Text.StringBuilder();
         string label = labels.GetValueOrDefault(pr.Parameter) ?? pr.Parameter;
-        sb.AppendLine($"Profile of {label} ({pr.Points.Count} points, {pr.Nfcn} calls): value, FCN - FCN_min");
+        sb.AppendLine($"Profile of {label} ({pr.Points.Count} points, {pr.Nfcn} calls, {pr.Seconds:F3} s): value, FCN - FCN_min");
         double max = pr.Points.Max(pt => pt.Fval - pr.Fmin);
         foreach (var pt in pr.Points)
         {
@@ -252,6 +252,7 @@ internal static partial class FitCommand
                 ["valid"] = new JsonArray(pr.Points.Select(pt => (JsonNode?)pt.Valid).ToArray()),
                 ["fmin"] = pr.Fmin,
                 ["nfcn"] = pr.Nfcn,
+                ["seconds"] = pr.Seconds,
             };
         return o;
     }

@@ -233,6 +233,7 @@ public sealed class Minuit
         if (!(bound > 0)) throw new ArgumentException($"the profile's bound must be a positive number of errors, got {bound}");
         if (_state is null) Migrad();
         if (!Result.HasCovariance) Hesse();
+        var sw = Stopwatch.StartNew();
         var best = Result;
         if (best.Failure is not null) throw new InvalidOperationException($"the fit failed: {best.Failure}");
         var p = _parameters[index];
@@ -261,7 +262,7 @@ public sealed class Minuit
             Progress?.Invoke(new FitProgress("PROFILE", _iterations, r.Fval, r.Edm, _nfcn + calls));
         }
         _nfcn += calls;
-        return new ProfileResult(name, minimise, best.Fval, points, calls);
+        return new ProfileResult(name, minimise, best.Fval, points, calls, sw.Elapsed.TotalSeconds);
     }
 
     /// <summary>The current result.</summary>

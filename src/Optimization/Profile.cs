@@ -12,7 +12,8 @@ public sealed record ProfilePoint(double Value, double Fval, bool Valid);
 /// <param name="Fmin">The cost at the best fit it was taken around.</param>
 /// <param name="Points">The points, in increasing value.</param>
 /// <param name="Nfcn">Cost calls used.</param>
-public sealed record ProfileResult(string Parameter, bool Minimised, double Fmin, IReadOnlyList<ProfilePoint> Points, int Nfcn);
+/// <param name="Seconds">Wall-clock time taken.</param>
+public sealed record ProfileResult(string Parameter, bool Minimised, double Fmin, IReadOnlyList<ProfilePoint> Points, int Nfcn, double Seconds);
 
 /// <summary>Starts for minimisations with one parameter moved off the best fit and fixed, shared by MINOS and profiles.</summary>
 internal static class Conditional
