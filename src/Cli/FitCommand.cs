@@ -26,7 +26,7 @@ internal static partial class FitCommand
     private sealed record Request(
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
         bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet,
-        string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2)
+        string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2, string? StartPath = null)
     {
         public Backend Backend => Choice.Backend;
         public GpuDevice Device => Choice.Device;
@@ -47,6 +47,7 @@ internal static partial class FitCommand
         var backend = new BackendChoice("cpu (compiled SIMD kernels, default), gpu (ILGPU kernels, see --device; data stay on the device between steps) or reference (the exact scalar evaluator, slow).");
         var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
         var profile = new Option<string?>("--profile") { Description = "Likelihood profiles of these fit parameters (comma-separated names or labels, or 'all'): each fixed at points over +-bound errors, the others minimised by MIGRAD (iminuit's mnprofile); printed and written to the JSON under 'profiles'." };
+        var start = new Option<FileInfo?>("--start") { Description = "Start from a result this command wrote with --json: the free parameters it has take its values, and its errors as first steps." };
         var profilePoints = new Option<int>("--profile-points") { Description = "Points per profile (at least 2).", DefaultValueFactory = _ => 20 };
         var profileBound = new Option<double>("--profile-bound") { Description = "Half-width of a profile in HESSE errors around the best fit (clipped at the parameter's limits).", DefaultValueFactory = _ => 2 };
         var cmd = new Command("fit",
@@ -56,12 +57,12 @@ internal static partial class FitCommand
             "Example:\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n" +
             "  pwa fit model.srepr --fit fit.json --minos all\n" +
             "  pwa fit model.srepr --fit fit.json --profile \"m_{f_{0}(1500)}\" --profile-points 20 --json result.json")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound };
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start };
         foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
-            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound))));
+            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound), r.GetValue(start)?.FullName)));
         return cmd;
     }
 
@@ -72,6 +73,7 @@ internal static partial class FitCommand
 
         var read = Stopwatch.StartNew();
         if (!TryLoadDefinition(io, q.FitPath, out var definition, out var exit)) return exit;
+        if (q.StartPath is not null && !TryStartFrom(io, q.StartPath, ref definition, out exit)) return exit;
         if (!TryResolveNames(io, "--minos", q.Minos, definition, out var minosNames, out exit)) return exit;
         if (!TryResolveNames(io, "--profile", q.Profile, definition, out var profileNames, out exit)) return exit;
         if (q.ProfilePoints < 2) return io.Fail(Name, $"--profile-points must be at least 2, got {q.ProfilePoints}");
@@ -222,6 +224,34 @@ internal static partial class FitCommand
             return (int)ExitCode.FitFailed;
         }
         return (int)ExitCode.Success;
+    }
+
+    // The free parameters of the definition start where an earlier result left them (by name); the others keep their start.
+    private static bool TryStartFrom(CommandIo io, string path, ref FitDefinition definition, out int exit)
+    {
+        exit = 0;
+        FitResult previous;
+        try { previous = FitResult.FromJson(File.ReadAllText(path)); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { exit = io.Fail(path, $"cannot read the file: {ex.Message}"); return false; }
+        catch (FormatException ex) { exit = io.Fail(path, ex.Message); return false; }
+        var byName = previous.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var used = definition.Free.Where(p => byName.ContainsKey(p.Name)).ToList();
+        if (used.Count == 0)
+        {
+            exit = io.Fail(path, $"--start: the result has none of the fit's free parameters (it has {string.Join(", ", byName.Keys.Take(10))})");
+            return false;
+        }
+        var free = definition.Free.Select(p => byName.TryGetValue(p.Name, out var r) && double.IsFinite(r.Value)
+            ? p with
+            {
+                Start = Math.Clamp(r.Value, p.Lower ?? double.NegativeInfinity, p.Upper ?? double.PositiveInfinity),
+                Step = r.Error > 0 && double.IsFinite(r.Error) ? r.Error : p.Step,
+            }
+            : p).ToList();
+        definition = definition with { Free = free };
+        var missing = definition.Free.Count - used.Count;
+        io.Err.WriteLine($"{path}: note: {used.Count} free parameter(s) start from this result{(missing > 0 ? $", {missing} from the fit definition" : "")}");
+        return true;
     }
 
     // A profile as a small table: the value, the cost above the minimum, and a bar for the eye.

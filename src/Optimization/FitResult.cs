@@ -208,6 +208,13 @@ public sealed record FitResult
             for (int j = 0; j < Parameters.Count; j++) row[Parameters[j].Name] = Number(Covariance[i, j]);
             cov[Parameters[i].Name] = row;
         }
+        JsonObject Limits()
+        {
+            var o = new JsonObject();
+            foreach (var p in Parameters.Where(p => p.Lower is not null || p.Upper is not null))
+                o[p.Name] = new JsonArray(p.Lower is { } lo ? JsonValue.Create(lo) : null, p.Upper is { } hi ? JsonValue.Create(hi) : null);
+            return o;
+        }
         JsonObject Correlations()
         {
             var c = Correlation;
@@ -244,6 +251,7 @@ public sealed record FitResult
             ["minos_seconds"] = MinosSeconds,
             ["parameter_order"] = new JsonArray(Parameters.Select(p => (JsonNode)p.Name).ToArray()),
             ["fixed"] = new JsonArray(Parameters.Where(p => p.Fixed).Select(p => (JsonNode)p.Name).ToArray()),
+            ["limits"] = Limits(),
             ["values"] = Map(p => p.Value),
             ["errors"] = Map(p => p.Error),
             ["covariance"] = cov,
@@ -265,6 +273,77 @@ public sealed record FitResult
 
     // JSON has no NaN: non-finite numbers are written as null.
     private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    /// <summary>
+    /// A result read back from the JSON <see cref="ToJsonObject"/> wrote (what <c>pwa fit --json</c> saves): values,
+    /// errors, limits, fixed flags, covariance, the minimum's flags and counts. MINOS errors are not read back.
+    /// </summary>
+    /// <exception cref="FormatException">The JSON lacks parameter_order, values or errors, or is not such a result.</exception>
+    public static FitResult FromJson(string json)
+    {
+        JsonNode root;
+        try { root = JsonNode.Parse(json) ?? throw new FormatException("an empty JSON document"); }
+        catch (JsonException e) { throw new FormatException(Parsing.JsonErrors.Message(e), e); }
+        if (root is not JsonObject o) throw new FormatException("expected a JSON object (a fit result)");
+        JsonNode Need(string key) => o[key] ?? throw new FormatException($"not a fit result: no '{key}'");
+        double D(JsonNode? n) => n is null ? double.NaN : n.GetValue<double>();
+        try
+        {
+            var order = Need("parameter_order").AsArray().Select(n => n!.GetValue<string>()).ToList();
+            var values = Need("values").AsObject();
+            var errors = Need("errors").AsObject();
+            var fixedNames = (o["fixed"]?.AsArray() ?? []).Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            var limits = o["limits"]?.AsObject();
+            var pars = order.Select(name =>
+            {
+                var lim = limits?[name]?.AsArray();
+                double? lo = lim?[0] is { } l ? l.GetValue<double>() : null, hi = lim?[1] is { } h ? h.GetValue<double>() : null;
+                return new ParameterResult(name, D(values[name] ?? throw new FormatException($"no value for '{name}'")), D(errors[name]), lo, hi, fixedNames.Contains(name), null);
+            }).ToList();
+            var cov = new double[order.Count, order.Count];
+            if (o["covariance"] is JsonObject c)
+                for (int i = 0; i < order.Count; i++)
+                    for (int j = 0; j < order.Count; j++) cov[i, j] = c[order[i]]?[order[j]] is { } v ? v.GetValue<double>() : 0;
+            bool B(string key) => o[key]?.GetValue<bool>() ?? false;
+            return new FitResult
+            {
+                Parameters = pars,
+                Covariance = cov,
+                Fval = D(o["fval"]),
+                Edm = D(o["edm"]),
+                EdmGoal = D(o["edm_goal"]),
+                ErrorDef = o["errordef"]?.GetValue<double>() ?? 1,
+                Nfcn = o["nfcn"]?.GetValue<int>() ?? 0,
+                Ngrad = o["ngrad"]?.GetValue<int>() ?? 0,
+                Iterations = o["iterations"]?.GetValue<int>() ?? 0,
+                MigradSeconds = o["migrad_seconds"]?.GetValue<double>() ?? 0,
+                HesseSeconds = o["hesse_seconds"]?.GetValue<double>() ?? 0,
+                MinosSeconds = o["minos_seconds"]?.GetValue<double>() ?? 0,
+                IsValid = B("valid"),
+                HasCovariance = B("has_covariance"),
+                HasAccurateCovar = B("has_accurate_covar"),
+                HasPosDefCovar = B("has_posdef_covar"),
+                HasMadePosDefCovar = B("has_made_posdef_covar"),
+                HesseFailed = B("hesse_failed"),
+                IsAboveMaxEdm = B("is_above_max_edm"),
+                HasReachedCallLimit = B("has_reached_call_limit"),
+                HasParametersAtLimit = B("has_parameters_at_limit"),
+                Message = o["message"]?.GetValue<string>(),
+                Failure = o["failure"]?.GetValue<string>(),
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
+        {
+            throw new FormatException($"not a fit result as pwa fit --json writes it: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The parameters to start another fit from this result: its values, its errors as steps (the parameter's own step
+    /// where the error is not a positive number), its limits and fixed flags.
+    /// </summary>
+    public IEnumerable<FitParameter> ToParameters(double defaultStep = 0.1) =>
+        Parameters.Select(p => new FitParameter(p.Name, p.Value, p.Error > 0 && double.IsFinite(p.Error) ? p.Error : defaultStep, p.Lower, p.Upper, p.Fixed));
 
     /// <summary>Indented JSON text of <see cref="ToJsonObject"/>.</summary>
     public string ToJson() => ToJsonObject().ToJsonString(new JsonSerializerOptions { WriteIndented = true });

@@ -160,6 +160,25 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void Start_from_an_earlier_result()
+    {
+        using var fit = new SlopeFit(start: 0.05);
+        var first = fit.Dir.PathOf("first.json");
+        var second = fit.Dir.PathOf("second.json");
+        fit.Run("--json", first).AssertExit(0);
+
+        var r = fit.Run("--start", first, "--json", second).AssertExit(0);
+
+        Assert.Contains("1 free parameter(s) start from this result", r.Stderr);
+        var a = ReadJson(first);
+        var b = ReadJson(second);
+        Assert.Equal(a.GetProperty("values").GetProperty("c").GetDouble(), b.GetProperty("values").GetProperty("c").GetDouble(), 1e-3);
+        Assert.True(b.GetProperty("nfcn").GetInt32() < a.GetProperty("nfcn").GetInt32());
+        var bad = fit.Dir.Write("bad.json", "{\"fval\": 1}");
+        Assert.Contains("not a fit result", fit.Run("--start", bad).AssertExit(2).Stderr);
+    }
+
+    [Fact]
     public void A_file_without_events_is_named()
     {
         using var fit = new SlopeFit();

@@ -184,4 +184,26 @@ public class MinuitParityTests
             + 0.3 * (pt.Value - 2) * (m.Result.Value("y") - 5), pt.Fval, 1e-12));
         Assert.Throws<ArgumentException>(() => m.Profile("z"));
     }
+
+    [Fact]
+    public void A_result_round_trips_through_json_and_starts_another_fit()
+    {
+        var obj = new DelegateObjective(["x", "y", "z"], p => (p[0] - 2) * (p[0] - 2) / 4 + (p[1] - 5) * (p[1] - 5) + 0.3 * (p[0] - 2) * (p[1] - 5) + p[2]);
+        var pars = new[] { new FitParameter("x", 0, 1, Lower: -10, Upper: 10), new FitParameter("y", 0, 1, Lower: 0), new FitParameter("z", 3, 0.1, Fixed: true) };
+        var m = new Minuit(obj, pars);
+        m.Migrad();
+        var r = m.Hesse();
+        var back = FitResult.FromJson(r.ToJson());
+        Assert.Equal(r.Parameters.Select(p => (p.Name, p.Value, p.Error, p.Lower, p.Upper, p.Fixed)),
+            back.Parameters.Select(p => (p.Name, p.Value, p.Error, p.Lower, p.Upper, p.Fixed)));
+        Assert.Equal(r.Covariance, back.Covariance);
+        Assert.Equal((r.Fval, r.IsValid, r.HasAccurateCovar, r.Nfcn), (back.Fval, back.IsValid, back.HasAccurateCovar, back.Nfcn));
+        // Started from the result, MIGRAD has nothing left to do but confirm it.
+        var again = new Minuit(obj, back.ToParameters()).Migrad();
+        Assert.True(again.IsValid);
+        Assert.True(again.Nfcn < r.Nfcn / 2, $"{again.Nfcn} calls from the result, {r.Nfcn} from the start");
+        Assert.Equal(r.Value("x"), again.Value("x"), 0.01 * r.Error("x")); // the same minimum within the EDM goal
+        Assert.Throws<FormatException>(() => FitResult.FromJson("{\"values\": {}}"));
+        Assert.Throws<FormatException>(() => FitResult.FromJson("[1, 2"));
+    }
 }
