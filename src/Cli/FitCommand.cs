@@ -26,7 +26,7 @@ internal static partial class FitCommand
     private sealed record Request(
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
         bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet,
-        string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2, string? StartPath = null)
+        string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2, string? StartPath = null, bool Simplex = false)
     {
         public Backend Backend => Choice.Backend;
         public GpuDevice Device => Choice.Device;
@@ -47,6 +47,7 @@ internal static partial class FitCommand
         var backend = new BackendChoice("cpu (compiled SIMD kernels, default), gpu (ILGPU kernels, see --device; data stay on the device between steps) or reference (the exact scalar evaluator, slow).");
         var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
         var profile = new Option<string?>("--profile") { Description = "Likelihood profiles of these fit parameters (comma-separated names or labels, or 'all'): each fixed at points over +-bound errors, the others minimised by MIGRAD (iminuit's mnprofile); printed and written to the JSON under 'profiles'." };
+        var simplex = new Option<bool>("--simplex") { Description = "Run SIMPLEX before MIGRAD (iminuit's simplex().migrad()): no derivatives, for starts far from the minimum." };
         var start = new Option<FileInfo?>("--start") { Description = "Start from a result this command wrote with --json: the free parameters it has take its values, and its errors as first steps." };
         var profilePoints = new Option<int>("--profile-points") { Description = "Points per profile (at least 2).", DefaultValueFactory = _ => 20 };
         var profileBound = new Option<double>("--profile-bound") { Description = "Half-width of a profile in HESSE errors around the best fit (clipped at the parameter's limits).", DefaultValueFactory = _ => 2 };
@@ -57,12 +58,12 @@ internal static partial class FitCommand
             "Example:\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n" +
             "  pwa fit model.srepr --fit fit.json --minos all\n" +
             "  pwa fit model.srepr --fit fit.json --profile \"m_{f_{0}(1500)}\" --profile-points 20 --json result.json")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start };
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start, simplex };
         foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
-            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound), r.GetValue(start)?.FullName)));
+            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound), r.GetValue(start)?.FullName, r.GetValue(simplex))));
         return cmd;
     }
 
@@ -140,8 +141,14 @@ internal static partial class FitCommand
                 : $"{p.Stage} iter {p.Iteration}  fval {p.Fval:F3}  edm {p.Edm:0.0e+00}  nfcn {p.Nfcn}");
         };
 
+        FitResult? simplexResult = null;
+        if (q.Simplex)
+        {
+            live.Show("SIMPLEX starting", force: true);
+            simplexResult = minuit.Simplex();
+        }
         live.Show("MIGRAD starting", force: true);
-        var result = minuit.Migrad();
+        var result = simplexResult?.Failure is null ? minuit.Migrad() : simplexResult;
         if (result.Failure is null && !q.NoHesse)
         {
             live.Show($"HESSE  fval {result.Fval:F3}  nfcn {result.Nfcn}", force: true);
@@ -198,6 +205,7 @@ internal static partial class FitCommand
             json["tolerance"] = minuit.Tolerance;
             json["gradient"] = fit.Likelihood.HasGradient ? "analytic" : "numerical";
             json["backend"] = q.Backend.ToString().ToLowerInvariant();
+            if (simplexResult is not null) json["simplex"] = new JsonObject { ["nfcn"] = simplexResult.Nfcn, ["fval"] = simplexResult.Fval, ["edm"] = simplexResult.Edm };
             json["labels"] = new JsonObject(definition.Free.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Label)));
             if (profiles.Count > 0) json["profiles"] = ProfilesJson(profiles);
             var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";

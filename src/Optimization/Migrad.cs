@@ -36,7 +36,7 @@ internal sealed class Migrad
     // ---------------- gradients ----------------
 
     /// <summary>Minuit's first guess of gradient, second derivative and step from the user's steps.</summary>
-    private Gradient InitialGradient(double[] x)
+    internal Gradient InitialGradient(double[] x)
     {
         int n = x.Length;
         double[] grad = new double[n], g2 = new double[n], step = new double[n];

@@ -106,7 +106,7 @@ public sealed class Minuit
         _failure = null;
         // As iminuit: a MIGRAD after an earlier one (or a HESSE) at these values starts from that state's covariance,
         // and its first gradient steps are the current errors rather than the user's initial steps.
-        MinimumState? previous = AtState && _state!.HasCovariance ? _state : null;
+        MinimumState? previous = AtState && _state!.HasCovariance && !_simplexState ? _state : null;
         var errors = previous is null ? null : Result.Parameters.Select(r => r.Error).ToArray();
         var f = Function(previous is null ? null : _parameters.Select((p, i) => p.Fixed || !(errors![i] > 0) ? p : p with { Step = errors[i] }).ToList());
         int n = f.Dimension;
@@ -124,6 +124,7 @@ public sealed class Minuit
                 iterations = outcome.Iterations;
                 _iterations += iterations;
                 Store(f, outcome.State);
+                _simplexState = false;
                 _aboveMaxEdm = outcome.AboveMaxEdm;
                 _callLimit = outcome.ReachedCallLimit;
                 _hesseFailed = outcome.State.Status == ErrorStatus.HesseFailed;
@@ -168,6 +169,7 @@ public sealed class Minuit
             if (!_hesseFailed)
             {
                 Store(f, h);
+                _simplexState = false;
                 // As in iminuit: a good HESSE makes a minimum whose only flaw was its EDM estimate valid again.
                 double goal = 0.002 * Tolerance * _objective.ErrorDef;
                 _aboveMaxEdm = h.Edm > 10 * goal;
@@ -214,6 +216,49 @@ public sealed class Minuit
             Progress?.Invoke(new FitProgress("MINOS", _iterations, result.Fval, result.Edm, _nfcn));
         }
         _minosSeconds += sw.Elapsed.TotalSeconds;
+        return Result;
+    }
+
+    private bool _simplexState;
+
+    /// <summary>
+    /// SIMPLEX from the current values (Minuit2's SimplexBuilder; see <see cref="Optimization.Simplex"/>): no
+    /// derivatives, robust far from the minimum. Its errors come from the simplex's extent and are rough; run
+    /// <see cref="Migrad"/> after it (iminuit's <c>simplex().migrad()</c>), which starts from its point with those
+    /// errors as steps.
+    /// </summary>
+    public FitResult Simplex()
+    {
+        var sw = Stopwatch.StartNew();
+        _minos.Clear();
+        _failure = null;
+        var f = Function();
+        try
+        {
+            var x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
+            // As Minuit2's SimplexSeedGenerator: one call at the start, and steps from the errors alone (no derivatives).
+            var initial = new Migrad(f, Optimization.Strategy.Of(Strategy), Update).InitialGradient(x);
+            double f0 = f.Value(x);
+            var (best, fBest, errors, edm, above, callLimit) = new Simplex(f).Run(x, f0, initial.Step, Tolerance, DefaultMaxCalls(f.Dimension));
+            int n = best.Length;
+            var v = new double[n, n];
+            for (int i = 0; i < n; i++) v[i, i] = errors[i] * errors[i] / (2 * f.Up);
+            Store(f, new MinimumState(best, fBest, initial, v, 1, ErrorStatus.Available, edm, f.Calls));
+            var external = Result.Parameters;
+            _parameters = _parameters.Select((p, i) => p.Fixed || !(external[i].Error > 0) ? p : p with { Step = external[i].Error }).ToList();
+            _simplexState = true;
+            _aboveMaxEdm = above;
+            _callLimit = callLimit;
+            _hesseFailed = false;
+            _message = "SIMPLEX: errors from the simplex's extent, not a covariance; run MIGRAD for them";
+        }
+        catch (NonFiniteObjectiveException e)
+        {
+            _failure = e.Message;
+        }
+        Absorb(f);
+        _migradRun = true;
+        _migradSeconds += sw.Elapsed.TotalSeconds;
         return Result;
     }
 

@@ -160,6 +160,22 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void Simplex_before_migrad_reaches_the_same_minimum()
+    {
+        using var fit = new SlopeFit(start: 1.5);
+        var plain = fit.Dir.PathOf("plain.json");
+        var withSimplex = fit.Dir.PathOf("simplex.json");
+        fit.Run("--json", plain).AssertExit(0);
+
+        fit.Run("--simplex", "--json", withSimplex).AssertExit(0);
+
+        var a = ReadJson(plain);
+        var b = ReadJson(withSimplex);
+        Assert.Equal(a.GetProperty("values").GetProperty("c").GetDouble(), b.GetProperty("values").GetProperty("c").GetDouble(), 1e-3);
+        Assert.True(b.GetProperty("simplex").GetProperty("nfcn").GetInt32() > 0);
+    }
+
+    [Fact]
     public void Start_from_an_earlier_result()
     {
         using var fit = new SlopeFit(start: 0.05);

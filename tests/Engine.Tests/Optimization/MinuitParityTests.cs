@@ -206,4 +206,29 @@ public class MinuitParityTests
         Assert.Throws<FormatException>(() => FitResult.FromJson("{\"values\": {}}"));
         Assert.Throws<FormatException>(() => FitResult.FromJson("[1, 2"));
     }
+
+    [Fact]
+    public void Simplex_then_migrad_call_for_call_with_iminuit()
+    {
+        // iminuit 2.11.2, Rosenbrock from (0, 0), errors 0.1: simplex() 29 calls to (0.713329, 0.480711), errors
+        // (0.500164, 0.462176), valid; then migrad() 77 more calls, valid, at (0.996835, 0.992945).
+        static double F(double x, double y) => (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+        var m = new Minuit(new DelegateObjective(["x", "y"], p => F(p[0], p[1])), [0.0, 0.0], [0.1, 0.1]);
+        var r = m.Simplex();
+        Assert.Equal(29, r.Nfcn);
+        Assert.True(r.IsValid, r.ToTable());
+        Assert.Equal(0.7133290444958257, r.Value("x"), 1e-12);
+        Assert.Equal(0.4807109820954275, r.Value("y"), 1e-12);
+        Assert.Equal(0.5001635994099108, r.Error("x"), 1e-9);
+        Assert.Equal(0.46217643210356696, r.Error("y"), 1e-9);
+        var after = m.Migrad();
+        Assert.Equal(77, after.Nfcn - r.Nfcn);
+        Assert.True(after.IsValid);
+        Assert.Equal(0.996835129152242, after.Value("x"), 1e-9);
+        // iminuit: a = 20, b = 20 on (a-3)^2 + (b+1)^4 + (a-3)(b+1)/2 with errors 1: 54 calls.
+        var g = new DelegateObjective(["a", "b"], p => (p[0] - 3) * (p[0] - 3) + Math.Pow(p[1] + 1, 4) + 0.5 * (p[0] - 3) * (p[1] + 1));
+        var s = new Minuit(g, [20.0, 20.0], [1.0, 1.0]).Simplex();
+        Assert.Equal(54, s.Nfcn);
+        Assert.Equal(2.9412660598754883, s.Value("a"), 1e-12);
+    }
 }
