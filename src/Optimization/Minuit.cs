@@ -221,6 +221,45 @@ public sealed class Minuit
 
     private bool _simplexState;
 
+    /// <summary>Fixes a parameter at its current value for the calls that follow (iminuit's <c>fixed[name] = True</c>).</summary>
+    public void Fix(string name) => Change(name, p => p with { Fixed = true });
+
+    /// <summary>Releases a fixed parameter (iminuit's <c>fixed[name] = False</c>).</summary>
+    public void Release(string name) =>
+        Change(name, p => p with { Fixed = false, Step = p.Step > 0 && double.IsFinite(p.Step) ? p.Step : p.Value != 0 ? 0.01 * Math.Abs(p.Value) : 0.1 });
+
+    /// <summary>Sets a parameter's value (the next MIGRAD starts there).</summary>
+    public void SetValue(string name, double value)
+    {
+        if (!double.IsFinite(value)) throw new ArgumentException($"parameter '{name}': the value {value} is not finite");
+        Change(name, p => p with { Value = value });
+    }
+
+    /// <summary>Sets or removes (null) a parameter's limits; its value is moved inside them (iminuit's <c>limits[name]</c>).</summary>
+    public void SetLimits(string name, double? lower, double? upper)
+    {
+        if (lower is { } lo && upper is { } hi && !(lo < hi)) throw new ArgumentException($"parameter '{name}': the lower limit {lo} is not below the upper limit {hi}");
+        Change(name, p => p with { Lower = lower, Upper = upper, Value = Math.Clamp(p.Value, lower ?? double.NegativeInfinity, upper ?? double.PositiveInfinity) });
+    }
+
+    // A parameter changed between calls: the last state no longer describes the problem (its dimension or coordinates
+    // changed), so the next MIGRAD seeds afresh; values, steps and the other settings are kept.
+    private void Change(string name, Func<FitParameter, FitParameter> change)
+    {
+        int index = _parameters.FindIndex(p => p.Name == name);
+        if (index < 0) throw new ArgumentException($"no parameter '{name}' (parameters: {string.Join(", ", _parameters.Select(p => p.Name))})");
+        var before = _parameters[index];
+        var after = change(before);
+        if (after == before) return;
+        _parameters[index] = after;
+        if (after.Fixed != before.Fixed || after.Lower != before.Lower || after.Upper != before.Upper)
+        {
+            _state = null;
+            _stateExternal = null;
+        }
+        _minos.Clear();
+    }
+
     /// <summary>
     /// SIMPLEX from the current values (Minuit2's SimplexBuilder; see <see cref="Optimization.Simplex"/>): no
     /// derivatives, robust far from the minimum. Its errors come from the simplex's extent and are rough; run

@@ -176,6 +176,28 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void A_constraint_in_the_fit_definition_pulls_the_parameter()
+    {
+        using var free = new SlopeFit();
+        var json = SlopeFit.FitJson(0.2).TrimEnd().TrimEnd('}') + ",\n  \"constraints\": [{\"name\": \"c\", \"value\": 0.1, \"error\": 0.001}]\n}\n";
+        using var constrained = new SlopeFit(fitJson: json);
+        var a = free.Dir.PathOf("free.json");
+        var b = constrained.Dir.PathOf("constrained.json");
+        free.Run("--json", a).AssertExit(0);
+
+        constrained.Run("--json", b).AssertExit(0);
+
+        double cFree = ReadJson(a).GetProperty("values").GetProperty("c").GetDouble();
+        double cConstrained = ReadJson(b).GetProperty("values").GetProperty("c").GetDouble();
+        Assert.InRange(cFree, 0.3, 0.7);
+        Assert.Equal(0.1, cConstrained, 0.005);
+        Assert.True(ReadJson(b).GetProperty("errors").GetProperty("c").GetDouble() < 0.0011);
+        var bad = SlopeFit.FitJson(0.2).TrimEnd().TrimEnd('}') + ",\n  \"constraints\": [{\"name\": \"slope\", \"value\": 0.1, \"error\": 0}]\n}\n";
+        using var wrong = new SlopeFit(fitJson: bad);
+        Assert.Contains("'slope' is not a free parameter", wrong.Run().AssertExit(2).Stderr);
+    }
+
+    [Fact]
     public void Start_from_an_earlier_result()
     {
         using var fit = new SlopeFit(start: 0.05);

@@ -37,6 +37,8 @@ public sealed record FitDefinition
     /// <c>errordef</c> or <c>estimator.errordef</c>).
     /// </summary>
     public double ErrorDef { get; init; } = 0.5;
+    /// <summary>Gaussian constraints on free parameters (by their fit-parameter name): <c>"constraints": [{"name", "value", "error"}]</c>.</summary>
+    public IReadOnlyList<GaussianConstraint> Constraints { get; init; } = [];
     /// <summary>Problems that do not stop the fit (unknown fields), to show the user.</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
     /// <summary>Model file named by the definition, relative to it (or null).</summary>
@@ -187,13 +189,14 @@ public sealed record FitDefinition
     // Fields a fit definition may have: those read, and the descriptive ones of the reference fits (any '*_note' too).
     private static readonly string[] TopFields =
     [
-        "free_parameters", "fixed_parameters", "kinematic_variables", "minimizer", "model", "data_file", "phsp_file", "errordef",
+        "free_parameters", "fixed_parameters", "kinematic_variables", "minimizer", "model", "data_file", "phsp_file", "errordef", "constraints",
         "estimator", "description", "kinematic_conventions", "n_data", "n_phsp", "csv_format", "free_parameter_order",
         "complex_parametrisation", "generating_parameters", "reference_result", "seeds",
     ];
     private static readonly string[] ParameterFields = ["name", "symbol", "part", "start", "initial_step", "step", "limits", "label", "true", "error"];
     private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
+    private static readonly string[] ConstraintFields = ["name", "value", "error"];
     private static readonly string[] MinimizerFields = ["strategy", "tol", "program", "sequence", "initial_step", "limits", "errordef"];
 
     // An unknown field is reported, not ignored: a misspelt "tol" or "strategy" would otherwise fall back to the default.
@@ -305,6 +308,27 @@ public sealed record FitDefinition
             errorDef = value;
             errorDefAt = path;
         }
+        var constraints = new List<GaussianConstraint>();
+        if (root.TryGetProperty("constraints", out var cons) && cons.ValueKind != JsonValueKind.Null)
+        {
+            if (cons.ValueKind != JsonValueKind.Array) throw new DefinitionError("constraints", "'constraints' must be a list of {name, value, error}");
+            int k = 0;
+            foreach (var c in cons.EnumerateArray())
+            {
+                string at = $"constraints[{k++}]";
+                if (c.ValueKind != JsonValueKind.Object) throw new DefinitionError(at, $"{at}: expected an object {{name, value, error}}");
+                CheckFields(c, at, ConstraintFields, unknown);
+                string name = String(c, "name", at) ?? throw new DefinitionError(at, $"{at}: missing 'name' (a free parameter)");
+                if (!free.Any(f => f.Name == name))
+                    throw new DefinitionError(at + ".name", $"{at}: '{name}' is not a free parameter{NameSuggestions.DidYouMean(name, free.Select(f => f.Name))}");
+                if (constraints.Any(x => x.Parameter == name)) throw new DefinitionError(at + ".name", $"{at}: '{name}' is constrained twice");
+                double mean = Number(c, "value", at) ?? throw new DefinitionError(at, $"{at} ('{name}'): missing 'value'");
+                double sigma = Number(c, "error", at) ?? throw new DefinitionError(at, $"{at} ('{name}'): missing 'error'");
+                if (!double.IsFinite(mean)) throw new DefinitionError(at + ".value", $"{at} ('{name}'): value must be a finite number");
+                if (!(sigma > 0 && double.IsFinite(sigma))) throw new DefinitionError(at + ".error", $"{at} ('{name}'): error must be a positive number, got {Format(sigma)}");
+                constraints.Add(new GaussianConstraint(name, mean, sigma));
+            }
+        }
         string? modelFile = null;
         if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.Object && model.TryGetProperty("srepr_file", out var sf))
             modelFile = sf.ValueKind == JsonValueKind.String ? sf.GetString() : throw new DefinitionError("model.srepr_file", "model.srepr_file must be a string");
@@ -316,6 +340,7 @@ public sealed record FitDefinition
             Strategy = strategy,
             Tolerance = tol,
             ErrorDef = errorDef,
+            Constraints = constraints,
             ModelFile = modelFile,
             DataFile = OptionalString(root, "data_file"),
             PhspFile = OptionalString(root, "phsp_file"),

@@ -64,6 +64,7 @@ public sealed class UnbinnedFit : IDisposable
             var map = new ParameterMap(function, definition.Bindings());
             var nll = new UnbinnedNll(function, data, phsp, map);
             IObjective objective = definition.ErrorDef == nll.ErrorDef ? nll : new WithErrorDef(nll, definition.ErrorDef);
+            if (definition.Constraints.Count > 0) objective = new ConstrainedObjective(objective, definition.Constraints);
             var minuit = new Minuit(objective, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
             return new UnbinnedFit(function, nll, minuit, sw.Elapsed.TotalSeconds, ownsFunction: true);
         }

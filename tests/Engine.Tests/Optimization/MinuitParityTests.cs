@@ -231,4 +231,49 @@ public class MinuitParityTests
         Assert.Equal(54, s.Nfcn);
         Assert.Equal(2.9412660598754883, s.Value("a"), 1e-12);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_gaussian_constraint_combines_like_a_second_measurement(bool gradient)
+    {
+        // (x - 2)^2 with errordef 1 is a measurement 2 +- 1; the constraint 0 +- 1 is another: the combination is
+        // their weighted mean 1 with error 1/sqrt(2).
+        var inner = new DelegateObjective(["x", "y"], p => (p[0] - 2) * (p[0] - 2) + (p[1] - 1) * (p[1] - 1), 1.0,
+            gradient ? (p, g) => { g[0] = 2 * (p[0] - 2); g[1] = 2 * (p[1] - 1); return (p[0] - 2) * (p[0] - 2) + (p[1] - 1) * (p[1] - 1); } : null);
+        var obj = new ConstrainedObjective(inner, [new GaussianConstraint("x", 0, 1)]);
+        var m = new Minuit(obj, [5.0, 5.0], [0.5, 0.5]);
+        m.Migrad();
+        var r = m.Hesse();
+        Assert.Equal(1, r.Value("x"), 1e-4);
+        Assert.Equal(1 / Math.Sqrt(2), r.Error("x"), 1e-4);
+        Assert.Equal(1, r.Value("y"), 1e-4);
+        Assert.Equal(1, r.Error("y"), 1e-4);
+        Assert.Throws<ArgumentException>(() => new ConstrainedObjective(inner, [new GaussianConstraint("z", 0, 1)]));
+        Assert.Throws<ArgumentException>(() => new ConstrainedObjective(inner, [new GaussianConstraint("x", 0, 0)]));
+    }
+
+    [Fact]
+    public void Parameters_are_fixed_released_and_limited_between_calls()
+    {
+        var obj = new DelegateObjective(["x", "y"], p => (p[0] - 2) * (p[0] - 2) + (p[1] - 5) * (p[1] - 5));
+        var m = new Minuit(obj, [0.0, 0.0], [0.1, 0.1]);
+        m.Fix("y");
+        var r = m.Migrad();
+        Assert.True(r.IsValid);
+        Assert.Equal(0, r.Value("y"));
+        Assert.Equal(2, r.Value("x"), 1e-4);
+        m.Release("y");
+        m.SetLimits("x", null, 1);
+        r = m.Migrad();
+        Assert.Equal(5, r.Value("y"), 1e-3);
+        Assert.True(r.Value("x") <= 1 && r.Value("x") > 0.99, r.ToTable());
+        Assert.True(r.Parameters[0].Upper == 1);
+        m.SetLimits("x", null, null);
+        m.SetValue("x", 10);
+        r = m.Migrad();
+        Assert.Equal(2, r.Value("x"), 1e-3);
+        Assert.Throws<ArgumentException>(() => m.Fix("z"));
+        Assert.Throws<ArgumentException>(() => m.SetLimits("x", 2, 1));
+    }
 }
