@@ -178,17 +178,40 @@ public sealed record FitResult
     }
 
     // The correlation matrix of the free parameters, rows labelled as in the parameter table, columns by its index.
+    // Plain loops: this runs once in a short-lived process, where every lambda is code to compile first.
     private void AppendCorrelations(StringBuilder sb, IReadOnlyDictionary<string, string>? labels)
     {
-        var free = Enumerable.Range(0, Parameters.Count).Where(i => !Parameters[i].Fixed).ToList();
-        if (!HasCovariance || free.Count < 2) return;
-        var c = Correlation;
-        var names = free.Select(i => $"{i} {labels?.GetValueOrDefault(Parameters[i].Name) ?? Parameters[i].Name}").ToList();
-        int nameWidth = names.Max(n => n.Length);
+        if (!HasCovariance) return;
+        int count = Parameters.Count, free = 0;
+        for (int i = 0; i < count; i++) if (!Parameters[i].Fixed) free++;
+        if (free < 2) return;
+        var names = new string[count];
+        int nameWidth = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (Parameters[i].Fixed) continue;
+            string label = labels is not null && labels.TryGetValue(Parameters[i].Name, out var l) ? l : Parameters[i].Name;
+            names[i] = i.ToString(CultureInfo.InvariantCulture) + " " + label;
+            nameWidth = Math.Max(nameWidth, names[i].Length);
+        }
         sb.AppendLine("Correlations");
-        sb.AppendLine(new string(' ', nameWidth) + " " + string.Concat(free.Select(i => i.ToString(CultureInfo.InvariantCulture).PadLeft(6))));
-        for (int a = 0; a < free.Count; a++)
-            sb.AppendLine(names[a].PadRight(nameWidth) + " " + string.Concat(free.Select(j => c[free[a], j].ToString("F2", CultureInfo.InvariantCulture).PadLeft(6))));
+        sb.Append(' ', nameWidth + 1);
+        for (int j = 0; j < count; j++)
+            if (!Parameters[j].Fixed) sb.Append(j.ToString(CultureInfo.InvariantCulture).PadLeft(6));
+        sb.AppendLine();
+        for (int i = 0; i < count; i++)
+        {
+            if (Parameters[i].Fixed) continue;
+            sb.Append(names[i].PadRight(nameWidth + 1));
+            for (int j = 0; j < count; j++)
+            {
+                if (Parameters[j].Fixed) continue;
+                double d = Math.Sqrt(Covariance[i, i] * Covariance[j, j]);
+                double r = d > 0 ? Covariance[i, j] / d : i == j ? 1 : 0;
+                sb.Append(r.ToString("F2", CultureInfo.InvariantCulture).PadLeft(6));
+            }
+            sb.AppendLine();
+        }
     }
 
     /// <summary>The result as JSON: values, errors, covariance (keyed by parameter name), flags, counts, timings.</summary>

@@ -65,6 +65,22 @@ public sealed class ReferenceEvaluator
         if (symbolValues.Length != _symbolNames.Length)
             throw new ArgumentException($"expected {_symbolNames.Length} symbol values, got {symbolValues.Length}");
         var values = new Complex[_nodes.Length];
+        Fill(symbolValues, values);
+        return values[^1];
+    }
+
+    /// <summary>
+    /// Every distinct node of the expression with its value, children before parents (the order the evaluation takes).
+    /// </summary>
+    internal (IReadOnlyList<Expr> Nodes, Complex[] Values) AllValues(ReadOnlySpan<Complex> symbolValues)
+    {
+        var values = new Complex[_nodes.Length];
+        Fill(symbolValues, values);
+        return (_nodes, values);
+    }
+
+    private void Fill(ReadOnlySpan<Complex> symbolValues, Complex[] values)
+    {
         Span<Complex> scratch = stackalloc Complex[4];
         for (int i = 0; i < _nodes.Length; i++)
         {
@@ -82,7 +98,6 @@ public sealed class ReferenceEvaluator
             }
             values[i] = result;
         }
-        return values[^1];
     }
 
     // Conditions in order; the first that holds gives the value. A comparison of non-real values is
