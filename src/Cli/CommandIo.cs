@@ -33,6 +33,10 @@ internal sealed class CommandIo(TextWriter stdout, TextWriter stderr)
         foreach (var w in warnings) Err.WriteLine($"{w.File}:{w.Line}:{w.Column}: warning {w.Code}: {w.Message}");
     }
 
+    /// <summary>A reader's missing-column errors with the command's reason for reading that column appended.</summary>
+    public static IEnumerable<Diagnostic> ExplainMissingColumns(IEnumerable<Diagnostic> diagnostics, string why) =>
+        diagnostics.Select(d => d.Code != DiagnosticCodes.MissingColumn ? d : d with { Message = $"{d.Message}; {why}" });
+
     /// <summary>A problem with no position (command-line arguments, a file as a whole).</summary>
     public int Fail(string file, string message)
     {

@@ -126,8 +126,8 @@ internal static class EvalCommand
         var both = fileColumns.Where(parameters.ContainsKey).ToList();
         if (both.Count > 0) return io.Fail(dataPath, $"symbol(s) given both as data columns and as parameters: {string.Join(", ", both)}");
         if (!read.Success)
-            return io.Fail(read.Diagnostics.Select(d => d.Code != DiagnosticCodes.MissingColumn ? d
-                : d with { Message = $"{d.Message}; a symbol of the model without a value in --params (or a default in the model file) is read from the data" }));
+            return io.Fail(CommandIo.ExplainMissingColumns(read.Diagnostics,
+                "a symbol of the model without a value in --params (or a default in the model file) is read from the data"));
         io.Warn(read.Warnings);
         var sample = read.Value!;
         var unused = fileColumns.Where(c => !modelSymbols.Contains(c)).ToList();

@@ -97,10 +97,10 @@ internal static partial class FitCommand
         // use) are neither parsed nor rejected.
         var columns = new EventReadOptions { Columns = inputs };
         var dataRead = EventFiles.Read(dataPath, columns);
-        if (!dataRead.Success) return io.Fail(MissingInputs(dataRead.Diagnostics, q.FitPath));
+        if (!dataRead.Success) return io.Fail(CommandIo.ExplainMissingColumns(dataRead.Diagnostics, $"the model's symbols that are not parameters in {Path.GetFileName(q.FitPath)} are read as data columns"));
         io.Warn(dataRead.Warnings);
         var phspRead = EventFiles.Read(phspPath, columns);
-        if (!phspRead.Success) return io.Fail(MissingInputs(phspRead.Diagnostics, q.FitPath));
+        if (!phspRead.Success) return io.Fail(CommandIo.ExplainMissingColumns(phspRead.Diagnostics, $"the model's symbols that are not parameters in {Path.GetFileName(q.FitPath)} are read as data columns"));
         io.Warn(phspRead.Warnings);
         var data = dataRead.Value!;
         var phsp = phspRead.Value!;
@@ -370,15 +370,9 @@ internal static partial class FitCommand
 
     /// <summary>
     /// Checks that every model symbol gets a value (data column, free or fixed) and that the fit names only model
-    /// symbols, before compiling: the errors point into the fit definition or the data file.
+    /// symbols, before compiling: the errors point into the fit definition. <paramref name="inputs"/>: the kinematic
+    /// variables (data columns), those the fit definition lists or else every symbol of the model that is not a fit parameter.
     /// </summary>
-    // A data file without a kinematic variable: say where the variable comes from.
-    private static IEnumerable<Diagnostic> MissingInputs(IReadOnlyList<Diagnostic> diagnostics, string fitPath) =>
-        diagnostics.Select(d => d.Code != DiagnosticCodes.MissingColumn ? d
-            : d with { Message = $"{d.Message}; the model's symbols that are not parameters in {Path.GetFileName(fitPath)} are read as data columns" });
-
-    // The fit's symbols against the model's; inputs: the kinematic variables (data columns), those the fit definition
-    // lists or else every symbol of the model that is not a fit parameter.
     private static bool CheckSymbols(CommandIo io, Request q, Expr model, FitDefinition definition, out List<string> inputs, out int exit)
     {
         exit = 0;

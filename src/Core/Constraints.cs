@@ -25,9 +25,10 @@ public sealed class ConstrainedObjective : IObjective
     public ConstrainedObjective(IObjective inner, IEnumerable<GaussianConstraint> constraints)
     {
         _inner = inner;
+        Constraints = constraints.ToList();
         var names = inner.ParameterNames.ToList();
         var terms = new List<(int, double, double)>();
-        foreach (var c in constraints)
+        foreach (var c in Constraints)
         {
             int index = names.IndexOf(c.Parameter);
             if (index < 0) throw new ArgumentException($"constraint on '{c.Parameter}': no such parameter (parameters: {string.Join(", ", names)})");
@@ -37,7 +38,6 @@ public sealed class ConstrainedObjective : IObjective
             terms.Add((index, c.Mean, c.Sigma));
         }
         _terms = [.. terms];
-        Constraints = constraints.ToList();
     }
 
     /// <summary>The constraints.</summary>

@@ -107,8 +107,7 @@ public sealed class Minuit
         // As iminuit: a MIGRAD after an earlier one (or a HESSE) at these values starts from that state's covariance,
         // and its first gradient steps are the current errors rather than the user's initial steps.
         MinimumState? previous = AtState && _state!.HasCovariance && !_simplexState ? _state : null;
-        var errors = previous is null ? null : Result.Parameters.Select(r => r.Error).ToArray();
-        var f = Function(previous is null ? null : _parameters.Select((p, i) => p.Fixed || !(errors![i] > 0) ? p : p with { Step = errors[i] }).ToList());
+        var f = Function(previous is null ? null : StepsFromErrors());
         int n = f.Dimension;
         int strategy = Strategy;
         var x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
@@ -139,10 +138,24 @@ public sealed class Minuit
         {
             _failure = e.Message;
         }
+        return Minimised(f, sw);
+    }
+
+    // What MIGRAD and SIMPLEX do when they end: count the calls and the time, and give the result.
+    private FitResult Minimised(InternalFunction f, Stopwatch sw)
+    {
         Absorb(f);
         _migradRun = true;
         _migradSeconds += sw.Elapsed.TotalSeconds;
         return Result;
+    }
+
+    // The parameters with the current errors as steps where an error is a positive number, as iminuit's m.errors
+    // after a fit (the first steps of a MIGRAD that follows).
+    private List<FitParameter> StepsFromErrors()
+    {
+        var result = Result.Parameters;
+        return _parameters.Select((p, i) => p.Fixed || !(result[i].Error > 0 && double.IsFinite(result[i].Error)) ? p : p with { Step = result[i].Error }).ToList();
     }
 
     private bool Valid => _state is { } s && s.Status is ErrorStatus.Available or ErrorStatus.MadePosDef && !_aboveMaxEdm && !_callLimit && _failure is null;
@@ -283,8 +296,7 @@ public sealed class Minuit
             var v = new double[n, n];
             for (int i = 0; i < n; i++) v[i, i] = errors[i] * errors[i] / (2 * f.Up);
             Store(f, new MinimumState(best, fBest, initial, v, 1, ErrorStatus.Available, edm, f.Calls));
-            var external = Result.Parameters;
-            _parameters = _parameters.Select((p, i) => p.Fixed || !(external[i].Error > 0) ? p : p with { Step = external[i].Error }).ToList();
+            _parameters = StepsFromErrors();
             _simplexState = true;
             _aboveMaxEdm = above;
             _callLimit = callLimit;
@@ -295,10 +307,7 @@ public sealed class Minuit
         {
             _failure = e.Message;
         }
-        Absorb(f);
-        _migradRun = true;
-        _migradSeconds += sw.Elapsed.TotalSeconds;
-        return Result;
+        return Minimised(f, sw);
     }
 
     /// <summary>
@@ -329,7 +338,6 @@ public sealed class Minuit
         for (int k = 0; k < size; k++)
         {
             double v = lo + (hi - lo) * k / (size - 1);
-            var fixedPars = Conditional.Fixed(_parameters, index, values, best.Covariance, v - x0);
             if (!minimise)
             {
                 var at = values.ToArray();
@@ -338,7 +346,7 @@ public sealed class Minuit
                 calls++;
                 continue;
             }
-            var m = new Minuit(_objective, fixedPars) { Strategy = Strategy, Tolerance = Tolerance };
+            var m = new Minuit(_objective, Conditional.Fixed(_parameters, index, values, best.Covariance, v - x0)) { Strategy = Strategy, Tolerance = Tolerance };
             var r = m.Migrad();
             calls += r.Nfcn;
             if (r.Failure is not null) throw new InvalidOperationException($"the profile of '{name}' at {v}: {r.Failure}");

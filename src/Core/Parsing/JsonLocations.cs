@@ -84,8 +84,7 @@ internal sealed class JsonLocations
     /// <summary>The path of member <paramref name="key"/> of the object at <paramref name="path"/>.</summary>
     public static string Member(string path, string key)
     {
-        bool identifier = key.Length > 0 && (char.IsLetter(key[0]) || key[0] == '_') && key.All(c => char.IsLetterOrDigit(c) || c == '_');
-        return identifier ? path.Length == 0 ? key : $"{path}.{key}" : $"{path}['{key}']";
+        return Identifiers.IsIdentifier(key) ? path.Length == 0 ? key : $"{path}.{key}" : $"{path}['{key}']";
     }
 
     /// <summary>
