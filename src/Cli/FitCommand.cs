@@ -26,7 +26,8 @@ internal static partial class FitCommand
     private sealed record Request(
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
         bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet,
-        string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2, string? StartPath = null, bool Simplex = false)
+        string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2, string? StartPath = null, bool Simplex = false,
+        bool Scan = false, string[]? Contours = null, double Cl = 0.68, int ContourPoints = 20)
     {
         public Backend Backend => Choice.Backend;
         public GpuDevice Device => Choice.Device;
@@ -48,6 +49,10 @@ internal static partial class FitCommand
         var quiet = new Option<bool>("--quiet") { Description = "No live progress line on a terminal." };
         var profile = new Option<string?>("--profile") { Description = "Likelihood profiles of these fit parameters (comma-separated names or labels, or 'all'): each fixed at points over +-bound errors, the others minimised by MIGRAD (iminuit's mnprofile); printed and written to the JSON under 'profiles'." };
         var simplex = new Option<bool>("--simplex") { Description = "Run SIMPLEX before MIGRAD (iminuit's simplex().migrad()): no derivatives, for starts far from the minimum." };
+        var scan = new Option<bool>("--scan") { Description = "Run SCAN first (iminuit's scan): the cost on a grid over each free parameter's limits (or start +- step), about MIGRAD's call limit of points; MIGRAD then starts from the lowest." };
+        var contour = new Option<string[]>("--contour") { Description = "A 2-D confidence contour of two fit parameters, 'A,B' (names or labels; repeat the option for more): points where the cost minimised over the others rises by errordef x the chi2 quantile of 2 degrees of freedom for --cl (iminuit's mncontour); printed and written to the JSON under 'contours'.", AllowMultipleArgumentsPerToken = false };
+        var cl = new Option<double>("--cl") { Description = "Confidence level of the contours: a probability below 1 (0.68, 0.95) or, from 1 on, a number of standard deviations.", DefaultValueFactory = _ => 0.68 };
+        var contourPoints = new Option<int>("--contour-points") { Description = "Points per contour (at least 4).", DefaultValueFactory = _ => 20 };
         var start = new Option<FileInfo?>("--start") { Description = "Start from a result this command wrote with --json: the free parameters it has take its values, and its errors as first steps." };
         var profilePoints = new Option<int>("--profile-points") { Description = "Points per profile (at least 2).", DefaultValueFactory = _ => 20 };
         var profileBound = new Option<double>("--profile-bound") { Description = "Half-width of a profile in HESSE errors around the best fit (clipped at the parameter's limits).", DefaultValueFactory = _ => 2 };
@@ -57,13 +62,15 @@ internal static partial class FitCommand
             "the Minuit table. Exit code 0 for a valid minimum, 1 for an invalid one or a likelihood that is not finite, 2 for bad input.\n\n" +
             "Example:\n  pwa fit model.srepr --data data.csv --phsp phsp.csv --fit fit.json --json result.json\n" +
             "  pwa fit model.srepr --fit fit.json --minos all\n" +
-            "  pwa fit model.srepr --fit fit.json --profile \"m_{f_{0}(1500)}\" --profile-points 20 --json result.json")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start, simplex };
+            "  pwa fit model.srepr --fit fit.json --profile \"m_{f_{0}(1500)}\" --profile-points 20 --json result.json\n" +
+            "  pwa fit model.srepr --fit fit.json --contour \"Re C[f0(1500)],Im C[f0(1500)]\" --cl 0.68 --contour-points 20")
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start, simplex, scan, contour, cl, contourPoints };
         foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
-            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound), r.GetValue(start)?.FullName, r.GetValue(simplex))));
+            r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound), r.GetValue(start)?.FullName, r.GetValue(simplex),
+            r.GetValue(scan), r.GetValue(contour), r.GetValue(cl), r.GetValue(contourPoints))));
         return cmd;
     }
 
@@ -79,6 +86,15 @@ internal static partial class FitCommand
         if (!TryResolveNames(io, "--profile", q.Profile, definition, out var profileNames, out exit)) return exit;
         if (q.ProfilePoints < 2) return io.Fail(Name, $"--profile-points must be at least 2, got {q.ProfilePoints}");
         if (!(q.ProfileBound > 0 && double.IsFinite(q.ProfileBound))) return io.Fail(Name, $"--profile-bound must be a positive number of errors, got {CommandIo.Format(q.ProfileBound)}");
+        var contourPairs = new List<(string X, string Y)>();
+        foreach (var pair in q.Contours ?? [])
+        {
+            if (!TryResolveNames(io, "--contour", pair, definition, out var both, out exit)) return exit;
+            if (both.Count != 2) return io.Fail(Name, $"--contour takes two different fit parameters separated by a comma, got '{pair}' ({both.Count} parameter(s))");
+            contourPairs.Add((both[0], both[1]));
+        }
+        if (q.ContourPoints < 4) return io.Fail(Name, $"--contour-points must be at least 4, got {q.ContourPoints}");
+        if (!(q.Cl > 0 && double.IsFinite(q.Cl))) return io.Fail(Name, $"--cl must be a probability below 1 or a number of standard deviations (1 or more), got {CommandIo.Format(q.Cl)}");
 
         var fitDir = Path.GetDirectoryName(q.FitPath) ?? ".";
         string? dataPath = q.DataPath ?? (definition.DataFile is { } df ? Path.GetFullPath(Path.Combine(fitDir, df)) : null);
@@ -141,8 +157,14 @@ internal static partial class FitCommand
                 : $"{p.Stage} iter {p.Iteration}  fval {p.Fval:F3}  edm {p.Edm:0.0e+00}  nfcn {p.Nfcn}");
         };
 
-        FitResult? simplexResult = null;
-        if (q.Simplex)
+        FitResult? scanResult = null, simplexResult = null;
+        if (q.Scan)
+        {
+            live.Show("SCAN starting", force: true);
+            scanResult = minuit.Scan();
+            if (scanResult.Failure is not null) simplexResult = scanResult;
+        }
+        if (q.Simplex && simplexResult is null)
         {
             live.Show("SIMPLEX starting", force: true);
             simplexResult = minuit.Simplex();
@@ -186,6 +208,21 @@ internal static partial class FitCommand
             }
             else profilesSkipped = true;
         }
+        var contours = new List<ContourResult>();
+        bool contoursSkipped = false;
+        if (result.Failure is null && contourPairs.Count > 0)
+        {
+            if (result.IsValid)
+            {
+                foreach (var (x, y) in contourPairs)
+                {
+                    live.Show($"CONTOUR {contours.Count + 1}/{contourPairs.Count}  nfcn {minuit.Result.Nfcn}", force: true);
+                    contours.Add(minuit.Contour(x, y, q.ContourPoints, q.Cl));
+                }
+                result = minuit.Result;
+            }
+            else contoursSkipped = true;
+        }
         live.Clear();
 
         var labels = definition.Free.Where(p => p.Label != p.Name).ToDictionary(p => p.Name, p => p.Label, StringComparer.Ordinal);
@@ -194,6 +231,7 @@ internal static partial class FitCommand
             io.Out.Write(result.ToTable(labels));
             io.Out.WriteLine(Timings(readSeconds, fit.CompileSeconds, result, q.NoHesse, minosNames.Count > 0 && !minosSkipped && minosError is null, fit.Likelihood.HasGradient));
             foreach (var pr in profiles) io.Out.Write(ProfileTable(pr, labels));
+            foreach (var c in contours) io.Out.Write(ContourTable(c, labels, result.ErrorDef));
         }
 
         if (q.JsonPath is not null)
@@ -205,9 +243,11 @@ internal static partial class FitCommand
             json["tolerance"] = minuit.Tolerance;
             json["gradient"] = fit.Likelihood.HasGradient ? "analytic" : "numerical";
             json["backend"] = q.Backend.ToString().ToLowerInvariant();
-            if (simplexResult is not null) json["simplex"] = new JsonObject { ["nfcn"] = simplexResult.Nfcn, ["fval"] = simplexResult.Fval, ["edm"] = simplexResult.Edm };
+            if (scanResult is not null) json["scan"] = new JsonObject { ["nfcn"] = scanResult.Nfcn, ["fval"] = scanResult.Fval, ["edm"] = scanResult.Edm };
+            if (simplexResult is not null && simplexResult != scanResult) json["simplex"] = new JsonObject { ["nfcn"] = simplexResult.Nfcn, ["fval"] = simplexResult.Fval, ["edm"] = simplexResult.Edm };
             json["labels"] = new JsonObject(definition.Free.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Label)));
             if (profiles.Count > 0) json["profiles"] = ProfilesJson(profiles);
+            if (contours.Count > 0) json["contours"] = ContoursJson(contours);
             var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
             if (!io.TryWrite(q.JsonPath, w => w.Write(text), out var failed)) return failed;
         }
@@ -219,6 +259,9 @@ internal static partial class FitCommand
         }
         if (minosSkipped) io.Err.WriteLine($"{Name}: note: MINOS was not run: the minimum is not valid");
         if (profilesSkipped) io.Err.WriteLine($"{Name}: note: the profiles were not run: the minimum is not valid");
+        if (contoursSkipped) io.Err.WriteLine($"{Name}: note: the contours were not run: the minimum is not valid");
+        foreach (var c in contours.Where(c => !c.IsComplete))
+            io.Err.WriteLine($"{Name}: warning: the contour of '{c.X}' and '{c.Y}' is incomplete ({c.Points.Count} of {q.ContourPoints} points): {c.Message}");
         foreach (var pr in profiles.Where(pr => pr.Points.Any(pt => !pt.Valid)))
             io.Err.WriteLine($"{Name}: warning: the profile of '{pr.Parameter}' has {pr.Points.Count(pt => !pt.Valid)} point(s) whose minimisation was not valid (marked '!')");
         if (minosError is not null)
@@ -277,6 +320,36 @@ internal static partial class FitCommand
         }
         return sb.ToString();
     }
+
+    // A contour as a table of its points, in order around the best fit.
+    private static string ContourTable(ContourResult c, IReadOnlyDictionary<string, string> labels, double errordef)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string lx = labels.GetValueOrDefault(c.X) ?? c.X, ly = labels.GetValueOrDefault(c.Y) ?? c.Y;
+        var sb = new System.Text.StringBuilder();
+        string level = c.Cl < 1 ? $"CL {c.Cl.ToString("G4", inv)}" : $"{c.Cl.ToString("G4", inv)} sigma";
+        sb.AppendLine($"Contour of {lx} and {ly} at {level} (FCN - FCN_min = {c.Level.ToString("G6", inv)} = {(c.Level / errordef).ToString("G6", inv)} x errordef; " +
+                      $"{c.Points.Count} points, {c.Nfcn} calls, {c.Seconds:F3} s){(c.IsComplete ? "" : $": INCOMPLETE, {c.Message}")}");
+        sb.AppendLine($"  {"best fit",14} {c.BestX.ToString("G8", inv),14} {c.BestY.ToString("G8", inv),14}");
+        for (int i = 0; i < c.Points.Count; i++)
+            sb.AppendLine($"  {i + 1,14} {c.Points[i].X.ToString("G8", inv),14} {c.Points[i].Y.ToString("G8", inv),14}");
+        return sb.ToString();
+    }
+
+    private static JsonArray ContoursJson(IEnumerable<ContourResult> contours) =>
+        new(contours.Select(c => (JsonNode?)new JsonObject
+        {
+            ["x"] = c.X,
+            ["y"] = c.Y,
+            ["cl"] = c.Cl,
+            ["delta_fval"] = c.Level,
+            ["best"] = new JsonArray(c.BestX, c.BestY),
+            ["points"] = new JsonArray(c.Points.Select(p => (JsonNode?)new JsonArray(p.X, p.Y)).ToArray()),
+            ["complete"] = c.IsComplete,
+            ["message"] = c.Message,
+            ["nfcn"] = c.Nfcn,
+            ["seconds"] = c.Seconds,
+        }).ToArray());
 
     private static JsonObject ProfilesJson(IEnumerable<ProfileResult> profiles)
     {

@@ -144,6 +144,14 @@ internal static class LinearAlgebra
             return (err, false);
         }
         double epspdf = Math.Max(1e-6, Precision.Eps2);
+        // An update that overflowed (far out on a cost without a minimum) leaves nothing to repair: start from the
+        // diagonal that is still usable, as a fresh seed would.
+        if (err.Cast<double>().Any(v => !double.IsFinite(v)))
+        {
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) err[i, j] = i != j ? 0 : double.IsFinite(m[i, i]) && m[i, i] > 0 ? m[i, i] : 1;
+            return (err, true);
+        }
         double dgmin = err[0, 0];
         for (int i = 0; i < n; i++) dgmin = Math.Min(dgmin, err[i, i]);
         double dg = dgmin <= 0 ? 0.5 + epspdf - dgmin : 0;
@@ -152,7 +160,8 @@ internal static class LinearAlgebra
         for (int i = 0; i < n; i++)
         {
             err[i, i] += dg;
-            if (err[i, i] < 0) err[i, i] = 1;
+            // Minuit2 resets only a negative diagonal; a zero (the shift cancelled it) would make the scaling infinite.
+            if (!(err[i, i] > 0)) err[i, i] = 1;
             s[i] = 1.0 / Math.Sqrt(err[i, i]);
         }
         for (int i = 0; i < n; i++)

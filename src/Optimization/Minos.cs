@@ -19,7 +19,7 @@ public sealed record MinosError(double Lower, double Upper, bool LowerValid, boo
 }
 
 /// <summary>
-/// MINOS: for each side, the parameter is fixed at trial values and the others re-minimised by MIGRAD; the
+/// MINOS (at the objective's errordef, or at another rise <c>level</c> of the cost as contours need): for each side, the parameter is fixed at trial values and the others re-minimised by MIGRAD; the
 /// trial value is moved by secant steps on t(v) = √((P(v) − F_min)/up), which is linear in v for a parabolic
 /// profile P, until P(v) = F_min + up within a small fraction of up; the error is then the secant's crossing through
 /// the last two trials.
@@ -30,7 +30,7 @@ internal static class Minos
     private const int MaxTrials = 12;
 
     public static MinosError Run(IObjective objective, IReadOnlyList<FitParameter> parameters, int index, double[] values,
-        double[,] covariance, double fmin, int strategy, double tolerance, int maxCalls)
+        double[,] covariance, double fmin, int strategy, double tolerance, int maxCalls, double? level = null)
     {
         int calls = 0;
         var lower = Side(-1);
@@ -41,21 +41,21 @@ internal static class Minos
         (double Error, bool Valid, bool AtLimit, bool MaxFcn, bool NewMin) Side(int sign)
         {
             var p = parameters[index];
-            double up = objective.ErrorDef;
+            double up = level ?? objective.ErrorDef;
             double sigma = Math.Sqrt(Math.Max(covariance[index, index], 0));
             if (!(sigma > 0)) return (double.NaN, false, false, false, false);
             double x0 = values[index];
             double? limit = sign < 0 ? p.Lower : p.Upper;
             bool newMin = false;
             int budget = maxCalls;
+            var minimiser = new ConditionalMinimiser(objective, parameters, values, covariance, strategy, tolerance, iterate: 2);
             // Profile at offset d (signed) from the minimum.
             (double Delta, bool Ok) Profile(double d)
             {
-                var fixedPars = Conditional.Fixed(parameters, index, values, covariance, d);
-                var m = new Minuit(objective, fixedPars) { Strategy = strategy, Tolerance = tolerance };
-                var r = m.Migrad(iterate: 2);
-                calls += r.Nfcn;
-                budget -= r.Nfcn;
+                int before = minimiser.Calls;
+                var r = minimiser.Minimise((index, x0 + d));
+                calls += minimiser.Calls - before;
+                budget -= minimiser.Calls - before;
                 if (r.Failure is not null) return (double.NaN, false);
                 double delta = r.Fval - fmin;
                 if (delta < -0.01 * up) newMin = true;
@@ -63,7 +63,8 @@ internal static class Minos
             }
 
             var ts = new List<(double D, double T)> { (0, 0) };
-            double dTrial = sign * sigma;
+            // The first trial where the parabola of the covariance crosses the level.
+            double dTrial = sign * sigma * Math.Sqrt(up / objective.ErrorDef);
             bool atLimit = false;
             for (int trial = 0; trial < MaxTrials; trial++)
             {
@@ -83,7 +84,10 @@ internal static class Minos
                 double next = secant ? dB + (1 - tB) * (dB - dA) / (tB - tA) : dB * 2;
                 // Close enough: the crossing is interpolated between the last points (as Minuit2's MnFunctionCross
                 // returns its parabola's crossing), not the last trial itself, which is off by up to the tolerance.
-                if (Math.Abs(delta - up) < CrossingTolerance * up) return (secant && next * sign > 0 ? next : dTrial, true, false, false, newMin);
+                // The secant through two trials near the crossing; one trial alone only where it is already as close as
+                // an interpolation would be (a secant through a far trial, or the minimum, is off where the profile is
+                // not parabolic).
+                if (Math.Abs(delta - up) < CrossingTolerance * up && (ts.Count > 2 && Math.Abs(ts[^2].T * ts[^2].T - 1) < 10 * CrossingTolerance || Math.Abs(delta - up) < 0.05 * CrossingTolerance * up)) return (secant && next * sign > 0 ? next : dTrial, true, false, false, newMin);
                 if (atLimit && delta < up) return (dTrial, false, true, false, newMin);
                 atLimit = false;
                 if (budget <= 0) return (double.NaN, false, false, true, newMin);

@@ -335,6 +335,7 @@ public sealed class Minuit
         var values = _parameters.Select(q => q.Value).ToArray();
         int calls = 0;
         var points = new List<ProfilePoint>();
+        var minimiser = new ConditionalMinimiser(_objective, _parameters, values, best.Covariance, Strategy, Tolerance);
         for (int k = 0; k < size; k++)
         {
             double v = lo + (hi - lo) * k / (size - 1);
@@ -346,15 +347,123 @@ public sealed class Minuit
                 calls++;
                 continue;
             }
-            var m = new Minuit(_objective, Conditional.Fixed(_parameters, index, values, best.Covariance, v - x0)) { Strategy = Strategy, Tolerance = Tolerance };
-            var r = m.Migrad();
-            calls += r.Nfcn;
+            int before = minimiser.Calls;
+            var r = minimiser.Minimise((index, v));
+            calls += minimiser.Calls - before;
             if (r.Failure is not null) throw new InvalidOperationException($"the profile of '{name}' at {v}: {r.Failure}");
             points.Add(new ProfilePoint(v, r.Fval, r.IsValid));
             Progress?.Invoke(new FitProgress("PROFILE", _iterations, r.Fval, r.Edm, _nfcn + calls));
         }
         _nfcn += calls;
         return new ProfileResult(name, minimise, best.Fval, points, calls, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A 2-D confidence contour as iminuit's <c>mncontour</c> (Minuit2's MnContours): <paramref name="size"/> points
+    /// around the best fit where the cost, minimised over the other free parameters, has risen by errordef × the χ²
+    /// quantile of 2 degrees of freedom for <paramref name="cl"/> (a probability below 1, e.g. 0.68; from 1 on, a
+    /// number of standard deviations). Runs MIGRAD and HESSE first where there is no covariance yet. A contour that
+    /// cannot be completed (a limit cuts the region, a crossing is not found) comes back with the points found and a
+    /// message, not as an exception.
+    /// </summary>
+    /// <exception cref="ArgumentException">No such parameter, a fixed one, the same one twice, fewer than 4 points or a bad level.</exception>
+    /// <exception cref="InvalidOperationException">The fit's minimum is not valid (iminuit refuses too).</exception>
+    public ContourResult Contour(string x, string y, int size = 20, double cl = 0.68)
+    {
+        int ix = FreeIndex(x, "a contour"), iy = FreeIndex(y, "a contour");
+        if (ix == iy) throw new ArgumentException($"a contour needs two different parameters, got '{x}' twice");
+        if (size < 4) throw new ArgumentException($"a contour needs at least 4 points, got {size}");
+        Contours.LevelFactor(cl);
+        if (_state is null) Migrad();
+        if (!Result.HasCovariance) Hesse();
+        var best = Result;
+        if (best.Failure is not null) throw new InvalidOperationException($"the fit failed: {best.Failure}");
+        if (!best.IsValid) throw new InvalidOperationException($"the fit's minimum is not valid ({best.Message ?? "see its flags"}): a contour around it would mean nothing");
+        var values = _parameters.Select(q => q.Value).ToArray();
+        var contour = Contours.Run(_objective, _parameters, ix, iy, values, best.Covariance, best.Fval, Strategy, Tolerance,
+            DefaultMaxCalls(_parameters.Count(p => !p.Fixed)), size, cl,
+            (points, calls) => Progress?.Invoke(new FitProgress("CONTOUR", points, best.Fval, best.Edm, _nfcn + calls)));
+        _nfcn += contour.Nfcn;
+        return contour;
+    }
+
+    // The index of a free parameter, or an error naming what needed it.
+    private int FreeIndex(string name, string purpose)
+    {
+        int index = _parameters.FindIndex(p => p.Name == name);
+        if (index < 0) throw new ArgumentException($"no parameter '{name}' (parameters: {string.Join(", ", _parameters.Select(p => p.Name))})");
+        if (_parameters[index].Fixed) throw new ArgumentException($"parameter '{name}' is fixed: {purpose} needs a free parameter");
+        return index;
+    }
+
+    /// <summary>
+    /// SCAN as iminuit's <c>scan</c>: the cost on a regular grid over the free parameters (each from its lower to its
+    /// upper limit, or its value ± its error (step) where it has none), about <paramref name="calls"/> points in all
+    /// (⌊calls^(1/n)⌋ per parameter as iminuit rounds it, at least 2; by default MIGRAD's call limit), keeping the lowest. At that point the
+    /// gradient and second derivatives give the EDM, and the minimum is valid when the EDM is within the goal, which a
+    /// grid rarely reaches: run <see cref="Migrad"/> after it (it starts there, with the errors the second derivatives
+    /// give as its steps).
+    /// </summary>
+    public FitResult Scan(int calls = 0)
+    {
+        var sw = Stopwatch.StartNew();
+        _minos.Clear();
+        _failure = null;
+        var f = Function();
+        try
+        {
+            var free = _parameters.Select((p, i) => (p, i)).Where(t => !t.p.Fixed).Select(t => t.i).ToArray();
+            int n = free.Length;
+            int budget = calls > 0 ? calls : DefaultMaxCalls(n);
+            int steps = Math.Max(2, (int)Math.Pow(budget, 1.0 / n));
+            var ranges = free.Select(i =>
+            {
+                var p = _parameters[i];
+                return (Low: p.Lower ?? p.Value - p.Step, High: p.Upper ?? p.Value + p.Step);
+            }).ToArray();
+            var external = _parameters.Select(p => p.Value).ToArray();
+            var best = (double[])external.Clone();
+            double fBest = double.PositiveInfinity;
+            var counter = new int[n];
+            int evaluated = 0;
+            while (true)
+            {
+                for (int a = 0; a < n; a++)
+                    external[free[a]] = ranges[a].Low + (ranges[a].High - ranges[a].Low) * counter[a] / (steps - 1);
+                double v = _objective.Value(external);
+                evaluated++;
+                if (v < fBest)
+                {
+                    fBest = v;
+                    Array.Copy(external, best, best.Length);
+                }
+                int k = n - 1;
+                while (k >= 0 && ++counter[k] == steps) counter[k--] = 0;
+                if (k < 0) break;
+            }
+            _nfcn += evaluated;
+            if (!double.IsFinite(fBest))
+            {
+                _failure = $"SCAN: the cost was not finite at any of the {evaluated} grid points";
+                return Minimised(f, sw);
+            }
+            _parameters = _parameters.Select((p, i) => p with { Value = best[i] }).ToList();
+            var x = f.ToInternal(best);
+            var seed = new Migrad(f, Optimization.Strategy.Of(Strategy), Update).Seed(x, null);
+            Store(f, seed);
+            _parameters = StepsFromErrors();
+            _simplexState = true;
+            double goal = 0.002 * Tolerance * _objective.ErrorDef;
+            _aboveMaxEdm = !(seed.Edm < goal);
+            _callLimit = false;
+            _hesseFailed = false;
+            _message = $"SCAN: {evaluated} grid points ({steps} per parameter); the lowest is a start for MIGRAD, not a minimum";
+        }
+        catch (NonFiniteObjectiveException e)
+        {
+            _failure = e.Message;
+        }
+        return Minimised(f, sw);
     }
 
     /// <summary>The current result.</summary>

@@ -176,6 +176,52 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void Contour_points_lie_where_the_likelihood_has_risen_by_the_level()
+    {
+        using var fit = new SlopeFit(model: "1 + c*x + d*x*x\n", fitJson: SlopeFit.FitJson(0.2, curvature: true));
+        var output = fit.Dir.PathOf("result.json");
+
+        var r = fit.Run("--contour", "slope,curvature", "--contour-points", "8", "--cl", "0.95", "--json", output).AssertExit(0);
+
+        Assert.Contains("Contour of slope and curvature at CL 0.95", r.Stdout);
+        var json = ReadJson(output);
+        var c = json.GetProperty("contours")[0];
+        Assert.Equal("c", c.GetProperty("x").GetString());
+        Assert.True(c.GetProperty("complete").GetBoolean());
+        double level = c.GetProperty("delta_fval").GetDouble();
+        Assert.Equal(0.5 * 5.991464547107979, level, 1e-9); // errordef 1/2 x chi2(2).ppf(0.95)
+        // The NLL computed here from the files: -sum log I(data) + N log(mean I(phsp)), I = 1 + c x + d x^2.
+        var data = File.ReadAllLines(fit.Data).Skip(1).Select(double.Parse).ToArray();
+        var phsp = File.ReadAllLines(fit.Phsp).Skip(1).Select(double.Parse).ToArray();
+        double Nll(double cc, double dd) =>
+            -data.Sum(x => Math.Log(1 + cc * x + dd * x * x)) + data.Length * Math.Log(phsp.Average(x => 1 + cc * x + dd * x * x));
+        double fmin = json.GetProperty("fval").GetDouble();
+        var points = c.GetProperty("points").EnumerateArray().Select(p => (X: p[0].GetDouble(), Y: p[1].GetDouble())).ToList();
+        Assert.Equal(8, points.Count);
+        foreach (var (x, y) in points) Assert.InRange(Nll(x, y) - fmin, level * 0.999, level * 1.001);
+        CliTest.Run(["fit", fit.Model, "--data", fit.Data, "--phsp", fit.Phsp, "--fit", fit.Fit, "--contour", "slope"]).AssertExit(2);
+        Assert.Contains("at least 4", fit.Run("--contour", "slope,curvature", "--contour-points", "3").AssertExit(2).Stderr);
+        Assert.Contains("--cl", fit.Run("--contour", "slope,curvature", "--cl", "0").AssertExit(2).Stderr);
+    }
+
+    [Fact]
+    public void Scan_before_migrad_reaches_the_same_minimum()
+    {
+        using var fit = new SlopeFit(start: 1.5);
+        var plain = fit.Dir.PathOf("plain.json");
+        var scanned = fit.Dir.PathOf("scan.json");
+        fit.Run("--json", plain).AssertExit(0);
+
+        fit.Run("--scan", "--json", scanned).AssertExit(0);
+
+        var a = ReadJson(plain);
+        var b = ReadJson(scanned);
+        Assert.Equal(a.GetProperty("values").GetProperty("c").GetDouble(), b.GetProperty("values").GetProperty("c").GetDouble(), 1e-3);
+        // One free parameter: a grid of MIGRAD's call limit, 200 + 100 + 5 points, then the seed's calls.
+        Assert.True(b.GetProperty("scan").GetProperty("nfcn").GetInt32() >= 305);
+    }
+
+    [Fact]
     public void A_constraint_in_the_fit_definition_pulls_the_parameter()
     {
         using var free = new SlopeFit();
