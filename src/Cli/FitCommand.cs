@@ -27,7 +27,7 @@ internal static partial class FitCommand
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
         bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet,
         string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2, string? StartPath = null, bool Simplex = false,
-        bool Scan = false, string[]? Contours = null, double Cl = 0.68, int ContourPoints = 20)
+        bool Scan = false, string[]? Contours = null, double Cl = 0.68, int ContourPoints = 20, string? Weights = null, string WeightCorrection = "asymptotic")
     {
         public Backend Backend => Choice.Backend;
         public GpuDevice Device => Choice.Device;
@@ -53,6 +53,8 @@ internal static partial class FitCommand
         var contour = new Option<string[]>("--contour") { Description = "A 2-D confidence contour of two fit parameters, 'A,B' (names or labels; repeat the option for more): points where the cost minimised over the others rises by errordef x the chi2 quantile of 2 degrees of freedom for --cl (iminuit's mncontour); printed and written to the JSON under 'contours'.", AllowMultipleArgumentsPerToken = false };
         var cl = new Option<double>("--cl") { Description = "Confidence level of the contours: a probability below 1 (0.68, 0.95) or, from 1 on, a number of standard deviations.", DefaultValueFactory = _ => 0.68 };
         var contourPoints = new Option<int>("--contour-points") { Description = "Points per contour (at least 4).", DefaultValueFactory = _ => 20 };
+        var weights = new Option<string?>("--weights") { Description = "A weighted fit: this data column holds each event's weight (sWeights, efficiency weights; it need not be a model variable). The covariance is then corrected, see --weight-correction." };
+        var weightCorrection = new Option<string>("--weight-correction") { Description = "How a weighted fit's covariance is corrected: asymptotic (default; H^-1 D H^-1 with D the weighted sum of squared per-event scores, Langenbruch EPJC 82 (2022) 393), sumw2 (H^-1 H_w2 H^-1, RooFit's SumW2Error) or none.", DefaultValueFactory = _ => "asymptotic" };
         var start = new Option<FileInfo?>("--start") { Description = "Start from a result this command wrote with --json: the free parameters it has take its values, and its errors as first steps." };
         var profilePoints = new Option<int>("--profile-points") { Description = "Points per profile (at least 2).", DefaultValueFactory = _ => 20 };
         var profileBound = new Option<double>("--profile-bound") { Description = "Half-width of a profile in HESSE errors around the best fit (clipped at the parameter's limits).", DefaultValueFactory = _ => 2 };
@@ -64,13 +66,13 @@ internal static partial class FitCommand
             "  pwa fit model.srepr --fit fit.json --minos all\n" +
             "  pwa fit model.srepr --fit fit.json --profile \"m_{f_{0}(1500)}\" --profile-points 20 --json result.json\n" +
             "  pwa fit model.srepr --fit fit.json --contour \"Re C[f0(1500)],Im C[f0(1500)]\" --cl 0.68 --contour-points 20")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start, simplex, scan, contour, cl, contourPoints };
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start, simplex, scan, contour, cl, contourPoints, weights, weightCorrection };
         foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
             r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound), r.GetValue(start)?.FullName, r.GetValue(simplex),
-            r.GetValue(scan), r.GetValue(contour), r.GetValue(cl), r.GetValue(contourPoints))));
+            r.GetValue(scan), r.GetValue(contour), r.GetValue(cl), r.GetValue(contourPoints), r.GetValue(weights), r.GetValue(weightCorrection)!)));
         return cmd;
     }
 
@@ -93,6 +95,9 @@ internal static partial class FitCommand
             if (both.Count != 2) return io.Fail(Name, $"--contour takes two different fit parameters separated by a comma, got '{pair}' ({both.Count} parameter(s))");
             contourPairs.Add((both[0], both[1]));
         }
+        if (!WeightedCovariance.TryParse(q.WeightCorrection, out var correction))
+            return io.Fail(Name, $"--weight-correction must be asymptotic, sumw2 or none, got '{q.WeightCorrection}'");
+        if (q.Weights is { } wc && wc.Trim().Length == 0) return io.Fail(Name, "--weights needs the name of a data column");
         if (q.ContourPoints < 4) return io.Fail(Name, $"--contour-points must be at least 4, got {q.ContourPoints}");
         if (!(q.Cl > 0 && double.IsFinite(q.Cl))) return io.Fail(Name, $"--cl must be a probability below 1 or a number of standard deviations (1 or more), got {CommandIo.Format(q.Cl)}");
 
@@ -112,8 +117,9 @@ internal static partial class FitCommand
         // Only the model's kinematic variables are read: other columns (an event label, a weight the model does not
         // use) are neither parsed nor rejected.
         var columns = new EventReadOptions { Columns = inputs };
-        var dataRead = EventFiles.Read(dataPath, columns);
-        if (!dataRead.Success) return io.Fail(CommandIo.ExplainMissingColumns(dataRead.Diagnostics, $"the model's symbols that are not parameters in {Path.GetFileName(q.FitPath)} are read as data columns"));
+        var dataRead = EventFiles.Read(dataPath, q.Weights is null ? columns : new EventReadOptions { Columns = [.. inputs.Append(q.Weights).Distinct()] });
+        if (!dataRead.Success) return io.Fail(CommandIo.ExplainMissingColumns(dataRead.Diagnostics, $"the model's symbols that are not parameters in {Path.GetFileName(q.FitPath)} are read as data columns" +
+            (q.Weights is null ? "" : $", and --weights names the column '{q.Weights}' of the event weights")));
         io.Warn(dataRead.Warnings);
         var phspRead = EventFiles.Read(phspPath, columns);
         if (!phspRead.Success) return io.Fail(CommandIo.ExplainMissingColumns(phspRead.Diagnostics, $"the model's symbols that are not parameters in {Path.GetFileName(q.FitPath)} are read as data columns"));
@@ -124,13 +130,21 @@ internal static partial class FitCommand
         {
             if (sample.Count == 0) return io.Fail(path, $"the {what} file holds no events (its columns {string.Join(", ", inputs)} were found, but no rows): a fit needs at least one");
         }
+        double[]? dataWeights = null;
+        if (q.Weights is { } weightColumn)
+        {
+            dataWeights = data[weightColumn].ToArray();
+            int bad = Array.FindIndex(dataWeights, w => !double.IsFinite(w));
+            if (bad >= 0) return io.Fail(dataPath, $"--weights {weightColumn}: event {bad} has the weight {CommandIo.Format(dataWeights[bad])}: weights must be finite numbers");
+            if (!(dataWeights.Sum() > 0)) return io.Fail(dataPath, $"--weights {weightColumn}: the weights sum to {CommandIo.Format(dataWeights.Sum())}: a weighted fit needs a positive sum");
+        }
         double readSeconds = read.Elapsed.TotalSeconds;
         if (!BackendChoice.TryOpen(io, Name, q.Backend, q.Device, out exit)) return exit;
 
         UnbinnedFit fit;
         try
         {
-            fit = UnbinnedFit.Create(expr, definition, data, phsp, q.Choice.Options);
+            fit = UnbinnedFit.Create(expr, definition, data, phsp, q.Choice.Options, dataWeights);
         }
         catch (UnsupportedExpressionException ex) { return io.Fail(q.ModelPath, $"the {q.Backend.ToString().ToLowerInvariant()} backend cannot compile the model: {ex.Message}"); }
         catch (ArgumentException ex) when (ex.Message.Contains("real-valued", StringComparison.Ordinal))
@@ -224,12 +238,22 @@ internal static partial class FitCommand
             else contoursSkipped = true;
         }
         live.Clear();
+        // A weighted fit's errors: the weighted likelihood's HESSE covariance, corrected as asked.
+        var uncorrected = result;
+        string? correctionError = null;
+        if (dataWeights is not null && result.Failure is null && result.HasCovariance)
+        {
+            try { result = fit.CorrectCovariance(result, correction); }
+            catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException) { correctionError = ex.Message; }
+        }
 
         var labels = definition.Free.Where(p => p.Label != p.Name).ToDictionary(p => p.Name, p => p.Label, StringComparer.Ordinal);
         if (double.IsFinite(result.Fval)) // a minimum, or the last good point before a failure (shown as FAILED)
         {
             io.Out.Write(result.ToTable(labels));
             io.Out.WriteLine(Timings(readSeconds, fit.CompileSeconds, result, q.NoHesse, minosNames.Count > 0 && !minosSkipped && minosError is null, fit.Likelihood.HasGradient));
+            if (dataWeights is not null)
+                io.Out.WriteLine(WeightsLine(q.Weights!, dataWeights, correctionError is null ? WeightedCovariance.Describe(correction) : null, minosNames.Count + profiles.Count + contours.Count > 0));
             foreach (var pr in profiles) io.Out.Write(ProfileTable(pr, labels));
             foreach (var c in contours) io.Out.Write(ContourTable(c, labels, result.ErrorDef));
         }
@@ -248,6 +272,21 @@ internal static partial class FitCommand
             json["labels"] = new JsonObject(definition.Free.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Label)));
             if (profiles.Count > 0) json["profiles"] = ProfilesJson(profiles);
             if (contours.Count > 0) json["contours"] = ContoursJson(contours);
+            if (dataWeights is not null)
+            {
+                json["weights"] = new JsonObject
+                {
+                    ["column"] = q.Weights,
+                    ["events"] = dataWeights.Length,
+                    ["sum"] = dataWeights.Sum(),
+                    ["sum_squares"] = dataWeights.Sum(w => w * w),
+                    ["correction"] = correctionError is null ? result.CovarianceCorrection : null,
+                    ["correction_error"] = correctionError,
+                };
+                var raw = new JsonObject();
+                foreach (var p in uncorrected.Parameters) raw[p.Name] = double.IsFinite(p.Error) ? p.Error : null;
+                json["uncorrected_errors"] = raw;
+            }
             var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
             if (!io.TryWrite(q.JsonPath, w => w.Write(text), out var failed)) return failed;
         }
@@ -264,6 +303,11 @@ internal static partial class FitCommand
             io.Err.WriteLine($"{Name}: warning: the contour of '{c.X}' and '{c.Y}' is incomplete ({c.Points.Count} of {q.ContourPoints} points): {c.Message}");
         foreach (var pr in profiles.Where(pr => pr.Points.Any(pt => !pt.Valid)))
             io.Err.WriteLine($"{Name}: warning: the profile of '{pr.Parameter}' has {pr.Points.Count(pt => !pt.Valid)} point(s) whose minimisation was not valid (marked '!')");
+        if (correctionError is not null)
+        {
+            io.Err.WriteLine($"{Name}: error: the weighted fit's covariance could not be corrected ({correctionError}); the errors shown are the weighted likelihood's own and are not right for weighted events");
+            return (int)ExitCode.FitFailed;
+        }
         if (minosError is not null)
         {
             io.Err.WriteLine($"{Name}: error: MINOS failed: {minosError}");
@@ -319,6 +363,15 @@ internal static partial class FitCommand
             sb.AppendLine($"  {pt.Value.ToString("G8", System.Globalization.CultureInfo.InvariantCulture),14} {d.ToString("F4", System.Globalization.CultureInfo.InvariantCulture),10}{(pt.Valid ? " " : "!")} {new string('#', bar)}");
         }
         return sb.ToString();
+    }
+
+    // What a weighted fit's errors are.
+    private static string WeightsLine(string column, double[] w, string? correction, bool likelihoodIntervals)
+    {
+        double sum = w.Sum(), sum2 = w.Sum(v => v * v);
+        return $"weighted fit: column '{column}', {w.Length} events, sum w = {sum:G6}, sum w^2 = {sum2:G6} ({w.Count(v => v < 0)} negative); " +
+               (correction is null ? "covariance NOT corrected" : $"errors and covariance corrected: {correction}") +
+               (likelihoodIntervals ? "; MINOS errors, profiles and contours are of the weighted likelihood, not corrected" : "");
     }
 
     // A contour as a table of its points, in order around the best fit.

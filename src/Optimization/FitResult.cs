@@ -68,6 +68,9 @@ public sealed record FitResult
     public string? Message { get; init; }
     /// <summary>Set when the fit was stopped by a non-finite objective value (where, and how many events).</summary>
     public string? Failure { get; init; }
+    /// <summary>How the covariance of a weighted fit was corrected ("sumw2", "asymptotic" or "none"); null for a fit
+    /// that is not weighted.</summary>
+    public string? CovarianceCorrection { get; init; }
 
     /// <summary>The fitted value of a parameter.</summary>
     public double Value(string name) => Find(name).Value;
@@ -290,6 +293,7 @@ public sealed record FitResult
             ["has_parameters_at_limit"] = HasParametersAtLimit,
             ["message"] = Message,
             ["failure"] = Failure,
+            ["covariance_correction"] = CovarianceCorrection,
             ["free_parameters"] = free.Count,
         };
     }
@@ -353,6 +357,7 @@ public sealed record FitResult
                 HasParametersAtLimit = B("has_parameters_at_limit"),
                 Message = o["message"]?.GetValue<string>(),
                 Failure = o["failure"]?.GetValue<string>(),
+                CovarianceCorrection = o["covariance_correction"]?.GetValue<string>(),
             };
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)

@@ -222,6 +222,44 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void A_weighted_fit_reads_its_weight_column_and_prints_and_writes_the_corrected_errors()
+    {
+        using var fit = new SlopeFit();
+        // The same events, each with a weight column: 2 for every event (the weighted likelihood's own error then
+        // shrinks by sqrt 2; the corrections undo that) and 0.5 for a column named in no model.
+        var lines = File.ReadAllLines(fit.Data);
+        var weighted = fit.Dir.Write("weighted.csv", "x,w\n" + string.Concat(lines.Skip(1).Select(x => $"{x},2\n")));
+        var plainJson = fit.Dir.PathOf("plain.json");
+        var asymJson = fit.Dir.PathOf("asym.json");
+        var noneJson = fit.Dir.PathOf("none.json");
+        var sumw2Json = fit.Dir.PathOf("sumw2.json");
+        fit.Run("--json", plainJson).AssertExit(0);
+
+        var r = CliTest.Run("fit", fit.Model, "--data", weighted, "--phsp", fit.Phsp, "--fit", fit.Fit, "--weights", "w", "--json", asymJson).AssertExit(0);
+        CliTest.Run("fit", fit.Model, "--data", weighted, "--phsp", fit.Phsp, "--fit", fit.Fit, "--weights", "w", "--weight-correction", "none", "--json", noneJson).AssertExit(0);
+        CliTest.Run("fit", fit.Model, "--data", weighted, "--phsp", fit.Phsp, "--fit", fit.Fit, "--weights", "w", "--weight-correction", "sumw2", "--json", sumw2Json).AssertExit(0);
+
+        Assert.Contains("weighted fit: column 'w'", r.Stdout);
+        Assert.Contains("corrected: asymptotic", r.Stdout);
+        double plain = ReadJson(plainJson).GetProperty("errors").GetProperty("c").GetDouble();
+        var asym = ReadJson(asymJson);
+        Assert.Equal("asymptotic", asym.GetProperty("covariance_correction").GetString());
+        Assert.Equal(2.0 * (lines.Length - 1), asym.GetProperty("weights").GetProperty("sum").GetDouble(), 1e-9);
+        Assert.Equal(plain / Math.Sqrt(2), asym.GetProperty("uncorrected_errors").GetProperty("c").GetDouble(), 1e-3 * plain);
+        Assert.Equal(plain / Math.Sqrt(2), ReadJson(noneJson).GetProperty("errors").GetProperty("c").GetDouble(), 1e-3 * plain);
+        Assert.Equal(plain, ReadJson(sumw2Json).GetProperty("errors").GetProperty("c").GetDouble(), 2e-3 * plain);
+        // The asymptotic form is the spread of the scores: close to HESSE's where the model describes the data.
+        Assert.Equal(plain, asym.GetProperty("errors").GetProperty("c").GetDouble(), 0.1 * plain);
+
+        var missing = CliTest.Run("fit", fit.Model, "--data", weighted, "--phsp", fit.Phsp, "--fit", fit.Fit, "--weights", "weight").AssertExit(2);
+        Assert.Contains("no column 'weight'", missing.Stderr);
+        Assert.Contains("--weights names the column 'weight'", missing.Stderr);
+        Assert.Contains("--weight-correction", fit.Run("--weights", "w", "--weight-correction", "robust").AssertExit(2).Stderr);
+        var nan = fit.Dir.Write("nan.csv", "x,w\n0.5,1\n0.25,nan\n");
+        Assert.Contains("NaN in column 'w'", CliTest.Run("fit", fit.Model, "--data", nan, "--phsp", fit.Phsp, "--fit", fit.Fit, "--weights", "w").AssertExit(2).Stderr);
+    }
+
+    [Fact]
     public void A_constraint_in_the_fit_definition_pulls_the_parameter()
     {
         using var free = new SlopeFit();

@@ -187,6 +187,70 @@ public sealed class UnbinnedNll : Estimator
         return -logs.Value + _sumData * Math.Log(norm.Value / _sumMc);
     }
 
+    /// <summary>The data weights, or null for an unweighted fit.</summary>
+    public IReadOnlyList<double>? DataWeights => _wData;
+
+    /// <summary>
+    /// The same likelihood with every data weight squared: its Hessian is the middle of the SumW2 ("sandwich")
+    /// covariance of a weighted fit.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The fit is not weighted.</exception>
+    public UnbinnedNll WithSquaredWeights() =>
+        new(Function, _data, _mc, Map, (_wData ?? throw new InvalidOperationException("the fit has no data weights")).Select(w => w * w).ToArray(),
+            _wMc, cacheNormalisation: _coupled is not null) { UseAnalyticGradient = UseAnalyticGradient };
+
+    /// <summary>
+    /// D = Σ_data wᵢ² sᵢ sᵢᵀ with sᵢ = ∂ log P(xᵢ)/∂θ, P = I / N the normalised density (N the normalisation sum),
+    /// over the fit parameters at <paramref name="x"/>: the middle of the asymptotically correct covariance of a
+    /// weighted fit (Langenbruch, Eur. Phys. J. C 82 (2022) 393). Evaluated in chunks of events, with the model's
+    /// per-event derivatives.
+    /// </summary>
+    public double[,] WeightedScoreProduct(ReadOnlySpan<double> x)
+    {
+        if (!Function.IsGradientSupported) throw new NotSupportedException("the model has no derivatives: the asymptotic covariance needs them");
+        Map.Apply(x);
+        int slots = Function.GradientParameters.Count, n = x.Length;
+        var norm = Function.Sum(_mc, _wMc, withGradient: true);
+        // The map from slot derivatives to fit-parameter derivatives is linear at x: its columns, once.
+        var jacobian = new double[slots][];
+        var unit = new double[slots];
+        for (int k = 0; k < slots; k++)
+        {
+            unit[k] = 1;
+            jacobian[k] = new double[n];
+            Map.ChainGradient(x, unit, jacobian[k]);
+            unit[k] = 0;
+        }
+        var normScore = new double[n];
+        for (int k = 0; k < slots; k++)
+            for (int a = 0; a < n; a++) normScore[a] += jacobian[k][a] * norm.Gradient![k] / norm.Value;
+        var d = new double[n, n];
+        const int chunk = 1 << 16;
+        var s = new double[n];
+        for (int start = 0; start < _data.Count; start += chunk)
+        {
+            int count = Math.Min(chunk, _data.Count - start);
+            var part = _data.Slice(start, count);
+            var values = new double[count];
+            var grads = Enumerable.Range(0, slots).Select(_ => new double[count]).ToArray();
+            Function.EvaluateWithGradient(part, values, grads);
+            for (int i = 0; i < count; i++)
+            {
+                double w = _wData is null ? 1 : _wData[start + i];
+                for (int a = 0; a < n; a++) s[a] = -normScore[a];
+                for (int k = 0; k < slots; k++)
+                {
+                    double dk = grads[k][i] / values[i];
+                    if (dk == 0) continue;
+                    for (int a = 0; a < n; a++) s[a] += jacobian[k][a] * dk;
+                }
+                for (int a = 0; a < n; a++)
+                    for (int b = 0; b < n; b++) d[a, b] += w * w * s[a] * s[b];
+            }
+        }
+        return d;
+    }
+
     private SampleSum CachedSum(CoupledNormalisation cached, bool withGradient)
     {
         int k = _couplingIndex.Length;

@@ -39,8 +39,13 @@ public sealed class UnbinnedFit : IDisposable
     /// <param name="data">Data events.</param>
     /// <param name="phsp">Normalisation events.</param>
     /// <param name="options">Compiler options (CPU backend by default).</param>
-    /// <exception cref="ArgumentException">Parameters and model symbols do not match (the message lists which).</exception>
-    public static UnbinnedFit Create(Expr model, FitDefinition definition, EventSample data, EventSample phsp, LambdifyOptions? options = null)
+    /// <param name="dataWeights">
+    /// Per-event weights of the data (sWeights, efficiency weights), or null. A weighted fit's HESSE covariance is
+    /// the weighted likelihood's; correct it with <see cref="CorrectCovariance"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">Parameters and model symbols do not match (the message lists which), or the weights do not fit the data.</exception>
+    public static UnbinnedFit Create(Expr model, FitDefinition definition, EventSample data, EventSample phsp, LambdifyOptions? options = null,
+        double[]? dataWeights = null)
     {
         var sw = Stopwatch.StartNew();
         var symbols = model.FreeSymbolNames().ToHashSet(StringComparer.Ordinal);
@@ -62,7 +67,7 @@ public sealed class UnbinnedFit : IDisposable
         try
         {
             var map = new ParameterMap(function, definition.Bindings());
-            var nll = new UnbinnedNll(function, data, phsp, map);
+            var nll = new UnbinnedNll(function, data, phsp, map, dataWeights);
             IObjective objective = definition.ErrorDef == nll.ErrorDef ? nll : new WithErrorDef(nll, definition.ErrorDef);
             if (definition.Constraints.Count > 0) objective = new ConstrainedObjective(objective, definition.Constraints);
             var minuit = new Minuit(objective, definition.FitParameters()) { Strategy = definition.Strategy, Tolerance = definition.Tolerance };
@@ -112,6 +117,13 @@ public sealed class UnbinnedFit : IDisposable
         var nll = new UnbinnedNll(function, data, phsp, map);
         return new UnbinnedFit(function, nll, new Minuit(nll, fitParameters), 0);
     }
+
+    /// <summary>
+    /// The result of this fit with its covariance and parabolic errors corrected for the data weights (see
+    /// <see cref="WeightCorrection"/>); an unweighted fit's result comes back as it is.
+    /// </summary>
+    public FitResult CorrectCovariance(FitResult result, WeightCorrection correction = WeightCorrection.Asymptotic) =>
+        Likelihood.DataWeights is null ? result : WeightedCovariance.Correct(result, Likelihood, correction);
 
     // Minuit's first steps: a tenth of the value, or of the allowed range where that is smaller.
     private static double StepFor(double value, double? lower, double? upper)
