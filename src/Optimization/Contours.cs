@@ -51,7 +51,7 @@ internal static class Contours
     }
 
     public static ContourResult Run(IObjective objective, IReadOnlyList<FitParameter> parameters, int ix, int iy, double[] values,
-        double[,] covariance, double fmin, int strategy, double tolerance, int maxCalls, int size, double cl, Action<int, int>? progress)
+        double[,] covariance, double[] errors, double fmin, int strategy, double tolerance, int maxCalls, int size, double cl, Action<int, int>? progress)
     {
         var sw = Stopwatch.StartNew();
         double errordef = objective.ErrorDef, level = errordef * LevelFactor(cl);
@@ -65,7 +65,7 @@ internal static class Contours
             message is null && points.Count >= size, message, calls, sw.Elapsed.TotalSeconds);
 
         // The cost minimised over the other parameters with the given ones fixed.
-        var minimiser = new ConditionalMinimiser(objective, parameters, values, covariance, strategy, tolerance, iterate: 2);
+        var minimiser = new ConditionalMinimiser(objective, parameters, values, covariance, Math.Max(0, strategy - 1), tolerance, iterate: 2);
         (double Delta, double[]? At) Minimise(params (int Index, double Value)[] fixes)
         {
             int before = minimiser.Calls;
@@ -74,12 +74,12 @@ internal static class Contours
             return r.Failure is null ? (r.Fval - fmin, r.Parameters.Select(p => p.Value).ToArray()) : (double.NaN, null);
         }
 
-        var mx = Minos.Run(objective, parameters, ix, values, covariance, fmin, strategy, tolerance, maxCalls, level);
+        var mx = Minos.Run(objective, parameters, ix, values, covariance, errors, fmin, strategy, tolerance, maxCalls, level);
         calls += mx.Nfcn;
-        if (!mx.IsValid) return Done($"MINOS of {nx} at the contour's level found no {(mx.LowerValid ? "upper" : "lower")} crossing{LimitNote(mx)}");
-        var my = Minos.Run(objective, parameters, iy, values, covariance, fmin, strategy, tolerance, maxCalls, level);
+        if (!mx.IsValid || mx.AtLowerLimit || mx.AtUpperLimit) return Done($"MINOS of {nx} at the contour's level found no {(mx.LowerValid && !mx.AtLowerLimit ? "upper" : "lower")} crossing{LimitNote(mx)}");
+        var my = Minos.Run(objective, parameters, iy, values, covariance, errors, fmin, strategy, tolerance, maxCalls, level);
         calls += my.Nfcn;
-        if (!my.IsValid) return Done($"MINOS of {ny} at the contour's level found no {(my.LowerValid ? "upper" : "lower")} crossing{LimitNote(my)}");
+        if (!my.IsValid || my.AtLowerLimit || my.AtUpperLimit) return Done($"MINOS of {ny} at the contour's level found no {(my.LowerValid && !my.AtLowerLimit ? "upper" : "lower")} crossing{LimitNote(my)}");
 
         // The four extreme points, counter-clockwise from the left: each with the other parameter where the cost is
         // minimal at that value.

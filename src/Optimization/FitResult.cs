@@ -160,8 +160,9 @@ public sealed record FitResult
             var row = new List<string> { i.ToString(CultureInfo.InvariantCulture), labels?.GetValueOrDefault(p.Name) ?? p.Name, v, p.Fixed ? "" : e };
             if (minos)
             {
-                row.Add(p.Minos is { } m ? (m.LowerValid ? G(m.Lower, 3) : "failed") : "");
-                row.Add(p.Minos is { } m2 ? (m2.UpperValid ? G(m2.Upper, 3) : "failed") : "");
+                // A MINOS search that reached the parameter's limit first shows the distance to the limit, marked.
+                row.Add(p.Minos is { } m ? (m.LowerValid ? G(m.Lower, 3) + (m.AtLowerLimit ? " (limit)" : "") : "failed") : "");
+                row.Add(p.Minos is { } m2 ? (m2.UpperValid ? G(m2.Upper, 3) + (m2.AtUpperLimit ? " (limit)" : "") : "failed") : "");
             }
             row.Add(p.Lower is { } lo ? G(lo, 6) : "");
             row.Add(p.Upper is { } hi ? G(hi, 6) : "");

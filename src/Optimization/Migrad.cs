@@ -119,6 +119,8 @@ internal sealed class Migrad
         double f;
         Gradient g;
         var initial = InitialGradient(x);
+        // As Minuit2's user state: a covariance to start from, also the diagonal stand-in a failed HESSE left.
+        bool usable = previous is { } p && (p.HasCovariance || p.Status == ErrorStatus.HesseFailed) && p.X.Length == n;
         if (_f.HasGradient)
         {
             // Analytic first derivatives: forward differences of the gradient over a tenth of each user step give
@@ -129,7 +131,7 @@ internal sealed class Migrad
             var g2 = new double[n];
             for (int i = 0; i < n; i++) g2[i] = hessian[i, i];
             g = new Gradient(grad, g2, initial.Step, true);
-            if (previous is not { HasCovariance: true } && g2.All(d => d > 0))
+            if (!usable && g2.All(d => d > 0))
             {
                 var (pd, made) = MakePositiveDefinite(hessian);
                 if (Invert(pd) is { } inverse)
@@ -147,9 +149,9 @@ internal sealed class Migrad
         }
         double[,] v;
         double dcovar;
-        if (previous is { HasCovariance: true } && previous.X.Length == n)
+        if (usable)
         {
-            v = Clone(previous.V);
+            v = Clone(previous!.V);
             dcovar = 0;
         }
         else
@@ -160,7 +162,7 @@ internal sealed class Migrad
         }
         var state = new MinimumState(x, f, g, v, dcovar, ErrorStatus.Available, Edm(g, v), _f.Calls);
         if (g.G2.Any(d => d <= 0)) state = NegativeG2LineSearch(state);
-        if (_strategy.Level >= 2 && previous is not { HasCovariance: true })
+        if (_strategy.Level >= 2 && !usable)
         {
             var h = new Hesse(_f, _strategy).Run(state, 0);
             if (h.HasCovariance) state = h;
@@ -371,10 +373,11 @@ internal sealed class Migrad
         return (v1, dcov);
     }
 
-    private MinimumState PositiveDefinite(MinimumState s)
+    // As Minuit2's MnPosDef: the matrix is repaired, the state's EDM is kept as it was.
+    private static MinimumState PositiveDefinite(MinimumState s)
     {
         var (v, _) = MakePositiveDefinite(s.V);
-        return new MinimumState(s.X, s.F, s.Gradient, v, s.Dcovar, s.Status, Edm(s.Gradient, v), s.Nfcn);
+        return new MinimumState(s.X, s.F, s.Gradient, v, s.Dcovar, s.Status, s.Edm, s.Nfcn);
     }
 
     /// <summary>Variable-metric iterations from <paramref name="seed"/>.</summary>

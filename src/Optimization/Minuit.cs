@@ -96,7 +96,7 @@ public sealed class Minuit
     }
 
     /// <summary>
-    /// Runs MIGRAD from the current values. As iminuit does, an invalid minimum is retried with strategy 2 up to
+    /// Runs MIGRAD from the current values. As iminuit does, an invalid minimum is retried from where it ended up to
     /// <paramref name="iterate"/> − 1 more times (not after reaching the call limit).
     /// </summary>
     public FitResult Migrad(int iterate = 5)
@@ -129,8 +129,11 @@ public sealed class Minuit
                 _hesseFailed = outcome.State.Status == ErrorStatus.HesseFailed;
                 _message = outcome.Message;
                 if (Valid || _callLimit) break;
-                strategy = 2;
-                x = outcome.State.X;
+                // As iminuit 2.11's retry: the same MIGRAD again (same strategy) from this state, its errors as the
+                // first steps, with a call budget of its own.
+                Absorb(f);
+                f = Function(StepsFromErrors());
+                x = f.ToInternal(_parameters.Select(p => p.Value).ToList());
                 previous = outcome.State;
             }
         }
@@ -216,7 +219,7 @@ public sealed class Minuit
             var values = _parameters.Select(p => p.Value).ToArray();
             try
             {
-                var me = Optimization.Minos.Run(_objective, _parameters, index, values, result.Covariance, result.Fval, Strategy, Tolerance,
+                var me = Optimization.Minos.Run(_objective, _parameters, index, values, result.Covariance, result.Parameters.Select(p => p.Error).ToArray(), result.Fval, Strategy, Tolerance,
                     DefaultMaxCalls(_parameters.Count(p => !p.Fixed)));
                 _minos[name] = me;
                 _nfcn += me.Nfcn;
@@ -380,7 +383,7 @@ public sealed class Minuit
         if (best.Failure is not null) throw new InvalidOperationException($"the fit failed: {best.Failure}");
         if (!best.IsValid) throw new InvalidOperationException($"the fit's minimum is not valid ({best.Message ?? "see its flags"}): a contour around it would mean nothing");
         var values = _parameters.Select(q => q.Value).ToArray();
-        var contour = Contours.Run(_objective, _parameters, ix, iy, values, best.Covariance, best.Fval, Strategy, Tolerance,
+        var contour = Contours.Run(_objective, _parameters, ix, iy, values, best.Covariance, best.Parameters.Select(p => p.Error).ToArray(), best.Fval, Strategy, Tolerance,
             DefaultMaxCalls(_parameters.Count(p => !p.Fixed)), size, cl,
             (points, calls) => Progress?.Invoke(new FitProgress("CONTOUR", points, best.Fval, best.Edm, _nfcn + calls)));
         _nfcn += contour.Nfcn;

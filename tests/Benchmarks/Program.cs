@@ -11,7 +11,8 @@ namespace PartialWave.Benchmarks;
 /// worker; <c>gate [--baseline F] [--run F]</c> compares a run with the stored baseline as ratios to the calibration
 /// (the long-term trend, not CI's decision); <c>baseline --reason TEXT</c> makes the latest run the baseline (and its
 /// commit the gate's reference); <c>plot</c> draws the history; <c>nist DIR</c> fits the NIST StRD problems as
-/// run-nist-vs-iminuit.sh compares them with iminuit. Anything else goes to BenchmarkDotNet's own
+/// run-nist-vs-iminuit.sh compares them with iminuit; <c>minuit-cases FILE</c> runs the behavioural cases
+/// run-minuit-cases-vs-iminuit.sh compares with iminuit. Anything else goes to BenchmarkDotNet's own
 /// command line under the full profile (e.g. <c>--filter '*Throughput*'</c>, as the run-*-vs-*.sh scripts do).
 /// </summary>
 public static class Program
@@ -19,6 +20,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "nist") return Nist.NistFits.Run(args[1..], Console.Out, Console.Error);
+        if (args.Length > 0 && args[0] == "minuit-cases") return Nist.MinuitCases.Run(args[1..], Console.Out, Console.Error);
         if (args.Length > 0 && PerfCommands.Names.Contains(args[0]))
             return PerfCommands.Execute(args[0], args[1..], Console.Out, Console.Error);
         var artifacts = Path.Combine(Repository.Root, "BenchmarkDotNet.Artifacts");
