@@ -27,7 +27,8 @@ internal static partial class FitCommand
         string ModelPath, string FitPath, string? DataPath, string? PhspPath, string? Minos, string? JsonPath,
         bool NoHesse, int? Strategy, double? Tolerance, bool NumericalGradient, BackendChoice.Selection Choice, bool Quiet,
         string? Profile = null, int ProfilePoints = 20, double ProfileBound = 2, string? StartPath = null, bool Simplex = false,
-        bool Scan = false, string[]? Contours = null, double Cl = 0.68, int ContourPoints = 20, string? Weights = null, string WeightCorrection = "asymptotic")
+        bool Scan = false, string[]? Contours = null, double Cl = 0.68, int ContourPoints = 20, string? Weights = null, string WeightCorrection = "asymptotic",
+        bool NoFractions = false, int FractionSamples = 0)
     {
         public Backend Backend => Choice.Backend;
         public GpuDevice Device => Choice.Device;
@@ -55,6 +56,8 @@ internal static partial class FitCommand
         var contourPoints = new Option<int>("--contour-points") { Description = "Points per contour (at least 4).", DefaultValueFactory = _ => 20 };
         var weights = new Option<string?>("--weights") { Description = "A weighted fit: this data column holds each event's weight (sWeights, efficiency weights; it need not be a model variable). The covariance is then corrected, see --weight-correction." };
         var weightCorrection = new Option<string>("--weight-correction") { Description = "How a weighted fit's covariance is corrected: asymptotic (default; H^-1 D H^-1 with D the weighted sum of squared per-event scores, Langenbruch EPJC 82 (2022) 393), sumw2 (H^-1 H_w2 H^-1, RooFit's SumW2Error) or none.", DefaultValueFactory = _ => "asymptotic" };
+        var noFractions = new Option<bool>("--no-fractions") { Description = "Do not compute fit fractions (by default they are, for a fit with complex couplings: one component per coupling, or the fit definition's \"components\")." };
+        var fractionSamples = new Option<int>("--fraction-samples") { Description = "Also give each fraction's spread over this many parameter sets drawn from the fit's covariance (beside the linear propagation).", DefaultValueFactory = _ => 0 };
         var start = new Option<FileInfo?>("--start") { Description = "Start from a result this command wrote with --json: the free parameters it has take its values, and its errors as first steps." };
         var profilePoints = new Option<int>("--profile-points") { Description = "Points per profile (at least 2).", DefaultValueFactory = _ => 20 };
         var profileBound = new Option<double>("--profile-bound") { Description = "Half-width of a profile in HESSE errors around the best fit (clipped at the parameter's limits).", DefaultValueFactory = _ => 2 };
@@ -66,13 +69,14 @@ internal static partial class FitCommand
             "  pwa fit model.srepr --fit fit.json --minos all\n" +
             "  pwa fit model.srepr --fit fit.json --profile \"m_{f_{0}(1500)}\" --profile-points 20 --json result.json\n" +
             "  pwa fit model.srepr --fit fit.json --contour \"Re C[f0(1500)],Im C[f0(1500)]\" --cl 0.68 --contour-points 20")
-        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start, simplex, scan, contour, cl, contourPoints, weights, weightCorrection };
+        { model, fit, data, phsp, minos, json, noHesse, strategy, tolerance, numerical, quiet, profile, profilePoints, profileBound, start, simplex, scan, contour, cl, contourPoints, weights, weightCorrection, noFractions, fractionSamples };
         foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r => Run(io, new Request(
             r.GetValue(model)!.FullName, r.GetValue(fit)!.FullName, r.GetValue(data)?.FullName, r.GetValue(phsp)?.FullName,
             r.GetValue(minos), r.GetValue(json)?.FullName, r.GetValue(noHesse), r.GetValue(strategy), r.GetValue(tolerance),
             r.GetValue(numerical), backend.Get(r), r.GetValue(quiet), r.GetValue(profile), r.GetValue(profilePoints), r.GetValue(profileBound), r.GetValue(start)?.FullName, r.GetValue(simplex),
-            r.GetValue(scan), r.GetValue(contour), r.GetValue(cl), r.GetValue(contourPoints), r.GetValue(weights), r.GetValue(weightCorrection)!)));
+            r.GetValue(scan), r.GetValue(contour), r.GetValue(cl), r.GetValue(contourPoints), r.GetValue(weights), r.GetValue(weightCorrection)!,
+            r.GetValue(noFractions), r.GetValue(fractionSamples))));
         return cmd;
     }
 
@@ -98,6 +102,7 @@ internal static partial class FitCommand
         if (!WeightedCovariance.TryParse(q.WeightCorrection, out var correction))
             return io.Fail(Name, $"--weight-correction must be asymptotic, sumw2 or none, got '{q.WeightCorrection}'");
         if (q.Weights is { } wc && wc.Trim().Length == 0) return io.Fail(Name, "--weights needs the name of a data column");
+        if (q.FractionSamples < 0) return io.Fail(Name, $"--fraction-samples must be 0 or more, got {q.FractionSamples}");
         if (q.ContourPoints < 4) return io.Fail(Name, $"--contour-points must be at least 4, got {q.ContourPoints}");
         if (!(q.Cl > 0 && double.IsFinite(q.Cl))) return io.Fail(Name, $"--cl must be a probability below 1 or a number of standard deviations (1 or more), got {CommandIo.Format(q.Cl)}");
 
@@ -247,6 +252,18 @@ internal static partial class FitCommand
             catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException) { correctionError = ex.Message; }
         }
 
+        // Fit fractions of a fit with complex couplings (or named components), from its (corrected) covariance.
+        FitFractions? fractions = null;
+        string? fractionsError = null;
+        if (!q.NoFractions && result.Failure is null && result.HasCovariance &&
+            (definition.Components.Count > 0 || FitFractionCalculator.DefaultComponents(definition, expr).Count > 0))
+        {
+            live.Show("FIT FRACTIONS", force: true);
+            try { fractions = FitFractionCalculator.Compute(expr, definition, result, phsp, samples: q.FractionSamples, options: q.Choice.Options); }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or UnsupportedExpressionException) { fractionsError = ex.Message; }
+            live.Clear();
+        }
+
         var labels = definition.Free.Where(p => p.Label != p.Name).ToDictionary(p => p.Name, p => p.Label, StringComparer.Ordinal);
         if (double.IsFinite(result.Fval)) // a minimum, or the last good point before a failure (shown as FAILED)
         {
@@ -254,6 +271,7 @@ internal static partial class FitCommand
             io.Out.WriteLine(Timings(readSeconds, fit.CompileSeconds, result, q.NoHesse, minosNames.Count > 0 && !minosSkipped && minosError is null, fit.Likelihood.HasGradient));
             if (dataWeights is not null)
                 io.Out.WriteLine(WeightsLine(q.Weights!, dataWeights, correctionError is null ? WeightedCovariance.Describe(correction) : null, minosNames.Count + profiles.Count + contours.Count > 0));
+            if (fractions is not null) io.Out.Write(fractions.ToTable());
             foreach (var pr in profiles) io.Out.Write(ProfileTable(pr, labels));
             foreach (var c in contours) io.Out.Write(ContourTable(c, labels, result.ErrorDef));
         }
@@ -272,6 +290,8 @@ internal static partial class FitCommand
             json["labels"] = new JsonObject(definition.Free.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)p.Label)));
             if (profiles.Count > 0) json["profiles"] = ProfilesJson(profiles);
             if (contours.Count > 0) json["contours"] = ContoursJson(contours);
+            fractions?.WriteTo(json);
+            if (fractionsError is not null) json["fraction_error"] = fractionsError;
             if (dataWeights is not null)
             {
                 json["weights"] = new JsonObject
@@ -298,6 +318,7 @@ internal static partial class FitCommand
         }
         if (minosSkipped) io.Err.WriteLine($"{Name}: note: MINOS was not run: the minimum is not valid");
         if (profilesSkipped) io.Err.WriteLine($"{Name}: note: the profiles were not run: the minimum is not valid");
+        if (fractionsError is not null) io.Err.WriteLine($"{Name}: warning: no fit fractions: {fractionsError}");
         if (contoursSkipped) io.Err.WriteLine($"{Name}: note: the contours were not run: the minimum is not valid");
         foreach (var c in contours.Where(c => !c.IsComplete))
             io.Err.WriteLine($"{Name}: warning: the contour of '{c.X}' and '{c.Y}' is incomplete ({c.Points.Count} of {q.ContourPoints} points): {c.Message}");

@@ -138,3 +138,33 @@ internal static class FitRuns
         return r;
     }
 }
+
+/// <summary>
+/// Fit fractions of the J/ψ reference fit (6 components, 15 interference terms, 100 k phase-space events) with their
+/// propagated errors, from the fit's result: the fraction kernel's compilation and one summed pass with gradient per
+/// component, pair and the total (issue 21's speed target: under 50 ms).
+/// </summary>
+public class FitFractionBenchmarks
+{
+    private FitDefinition? _definition;
+    private PartialWave.Symbolic.Expr? _model;
+    private EventSample? _phsp;
+    private FitResult? _result;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var dir = Path.Combine(Path.GetDirectoryName(SharedModels.Directory)!, "reference-fits", "jpsi_gamma_pi0pi0");
+        _definition = FitDefinition.Load(Path.Combine(dir, "fit.json"));
+        _model = ModelFile.Load(Path.Combine(dir, _definition.ModelFile!)).GetValueOrThrow();
+        var data = CsvEvents.Read(Path.Combine(dir, _definition.DataFile!)).GetValueOrThrow();
+        _phsp = CsvEvents.Read(Path.Combine(dir, _definition.PhspFile!)).GetValueOrThrow();
+        using var fit = UnbinnedFit.Create(_model, _definition, data, _phsp);
+        fit.Minuit.Migrad();
+        _result = fit.Minuit.Hesse();
+    }
+
+    /// <summary>Fractions and interference with propagated errors.</summary>
+    [Benchmark]
+    public double Fractions() => FitFractionCalculator.Compute(_model!, _definition!, _result!, _phsp!).Sum.Value;
+}

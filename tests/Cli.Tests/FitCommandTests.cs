@@ -260,6 +260,44 @@ public class FitCommandTests
     }
 
     [Fact]
+    public void Fit_fractions_of_two_couplings_are_printed_and_written()
+    {
+        const string json = """
+            {
+              "kinematic_variables": ["x"],
+              "data_file": "data.csv",
+              "phsp_file": "phsp.csv",
+              "free_parameters": [
+                {"name": "c.re", "symbol": "c", "part": "re", "start": 0.2, "initial_step": 0.01},
+                {"name": "c.im", "symbol": "c", "part": "im", "start": 0.1, "initial_step": 0.01}
+              ],
+              "fixed_parameters": {"c1": [1, 0]}
+            }
+            """;
+        using var fit = new SlopeFit(model: "Abs(c1 + c*x)**2\n", fitJson: json);
+        var output = fit.Dir.PathOf("result.json");
+        var quiet = fit.Dir.PathOf("none.json");
+
+        var r = fit.Run("--json", output).AssertExit(0);
+        fit.Run("--json", quiet, "--no-fractions").AssertExit(0);
+
+        Assert.Contains("Fit fractions over the normalisation sample", r.Stdout);
+        var result = ReadJson(output);
+        var ff = result.GetProperty("fit_fractions");
+        double fc = ff.GetProperty("c").GetProperty("value").GetDouble(), f1 = ff.GetProperty("c1").GetProperty("value").GetDouble();
+        double interference = result.GetProperty("interference_fractions").GetProperty("c|c1").GetProperty("value").GetDouble();
+        Assert.Equal(1.0, fc + f1 + interference, 1e-12);
+        // I = |1 + c x|^2 on x in [0, 1]: the constant alone is 1 / mean(I), c alone |c|^2 mean(x^2) / mean(I).
+        var phsp = File.ReadAllLines(fit.Phsp).Skip(1).Select(double.Parse).ToArray();
+        double re = result.GetProperty("values").GetProperty("c.re").GetDouble(), im = result.GetProperty("values").GetProperty("c.im").GetDouble();
+        double mean = phsp.Average(x => (1 + re * x) * (1 + re * x) + im * im * x * x);
+        Assert.Equal(1 / mean, f1, 1e-9);
+        Assert.Equal((re * re + im * im) * phsp.Average(x => x * x) / mean, fc, 1e-9);
+        Assert.True(ff.GetProperty("c").GetProperty("error").GetDouble() > 0);
+        Assert.False(ReadJson(quiet).TryGetProperty("fit_fractions", out _));
+    }
+
+    [Fact]
     public void A_constraint_in_the_fit_definition_pulls_the_parameter()
     {
         using var free = new SlopeFit();

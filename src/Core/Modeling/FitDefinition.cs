@@ -15,6 +15,11 @@ namespace PartialWave.Modeling;
 /// <param name="Label">Short label for tables (the name when absent).</param>
 public sealed record FreeParameter(string Name, string Symbol, ParameterPart Part, double Start, double Step, double? Lower, double? Upper, string Label);
 
+/// <summary>A component of the intensity for fit fractions: the complex couplings that are kept when it alone is evaluated.</summary>
+/// <param name="Name">Its name in the tables.</param>
+/// <param name="Couplings">Its couplings (model symbols).</param>
+public sealed record FitComponent(string Name, IReadOnlyList<string> Couplings);
+
 /// <summary>
 /// A fit as the shared reference fits describe it (fit.json): free parameters (name, symbol, part re/im for
 /// complex couplings, start, initial_step, limits), fixed values (number or [re, im]), kinematic variables,
@@ -75,6 +80,9 @@ public sealed record FitDefinition
 
     /// <summary>Symbols that are complex in this fit: those bound by re/im or magnitude/phase, and fixed values given as [re, im].</summary>
     public IReadOnlySet<string> ComplexSymbols { get; init; } = new HashSet<string>();
+
+    /// <summary>Named components for fit fractions ("components" in the file); empty for the default of one per complex coupling.</summary>
+    public IReadOnlyList<FitComponent> Components { get; init; } = [];
 
     /// <summary>The model parameters to compile as free, with start values.</summary>
     public IReadOnlyList<ParameterSpec> ParameterSpecs()
@@ -189,7 +197,7 @@ public sealed record FitDefinition
     // Fields a fit definition may have: those read, and the descriptive ones of the reference fits (any '*_note' too).
     private static readonly string[] TopFields =
     [
-        "free_parameters", "fixed_parameters", "kinematic_variables", "minimizer", "model", "data_file", "phsp_file", "errordef", "constraints",
+        "free_parameters", "fixed_parameters", "kinematic_variables", "minimizer", "model", "data_file", "phsp_file", "errordef", "constraints", "components",
         "estimator", "description", "kinematic_conventions", "n_data", "n_phsp", "csv_format", "free_parameter_order",
         "complex_parametrisation", "generating_parameters", "reference_result", "seeds",
     ];
@@ -329,6 +337,31 @@ public sealed record FitDefinition
                 constraints.Add(new GaussianConstraint(name, mean, sigma));
             }
         }
+        var components = new List<FitComponent>();
+        if (root.TryGetProperty("components", out var compEl) && compEl.ValueKind != JsonValueKind.Null)
+        {
+            if (compEl.ValueKind != JsonValueKind.Object)
+                throw new DefinitionError("components", "'components' must be an object: component name -> list of complex couplings (model symbols)");
+            var owner = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var c in compEl.EnumerateObject())
+            {
+                string at = JsonLocations.Member("components", c.Name);
+                if (c.Value.ValueKind != JsonValueKind.Array || c.Value.GetArrayLength() == 0)
+                    throw new DefinitionError(at, $"components['{c.Name}']: expected a non-empty list of coupling symbols");
+                var couplings = new List<string>();
+                int k = 0;
+                foreach (var e in c.Value.EnumerateArray())
+                {
+                    string item = $"{at}[{k++}]";
+                    string symbol = e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new DefinitionError(item, $"components['{c.Name}']: couplings are symbol names (strings)");
+                    if (!complex.Contains(symbol))
+                        throw new DefinitionError(item, $"components['{c.Name}']: '{symbol}' is not a complex coupling of this fit (a symbol fitted as re/im or magnitude/phase, or fixed to [re, im]){NameSuggestions.DidYouMean(symbol, complex)}");
+                    if (!owner.TryAdd(symbol, c.Name)) throw new DefinitionError(item, $"components['{c.Name}']: '{symbol}' is already in component '{owner[symbol]}'");
+                    couplings.Add(symbol);
+                }
+                components.Add(new FitComponent(c.Name, couplings));
+            }
+        }
         string? modelFile = null;
         if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.Object && model.TryGetProperty("srepr_file", out var sf))
             modelFile = sf.ValueKind == JsonValueKind.String ? sf.GetString() : throw new DefinitionError("model.srepr_file", "model.srepr_file must be a string");
@@ -345,6 +378,7 @@ public sealed record FitDefinition
             DataFile = OptionalString(root, "data_file"),
             PhspFile = OptionalString(root, "phsp_file"),
             ComplexSymbols = complex,
+            Components = components,
         };
     }
 

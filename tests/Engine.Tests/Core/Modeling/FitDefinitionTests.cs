@@ -52,6 +52,26 @@ public class FitDefinitionTests
     }
 
     [Fact]
+    public void Components_name_complex_couplings_and_mistakes_are_placed_at_the_symbol()
+    {
+        var withComponents = Valid.Replace("\"minimizer\"", "\"components\": {\"rho\": [\"c\"], \"other\": [\"d\"]},\n  \"minimizer\"");
+        var r = FitDefinition.Read(withComponents, File);
+        Assert.True(r.Success, string.Join("\n", r.Diagnostics));
+        Assert.Equal(["rho", "other"], r.Value!.Components.Select(c => c.Name));
+        Assert.Equal(["d"], r.Value.Components[1].Couplings);
+
+        var real = Valid.Replace("\"minimizer\"", "\"components\": {\"rho\": [\"m_rho\"]},\n  \"minimizer\"");
+        var d = Fails(real);
+        Assert.Contains("'m_rho' is not a complex coupling", d.Message);
+        Assert.Equal(At(real, "\"m_rho\"]").Line, d.Line);
+        Assert.Equal(At(real, "\"m_rho\"]").Column, d.Column);
+        var twice = Valid.Replace("\"minimizer\"", "\"components\": {\"a\": [\"c\"], \"b\": [\"c\"]},\n  \"minimizer\"");
+        Assert.Contains("already in component 'a'", Fails(twice).Message);
+        var empty = Valid.Replace("\"minimizer\"", "\"components\": {\"a\": []},\n  \"minimizer\"");
+        Assert.Contains("non-empty list", Fails(empty).Message);
+    }
+
+    [Fact]
     public void Invalid_json_is_placed_where_the_reader_stopped()
     {
         var text = Valid.Replace("\"start\": 1.0}", "\"start\": 1.0,, }");
