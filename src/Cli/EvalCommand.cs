@@ -20,18 +20,20 @@ internal static class EvalCommand
         var parameters = new Option<FileInfo?>("--params") { Description = "JSON object mapping parameter names to numbers or [re, im]." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the values here (CSV with columns re,im) instead of standard output." };
         var backend = new BackendChoice("cpu (compiled SIMD kernels, default), gpu (ILGPU kernels, see --device) or reference (the exact scalar evaluator).");
+        var derivative = new Option<string[]>("--derivative") { Description = "Also write the derivative by this data column (repeatable), computed in one kernel with the value: columns value,d value/d X (real-valued models)." };
         var split = new Option<int>("--split") { Description = "Operations per generated method (cpu backend).", DefaultValueFactory = _ => LambdifyOptions.DefaultSplitSize };
         var cmd = new Command("eval",
             "Evaluate a model on every event of a CSV file. Symbols take their values from the data columns or from --params; " +
             "every free symbol needs one. Output: CSV with columns re,im, 17 significant digits.\n\n" +
-            "Example:\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv")
-        { model, data, parameters, output, split };
+            "Example:\n  pwa eval model.srepr --data events.csv --params params.json --out values.csv\n" +
+            "  pwa eval hydrogen.srepr --data x.csv --derivative x --out values.csv")
+        { model, data, parameters, output, split, derivative };
         foreach (var option in backend.All) cmd.Options.Add(option);
         cmd.SetAction(r =>
         {
             if (r.GetValue(split) < 1) return io.Fail("pwa eval", "--split must be at least 1");
             return Run(io, r.GetValue(model)!.FullName, r.GetValue(data)!.FullName, r.GetValue(parameters)?.FullName, r.GetValue(output)?.FullName,
-                backend.Get(r), r.GetValue(split));
+                backend.Get(r), r.GetValue(split), r.GetValue(derivative) ?? []);
         });
         return cmd;
     }
@@ -94,7 +96,7 @@ internal static class EvalCommand
             if (modelSymbols.Contains(name)) parameters.TryAdd(name, value);
     }
 
-    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, BackendChoice.Selection choice, int split)
+    private static int Run(CommandIo io, string modelPath, string dataPath, string? paramsPath, string? outPath, BackendChoice.Selection choice, int split, string[] derivatives)
     {
         if (!io.CheckOutput(outPath, [modelPath, dataPath, paramsPath], [".csv"], out var refused)) return refused;
         var backend = choice.Backend;
@@ -134,17 +136,38 @@ internal static class EvalCommand
         if (unused.Count > 0) io.Err.WriteLine($"{dataPath}: note: column(s) not used by the model (not read): {string.Join(", ", unused)}");
         var inputs = evaluator.SymbolNames.Where(sample.Contains).ToList();
         if (!BackendChoice.TryOpen(io, "pwa eval", backend, choice.Device, out exit)) return exit;
+        var notColumns = derivatives.Where(d => !inputs.Contains(d)).ToList();
+        if (notColumns.Count > 0)
+            return io.Fail("pwa eval", $"--derivative: {string.Join(", ", notColumns.Select(d => $"'{d}'"))} is not a data column the model reads (it reads {string.Join(", ", inputs)})");
+        if (derivatives.Length > 0 && backend != Backend.Cpu) return io.Fail("pwa eval", "--derivative needs the cpu backend (several outputs in one kernel)");
         IParametrizedFunction function;
         try
         {
-            function = Lambdify.Compile(parsed.Value!, inputs, [], parameters.Where(p => modelSymbols.Contains(p.Key)).ToDictionary(),
-                choice.Options with { SplitSize = split });
+            var fixedValues = parameters.Where(p => modelSymbols.Contains(p.Key)).ToDictionary();
+            function = derivatives.Length > 0
+                ? Lambdify.CompileOutputs(Lambdify.WithDerivatives(parsed.Value!, derivatives), inputs, [], fixedValues, choice.Options with { SplitSize = split })
+                : Lambdify.Compile(parsed.Value!, inputs, [], fixedValues, choice.Options with { SplitSize = split });
         }
         catch (UnsupportedExpressionException ex)
         {
             return io.Fail(modelPath, $"{ex.Message}; evaluate it with --backend reference");
         }
         using var disposesFunction = function;
+        if (derivatives.Length > 0)
+        {
+            if (function.IsComplexValued) return io.Fail(modelPath, "--derivative needs a real-valued model (this one is complex-valued)");
+            var columns = function.OutputNames.Select(_ => new double[sample.Count]).ToArray();
+            function.EvaluateOutputs(sample, columns);
+            void WriteColumns(TextWriter writer)
+            {
+                writer.WriteLine(string.Join(",", function.OutputNames));
+                for (int i = 0; i < sample.Count; i++) writer.WriteLine(string.Join(",", columns.Select(c => CommandIo.Format(c[i]))));
+            }
+            if (outPath is null) WriteColumns(io.Out);
+            else if (!io.TryWrite(outPath, WriteColumns, out var failedColumns)) return failedColumns;
+            if (outPath is not null) io.Err.WriteLine($"wrote {sample.Count} rows of {string.Join(", ", function.OutputNames)} to {outPath}");
+            return 0;
+        }
         var re = new double[sample.Count];
         var im = new double[sample.Count];
         function.Evaluate(sample, re, im);

@@ -88,6 +88,55 @@ public static class Lambdify
         IReadOnlyDictionary<string, Complex>? fixedValues = null, LambdifyOptions? options = null) =>
         Compile(expression, inputs, parameters, fixedValues, options, out _);
 
+    /// <summary>
+    /// Compiles several expressions into one kernel that shares their common subexpressions (the total intensity,
+    /// components, derivatives): <see cref="IParametrizedFunction.EvaluateOutputs"/> evaluates them all in one pass
+    /// over the events; <c>Evaluate</c>, the gradients and the sums are those of the first, which must be named
+    /// "value". Before lowering, each output that depends on one input variable is collected into Horner form in it
+    /// (a polynomial times shared factors, as <c>exp(-x)</c> for a value and its derivative). CPU backend.
+    /// </summary>
+    /// <exception cref="ArgumentException">No outputs, the first not named "value", a name twice, or a symbol without a role.</exception>
+    /// <exception cref="NotSupportedException">A backend other than the CPU's.</exception>
+    public static IParametrizedFunction CompileOutputs(IReadOnlyList<(string Name, Expr Expression)> outputs, IReadOnlyList<string> inputs,
+        IReadOnlyList<ParameterSpec> parameters, IReadOnlyDictionary<string, Complex>? fixedValues, LambdifyOptions? options, out CompileStatistics statistics)
+    {
+        options ??= new LambdifyOptions();
+        if (outputs.Count == 0) throw new ArgumentException("no outputs to compile");
+        if (outputs[0].Name != "value") throw new ArgumentException($"the first output must be named \"value\", got \"{outputs[0].Name}\"");
+        var twice = outputs.GroupBy(o => o.Name).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) throw new ArgumentException($"output \"{twice.Key}\" is given twice");
+        if (options.Backend != Backend.Cpu)
+            throw new NotSupportedException($"several outputs in one kernel are compiled for the cpu backend only (asked: {options.Backend.ToString().ToLowerInvariant()})");
+        var sw = Stopwatch.StartNew();
+        var prepared = Pipeline.Prepare(outputs.Select(o => (o.Name, o.Expression)).ToList(), inputs, parameters, fixedValues, options.Kernels);
+        var f = new CpuFunction(new KernelVariants(prepared.Data, prepared.Main, options.SplitSize), inputs, prepared.Parameters, options);
+        statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, f.OperationsPerEvent, f.HoistedOperations, f.SegmentCount, f.Lanes);
+        return f;
+    }
+
+    /// <summary>Compiles several expressions into one kernel (see the overload with statistics).</summary>
+    public static IParametrizedFunction CompileOutputs(IReadOnlyList<(string Name, Expr Expression)> outputs, IReadOnlyList<string> inputs,
+        IReadOnlyList<ParameterSpec> parameters, IReadOnlyDictionary<string, Complex>? fixedValues = null, LambdifyOptions? options = null) =>
+        CompileOutputs(outputs, inputs, parameters, fixedValues, options, out _);
+
+    /// <summary>
+    /// The outputs "value" = <paramref name="expression"/> and "d value/d X" = ∂expression/∂X for each input X named
+    /// (a Jacobian row), for <see cref="CompileOutputs(IReadOnlyList{ValueTuple{string, Expr}}, IReadOnlyList{string}, IReadOnlyList{ParameterSpec}, IReadOnlyDictionary{string, Complex}?, LambdifyOptions?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The expression has no symbol of that name.</exception>
+    public static IReadOnlyList<(string Name, Expr Expression)> WithDerivatives(Expr expression, params string[] variables)
+    {
+        var symbols = expression.Distinct().OfType<Symbol>().ToDictionary(s => s.Name, StringComparer.Ordinal);
+        var outputs = new List<(string, Expr)> { ("value", expression) };
+        foreach (var v in variables)
+        {
+            if (!symbols.TryGetValue(v, out var symbol))
+                throw new ArgumentException($"the expression has no symbol '{v}' to differentiate by (it has {string.Join(", ", symbols.Keys.Order(StringComparer.Ordinal))})");
+            outputs.Add(($"d value/d {v}", expression.Differentiate(symbol)));
+        }
+        return outputs;
+    }
+
     // The compiler's type inference decides whether a model is real-valued (an |amplitude|² sum is); where it
     // cannot lower a construct, the model counts as complex.
     private static bool IsComplexValued(Expr expr, IReadOnlyDictionary<string, SymbolRole> roles)

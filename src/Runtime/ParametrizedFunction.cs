@@ -35,6 +35,20 @@ public interface IParametrizedFunction : IDisposable
     SampleSum SumLog(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
     /// <summary>Σ wᵢ f(xᵢ) (weights 1 when empty) and optionally its gradient; bit-identical for any thread count.</summary>
     SampleSum Sum(EventSample sample, ReadOnlySpan<double> weights = default, bool withGradient = false);
+    /// <summary>
+    /// The outputs of a kernel compiled from several expressions (<c>Lambdify.CompileOutputs</c>): "value" first, then
+    /// the others (component intensities, derivatives "d value/d x"). A function of one expression has "value" alone.
+    /// </summary>
+    IReadOnlyList<string> OutputNames => ["value"];
+    /// <summary>
+    /// Evaluates every output for every event in one pass: outputs[k] (each of sample length) receives
+    /// <see cref="OutputNames"/>[k]. Real-valued outputs only.
+    /// </summary>
+    void EvaluateOutputs(EventSample sample, double[][] outputs)
+    {
+        if (outputs.Length != 1) throw new ArgumentException($"this function has one output ('value'), got {outputs.Length} arrays");
+        Evaluate(sample, outputs[0]);
+    }
 }
 
 /// <summary>Shared parameter bookkeeping of the backends.</summary>

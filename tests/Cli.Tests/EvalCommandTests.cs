@@ -129,4 +129,24 @@ public class EvalCommandTests
         Assert.Matches(@"both as data columns and as parameters: a\b", r.Stderr);
         Assert.Equal("", r.Stdout);
     }
+
+    [Fact]
+    public void Derivative_writes_the_value_and_its_derivative_by_a_column()
+    {
+        using var dir = CliTest.NewTempDir();
+        var model = dir.Write("m.expr", "x**3*exp(-x) + a*x\n");
+        var data = dir.Write("d.csv", "x,a\n0.5,2\n1.5,-1\n");
+
+        var r = CliTest.Run("eval", model, "--data", data, "--derivative", "x").AssertExit(0);
+
+        var lines = r.Stdout.Trim().Split('\n');
+        Assert.Equal("value,d value/d x", lines[0].Trim());
+        foreach (var (line, x, a) in new[] { (lines[1], 0.5, 2.0), (lines[2], 1.5, -1.0) })
+        {
+            var v = line.Split(',').Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(x * x * x * Math.Exp(-x) + a * x, v[0], 1e-14);
+            Assert.Equal((3 * x * x - x * x * x) * Math.Exp(-x) + a, v[1], 1e-14);
+        }
+        Assert.Contains("not a data column", CliTest.Run("eval", model, "--data", data, "--derivative", "z").AssertExit(2).Stderr);
+    }
 }

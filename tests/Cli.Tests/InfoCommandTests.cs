@@ -39,6 +39,25 @@ public class InfoCommandTests
     }
 
     [Fact]
+    public void Json_KernelOperations_OfTheValueAndOfTheValueWithItsDerivative()
+    {
+        using var dir = CliTest.NewTempDir();
+        // The hydrogen radial function R_62 with Z = 6: x^2 (56 - 56 x + 16 x^2 - 4/3 x^3) e^(-x) sqrt(70)/210.
+        var model = dir.Write("hydrogen.expr", "sqrt(70)*x**2*(-4*x**3/3 + 16*x**2 - 56*x + 56)*exp(-x)/210\n");
+
+        var value = JsonDocument.Parse(CliTest.Run("info", model, "--json").AssertExit(0).Stdout).RootElement;
+        var both = JsonDocument.Parse(CliTest.Run("info", model, "--derivative", "x", "--json").AssertExit(0).Stdout).RootElement;
+
+        // Horner form, exp(-x) shared: value 8 (negate, exp, x^2, three multiply-adds, two products); with the
+        // derivative 14, against SymPy's 27 and Theano's 24 for the pair.
+        Assert.Equal(8, value.GetProperty("kernel_operations").GetInt64());
+        Assert.InRange(both.GetProperty("kernel_operations").GetInt64(), 9, 15);
+        Assert.Equal(["x"], both.GetProperty("derivatives").EnumerateArray().Select(e => e.GetString()!));
+        var bad = CliTest.Run("info", model, "--derivative", "y").AssertExit(2);
+        Assert.Contains("no symbol(s) 'y'", bad.Stderr);
+    }
+
+    [Fact]
     public void Json_FreeSymbolsAreSortedAndDistinct_QuotedNamesIncluded()
     {
         using var dir = CliTest.NewTempDir();

@@ -50,11 +50,17 @@ internal sealed class Lowering
 
 
     /// <summary>Lowers <paramref name="root"/>; symbols take the roles given (every free symbol needs one).</summary>
-    public static KernelIR Lower(Expr root, IReadOnlyDictionary<string, SymbolRole> roles)
+    public static KernelIR Lower(Expr root, IReadOnlyDictionary<string, SymbolRole> roles) => Lower([("value", root)], roles);
+
+    /// <summary>
+    /// Lowers several expressions into one kernel with an output each (the first named "value"): value numbering
+    /// shares what they have in common.
+    /// </summary>
+    public static KernelIR Lower(IReadOnlyList<(string Name, Expr Expr)> outputs, IReadOnlyDictionary<string, SymbolRole> roles)
     {
         CompilerActivity.Lowered();
-        root = Factoring.Run(root);
-        var missing = root.FreeSymbolNames().Where(n => !roles.ContainsKey(n)).ToList();
+        var roots = outputs.Select(o => Factoring.Run(o.Expr)).ToList();
+        var missing = roots.SelectMany(r => r.FreeSymbolNames()).Distinct().Where(n => !roles.ContainsKey(n)).ToList();
         if (missing.Count > 0)
             throw new ArgumentException("symbol(s) neither input nor parameter: " + string.Join(", ", missing));
         var inputs = roles.Where(r => r.Value == SymbolRole.Input).Select(r => r.Key).OrderBy(n => n, StringComparer.Ordinal).ToList();
@@ -74,13 +80,14 @@ internal sealed class Lowering
             else if (role == SymbolRole.ComplexParameter)
                 lowering._symbolValues[name] = builder.Emit(IrOp.CMake, builder.Param(parameters.IndexOf(name + ".re")), builder.Param(parameters.IndexOf(name + ".im")));
         }
-        foreach (var e in root.Distinct())
-        {
-            if (e.IsBoolean || e.Kind == ExprKind.ExprCondPair) continue; // conditions are lowered where they are used
-            lowering.V(e);
-        }
-        int result = lowering.V(root);
-        builder.AddOutput("value", result); // complex expansion turns a complex value into value.re and value.im
+        foreach (var root in roots)
+            foreach (var e in root.Distinct())
+            {
+                if (e.IsBoolean || e.Kind == ExprKind.ExprCondPair) continue; // conditions are lowered where they are used
+                lowering.V(e);
+            }
+        // Complex expansion turns a complex output into NAME.re and NAME.im.
+        for (int k = 0; k < roots.Count; k++) builder.AddOutput(outputs[k].Name, lowering.V(roots[k]));
         return builder.Build();
     }
 

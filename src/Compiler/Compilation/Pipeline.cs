@@ -38,16 +38,74 @@ internal sealed record PreparedKernels(KernelIR? Data, KernelIR Main, IReadOnlyL
 /// </summary>
 internal static class Pipeline
 {
-    /// <summary>Lowers, expands, cleans up, hoists and fuses: the kernels of <paramref name="expression"/>.</summary>
+    /// <summary>
+    /// Lowers, expands, cleans up, hoists and fuses: the kernels of <paramref name="expression"/>. An expression of one
+    /// input variable is also tried collected into Horner form in it (<see cref="PolynomialCollection"/>), and the
+    /// kernel with fewer operations kept.
+    /// </summary>
     public static PreparedKernels Prepare(Expr expression, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
         IReadOnlyDictionary<string, Complex>? fixedValues, KernelOptions options)
     {
         var (expr, roles, sorted) = Resolve(expression, inputs, parameters, fixedValues);
+        var plain = Prepare(expr, roles, sorted, options);
+        var collected = PolynomialCollection.Run([("value", expr)], inputs)[0].Expr;
+        if (ReferenceEquals(collected, expr)) return plain;
+        var alternative = Prepare(collected, roles, sorted, options);
+        static int Ops(PreparedKernels p) => p.Main.OperationCount + (p.Data?.OperationCount ?? 0);
+        return Ops(alternative) < Ops(plain) ? alternative : plain;
+    }
+
+    private static PreparedKernels Prepare(Expr expr, Dictionary<string, SymbolRole> roles, List<ParameterSpec> sorted, KernelOptions options)
+    {
         var real = Cleanup(ComplexExpansion.Expand(Lowering.Lower(expr, roles)));
         KernelIR? data = null;
         var main = real;
         if (options.Hoisting) (data, main) = Hoisting.Run(real);
         return new PreparedKernels(data is null ? null : MultiplyAddFusion.Run(data), MultiplyAddFusion.Run(main), sorted);
+    }
+
+    /// <summary>
+    /// The kernels of several outputs computed together (the first is "value"). Each output goes through the whole
+    /// single-output pipeline on its own (Horner form included); the finished kernels are then merged, value
+    /// numbering sharing every instruction they have in common. So each output is computed by exactly the instructions
+    /// of its own single-output kernel (the same bits), and what they share is computed once.
+    /// </summary>
+    public static PreparedKernels Prepare(IReadOnlyList<(string Name, Expr Expr)> outputs, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyDictionary<string, Complex>? fixedValues, KernelOptions options)
+    {
+        var parts = outputs.Select(o => Prepare(o.Expr, inputs, parameters, fixedValues, options)).ToList();
+        if (parts.Count == 1) return parts[0];
+        KernelIR? data = null;
+        if (parts.Any(p => p.Data is not null))
+            data = Merge(parts.Select((p, k) => (p.Data, k)).Where(t => t.Data is not null).Select(t => (t.Data!, t.k)).ToList(),
+                (name, k) => Hoisting.CachePrefix + $"{k}." + name[Hoisting.CachePrefix.Length..], renameInputs: false);
+        var main = Merge(parts.Select((p, k) => (p.Main, k)).ToList(), (name, k) => OutputName(name, outputs[k].Name), renameInputs: true);
+        return new PreparedKernels(data, main, parts[0].Parameters);
+    }
+
+    // "value", "value.re" of output k's kernel → its own name ("d value/d x", "d value/d x.re").
+    private static string OutputName(string name, string output) => name == "value" ? output : name.StartsWith("value.", StringComparison.Ordinal) ? output + name["value".Length..] : name;
+
+    // Merges finished kernels into one: instructions copied in order with value numbering (shared ones once); inputs
+    // matched by name (a hoisted kernel's cache columns renamed per output where renameInputs); outputs renamed.
+    private static KernelIR Merge(IReadOnlyList<(KernelIR Ir, int Index)> kernels, Func<string, int, string> rename, bool renameInputs)
+    {
+        string InputName(string name, int k) => renameInputs && name.StartsWith(Hoisting.CachePrefix, StringComparison.Ordinal)
+            ? Hoisting.CachePrefix + $"{k}." + name[Hoisting.CachePrefix.Length..] : name;
+        var inputs = kernels.SelectMany(t => t.Ir.Inputs.Select(n => InputName(n, t.Index))).Distinct().ToList();
+        var parameters = kernels[0].Ir.Parameters;
+        var b = new IrBuilder(inputs, parameters);
+        foreach (var (ir, k) in kernels)
+        {
+            var map = new int[ir.Instructions.Count];
+            for (int i = 0; i < map.Length; i++)
+            {
+                var ins = ir.Instructions[i];
+                map[i] = ins.Op == IrOp.Input ? b.Input(inputs.IndexOf(InputName(ir.Inputs[ins.A], k))) : b.Copy(ins, map);
+            }
+            foreach (var o in ir.Outputs) b.AddOutput(rename(o.Name, k), map[o.Value]);
+        }
+        return b.Build();
     }
 
     /// <summary>The passes run on every real-only kernel after it is built or differentiated: dead code, shared divisions, dead code.</summary>

@@ -242,7 +242,8 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
             // Large outputs are computed into the worker's chunk buffer (in the first-level cache) and streamed to
             // the caller's arrays; small ones are written in place, where the caller finds them in the cache.
             bool stream = n >= StreamingStore.MinimumEvents;
-            IntPtr[]? direct = stream ? null : IsComplexValued ? [reP, imP] : [reP];
+            // A kernel with further outputs (a multi-output function) writes them all: through the chunk buffer.
+            IntPtr[]? direct = stream || _main.OutputCount != (IsComplexValued ? 2 : 1) ? null : IsComplexValued ? [reP, imP] : [reP];
             Run(_main, padded, b?.Columns, null, (c, outs) =>
             {
                 int start = c * size, count = Math.Min(size, n - start);
@@ -268,6 +269,26 @@ internal sealed unsafe class CpuFunction : ParametrizedFunction, ICompiledFuncti
                 }
             }, new ChunkRouting(direct, n, b is null ? inPlace : null, tailStart, tails));
         }
+    }
+
+    public IReadOnlyList<string> OutputNames => _main.IR.Outputs.Select(o => o.Name).ToList();
+
+    public void EvaluateOutputs(EventSample sample, double[][] outputs)
+    {
+        var names = OutputNames;
+        if (IsComplexValued) throw new NotSupportedException("several outputs are evaluated for real-valued functions only");
+        if (outputs.Length != names.Count) throw new ArgumentException($"{names.Count} outputs ({string.Join(", ", names)}) but {outputs.Length} arrays");
+        foreach (var o in outputs) CheckSample(sample, o.Length, "an output array");
+        int n = sample.Count, size = _main.ChunkSize;
+        var b = Bind(sample);
+        Run(_main, b.Padded, b.Columns, null, (c, outs) =>
+        {
+            int start = c * size, count = Math.Min(size, n - start);
+            if (count <= 0) return;
+            var o = (double*)outs;
+            for (int j = 0; j < outputs.Length; j++)
+                new Span<double>(o + j * _main.ColumnStride, count).CopyTo(outputs[j].AsSpan(start, count));
+        });
     }
 
     private CompiledKernel GradientKernel()

@@ -18,7 +18,7 @@ public class CpuGradientProperties
 
     private static readonly Symbol X = Expr.Symbol("x", Assumptions.Real), A = Expr.Symbol("a", Assumptions.Real), C = Expr.Symbol("c");
 
-    private static Gen<Expr> Smooth(int size)
+    internal static Gen<Expr> Smooth(int size)
     {
         var leaves = Gen.Elements<Expr>(X, A, C, X, Expr.Integer(2), Expr.Rational(1, 3), Expr.Float(0.75), Expr.I);
         if (size <= 0) return leaves;
