@@ -295,6 +295,30 @@ internal sealed class GpuFunction : ParametrizedFunction, ICompiledFunction
         catch (Exception e) when (IsDeviceFailure(e)) { throw DeviceFailure(e, "evaluating"); }
     }
 
+    public IReadOnlyList<string> OutputNames => _main.Layout.IR.Outputs.Select(o => o.Name).ToList();
+
+    public void EvaluateOutputs(EventSample sample, double[][] outputs)
+    {
+        var names = OutputNames;
+        if (IsComplexValued) throw new NotSupportedException("several outputs are evaluated for real-valued functions only");
+        if (outputs.Length != names.Count) throw new ArgumentException($"{names.Count} outputs ({string.Join(", ", names)}) but {outputs.Length} arrays");
+        foreach (var o in outputs) CheckSample(sample, o.Length, "an output array");
+        try
+        {
+            var b = Bind(sample);
+            for (int i = 0; i < b.Windows.Length; i++)
+            {
+                try
+                {
+                    foreach (var (start, n) in Launch(_main, b, i, Materialize(b, i)))
+                        for (int j = 0; j < outputs.Length; j++) Work.SubView((long)j * n, n).CopyToCPU(outputs[j].AsSpan(start, n));
+                }
+                finally { Release(b, i); }
+            }
+        }
+        catch (Exception e) when (IsDeviceFailure(e)) { throw DeviceFailure(e, "evaluating"); }
+    }
+
     public override void EvaluateWithGradient(EventSample sample, Span<double> value, double[][] gradient)
     {
         CheckSample(sample, value.Length, "the value span");

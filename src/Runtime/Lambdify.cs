@@ -93,10 +93,10 @@ public static class Lambdify
     /// components, derivatives): <see cref="IParametrizedFunction.EvaluateOutputs"/> evaluates them all in one pass
     /// over the events; <c>Evaluate</c>, the gradients and the sums are those of the first, which must be named
     /// "value". Before lowering, each output that depends on one input variable is collected into Horner form in it
-    /// (a polynomial times shared factors, as <c>exp(-x)</c> for a value and its derivative). CPU backend.
+    /// (a polynomial times shared factors, as <c>exp(-x)</c> for a value and its derivative). CPU and GPU backends.
     /// </summary>
     /// <exception cref="ArgumentException">No outputs, the first not named "value", a name twice, or a symbol without a role.</exception>
-    /// <exception cref="NotSupportedException">A backend other than the CPU's.</exception>
+    /// <exception cref="NotSupportedException">The reference backend.</exception>
     public static IParametrizedFunction CompileOutputs(IReadOnlyList<(string Name, Expr Expression)> outputs, IReadOnlyList<string> inputs,
         IReadOnlyList<ParameterSpec> parameters, IReadOnlyDictionary<string, Complex>? fixedValues, LambdifyOptions? options, out CompileStatistics statistics)
     {
@@ -105,11 +105,18 @@ public static class Lambdify
         if (outputs[0].Name != "value") throw new ArgumentException($"the first output must be named \"value\", got \"{outputs[0].Name}\"");
         var twice = outputs.GroupBy(o => o.Name).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null) throw new ArgumentException($"output \"{twice.Key}\" is given twice");
-        if (options.Backend != Backend.Cpu)
-            throw new NotSupportedException($"several outputs in one kernel are compiled for the cpu backend only (asked: {options.Backend.ToString().ToLowerInvariant()})");
+        if (options.Backend == Backend.Reference)
+            throw new NotSupportedException("several outputs in one kernel are compiled for the cpu and gpu backends; the reference evaluator takes one expression at a time");
         var sw = Stopwatch.StartNew();
         var prepared = Pipeline.Prepare(outputs.Select(o => (o.Name, o.Expression)).ToList(), inputs, parameters, fixedValues, options.Kernels);
-        var f = new CpuFunction(new KernelVariants(prepared.Data, prepared.Main, options.SplitSize), inputs, prepared.Parameters, options);
+        var variants = new KernelVariants(prepared.Data, prepared.Main, options.SplitSize);
+        if (options.Backend == Backend.Gpu)
+        {
+            var g = GpuBackend.Instance.Create(variants, inputs, prepared.Parameters, options);
+            statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, g.OperationsPerEvent, g.HoistedOperations, g.SegmentCount);
+            return g;
+        }
+        var f = new CpuFunction(variants, inputs, prepared.Parameters, options);
         statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, f.OperationsPerEvent, f.HoistedOperations, f.SegmentCount, f.Lanes);
         return f;
     }

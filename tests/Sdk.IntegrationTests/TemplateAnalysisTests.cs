@@ -46,6 +46,12 @@ public sealed class TemplateAnalysisTests(TemplateFixture fixture, ITestOutputHe
         }
         using (var fit = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "fit.json"))))
             Assert.True(fit.RootElement.GetProperty("valid").GetBoolean(), "fit.json says the fit is invalid");
+        // The fit fractions: printed, and in the report with each coupling's row and their sum.
+        Assert.Contains("Fit fractions over the normalisation sample", run.Output);
+        var report = File.ReadAllText(Path.Combine(results, "report.md"));
+        Assert.Contains("| fit fraction | value | error |", report);
+        foreach (var coupling in new[] { "c_rho", "c_Kst", "c_f0", "c_f2", "sum", "c_Kst|c_rho" })
+            Assert.Contains($"| {coupling} |", report);
         var png = File.ReadAllBytes(Path.Combine(results, "dalitz.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
 

@@ -81,7 +81,7 @@ public sealed record FitFractions(IReadOnlyList<FitComponent> Components, IReadO
     private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 }
 
-/// <summary>Computes <see cref="FitFractions"/> for a fitted model (see <see cref="Compute"/>).</summary>
+/// <summary>Computes <see cref="FitFractions"/> for a fitted model (see <c>Compute</c>).</summary>
 public static class FitFractionCalculator
 {
     /// <summary>
@@ -172,6 +172,38 @@ public static class FitFractionCalculator
             : normalisation.ColumnNames.Where(symbols.Contains).ToList();
         using var function = Lambdify.Compile(model, inputs, specs, fixedValues.Where(kv => symbols.Contains(kv.Key)).ToDictionary(), options);
         var map = new ParameterMap(function, definition.Bindings());
+        var fractions = Compute(function, map, result, normalisation, components, samples, seed);
+        return fractions with { Seconds = sw.Elapsed.TotalSeconds };
+    }
+
+    /// <summary>
+    /// Fit fractions of a compiled intensity whose component couplings are all complex parameters of the function
+    /// (a precompiled model's <c>CreateFunction()</c> as <c>UnbinnedFit.Create(function, parameters, ...)</c> binds it:
+    /// fixed couplings stay parameters at their values). Components default to one per complex parameter.
+    /// </summary>
+    /// <param name="function">The intensity, its parameters at any values (they are set from the result).</param>
+    /// <param name="map">How the fit's parameters set the function's (the likelihood's <c>Map</c>).</param>
+    /// <param name="result">The fit's result.</param>
+    /// <param name="normalisation">The normalisation sample.</param>
+    /// <param name="components">Named sets of complex parameters; one per complex parameter when null.</param>
+    /// <param name="samples">Parameter sets to draw for the sampled errors (0: none).</param>
+    /// <param name="seed">Seed of the draws.</param>
+    /// <exception cref="ArgumentException">A component names a parameter that is not a complex parameter of the function, or shares one with another.</exception>
+    public static FitFractions Compute(IParametrizedFunction function, ParameterMap map, FitResult result, EventSample normalisation,
+        IReadOnlyList<FitComponent>? components = null, int samples = 0, int seed = 1)
+    {
+        var sw = Stopwatch.StartNew();
+        var complexParameters = function.Parameters.Where(p => p.IsComplex).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        components ??= function.Parameters.Where(p => p.IsComplex).Select(p => new FitComponent(p.Name, [p.Name])).ToList();
+        if (components.Count == 0) throw new ArgumentException("no components: the function has no complex parameters");
+        var owner = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var c in components)
+            foreach (var coupling in c.Couplings)
+            {
+                if (!complexParameters.Contains(coupling)) throw new ArgumentException($"component '{c.Name}': '{coupling}' is not a complex parameter of the function");
+                if (!owner.TryAdd(coupling, c.Name)) throw new ArgumentException($"'{coupling}' is in two components: '{owner[coupling]}' and '{c.Name}'");
+            }
+        if (samples < 0) throw new ArgumentException($"samples must be 0 or more, got {samples}");
         var names = map.ParameterNames;
         var x = names.Select(n => result.Value(n)).ToArray();
         var all = owner.Keys.ToList();

@@ -104,7 +104,13 @@ table.AppendLine("|---|---:|---:|---:|---:|");
 foreach (var r in rows) table.AppendLine($"| {r.Name} | {r.True:G5} | {r.Value:G5} | {r.Error:G3} | {r.Pull:+0.00;-0.00} |");
 Console.WriteLine(table);
 
-// 4. Plots and report.
+// 4. Fit fractions: each coupling's amplitude alone over the phase-space sample, and the interference between them,
+// with errors propagated from the covariance.
+var fractions = FitFractionCalculator.Compute(function, fit.Likelihood.Map, result, phsp);
+Step($"fit fractions: {fractions.Fractions.Count} components, sum {fractions.Sum.Value:P2} ({fractions.Seconds:F2} s)");
+Console.WriteLine(fractions.ToTable());
+
+// 5. Plots and report.
 fit.Likelihood.Map.Apply(result.Parameters.Select(p => p.Value).ToArray());
 var weights = new double[phsp.Count];
 function.Evaluate(phsp, weights);
@@ -122,6 +128,11 @@ report.AppendLine($"- covariance: {(result.HasAccurateCovar ? "accurate" : "appr
 report.AppendLine($"- pulls: mean {rows.Average(r => r.Pull):+0.00;-0.00}, largest |pull| {rows.Max(r => Math.Abs(r.Pull)):F2}");
 report.AppendLine();
 report.Append(table);
+report.AppendLine();
+report.AppendLine("| fit fraction | value | error |");
+report.AppendLine("|---|---:|---:|");
+foreach (var f in fractions.Fractions.Append(fractions.Sum).Concat(fractions.Interference))
+    report.AppendLine($"| {f.Name} | {f.Value:P2} | {f.Error:P2} |");
 report.AppendLine();
 foreach (var plot in plots) report.AppendLine($"![{Path.GetFileNameWithoutExtension(plot)}]({Path.GetFileName(plot)})");
 File.WriteAllText(Path.Combine(output, "report.md"), report.ToString());

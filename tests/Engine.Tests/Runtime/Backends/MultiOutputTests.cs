@@ -84,6 +84,40 @@ public class MultiOutputTests
             Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(CpuGradientProperties.Seed), Microsoft.FSharp.Core.FSharpOption<int>.None))));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void On_the_gpu_backend_several_outputs_are_the_same_bits_as_one_kernel_each(bool hoisting)
+    {
+        // ILGPU's CPU accelerator runs the GPU kernels (the same code a device runs) where there is no GPU.
+        var options = new LambdifyOptions { Backend = Backend.Gpu, Device = GpuDevice.CpuAccelerator, Hoisting = hoisting };
+        var x = Expr.Symbol("x", Assumptions.Real);
+        var c = Expr.Symbol("c");
+        var a = Expr.Symbol("a", Assumptions.Real);
+        // An amplitude of two interfering terms: the total and each term alone, as fit fractions need them.
+        var first = Expr.Mul(c, Expr.Call(ExprKind.Exp, Expr.Mul(Expr.Rational(-1, 2), Expr.Pow(Expr.Add(x, Expr.Mul(Expr.MinusOne, a)), Expr.Integer(2)))));
+        var second = Expr.Pow(Expr.Add(Expr.Integer(1), Expr.Mul(x, x)), Expr.MinusOne);
+        Expr Intensity(Expr e) => Expr.Pow(Expr.Call(ExprKind.Abs, e), Expr.Integer(2));
+        var outputs = new List<(string, Expr)> { ("value", Intensity(Expr.Add(first, second))), ("first", Intensity(first)), ("second", Expr.Add(Intensity(second), Expr.Mul(Expr.Integer(0), a, c))) };
+        var parameters = new List<ParameterSpec> { ParameterSpec.Real("a", 0.3), ParameterSpec.ComplexValued("c", new Complex(0.8, -0.4)) };
+        var sample = new EventSample([new("x", Enumerable.Range(0, 1000).Select(i => -3 + 0.006 * i).ToArray())]);
+        using var multi = Lambdify.CompileOutputs(outputs, ["x"], parameters, null, options);
+        var got = outputs.Select(_ => new double[sample.Count]).ToArray();
+        multi.EvaluateOutputs(sample, got);
+        using var cpu = Lambdify.CompileOutputs(outputs, ["x"], parameters, null, options with { Backend = Backend.Cpu });
+        var onCpu = outputs.Select(_ => new double[sample.Count]).ToArray();
+        cpu.EvaluateOutputs(sample, onCpu);
+        for (int k = 0; k < outputs.Count; k++)
+        {
+            using var single = Lambdify.Compile(outputs[k].Item2, ["x"], parameters, null, options);
+            var expected = new double[sample.Count];
+            single.Evaluate(sample, expected);
+            Assert.Equal(expected, got[k]);
+            // The GPU's exp is its own: the backends agree to roundings.
+            for (int i = 0; i < sample.Count; i++) Assert.Equal(onCpu[k][i], got[k][i], 1e-14 * Math.Max(1, Math.Abs(onCpu[k][i])));
+        }
+    }
+
     [Fact]
     public void Shared_work_is_computed_once_and_bad_requests_are_refused()
     {
