@@ -96,6 +96,14 @@ public sealed class AmplitudeModel
     /// <summary>The file the model was read from, if any.</summary>
     public string? SourcePath { get; }
 
+    /// <summary>
+    /// The intensity and, per component, the intensity with every other component's amplitude set to zero: the outputs
+    /// of a kernel that gives the total and each component's contribution in one pass (plots, fit fractions).
+    /// </summary>
+    public IReadOnlyList<(string Name, Expr Intensity)> ComponentIntensities() =>
+        [("value", Intensity), .. Components.Select(c => (c.Name, Intensity.Substitute(
+            Components.Where(o => o.Name != c.Name).ToDictionary(o => o.Amplitude, _ => Expr.Zero))))];
+
     /// <summary>The parameter called <paramref name="name"/>, or null.</summary>
     public ModelParameter? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
 

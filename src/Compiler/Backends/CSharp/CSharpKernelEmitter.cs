@@ -40,37 +40,68 @@ internal static class CSharpKernelEmitter
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var prepared = Pipeline.Prepare(expression, inputs, parameters, fixedValues, options);
         var variants = new KernelVariants(prepared.Data, prepared.Main, options.SplitSize);
-        var kernels = variants.Roles.Select(role => (Role: role, Layout: variants.Layout(role)!)).ToList();
+        var text = EmitKernelSet(inputs, prepared, variants, variants.Roles, "", "Kernels", "CreateFunction",
+            "A function evaluating the model with the precompiled kernels (CPU: SIMD on all cores, by default; GPU with options.Backend = Gpu).",
+            out int count, out int methods, out int operations);
+        statistics = new EmitStatistics(count, methods, operations, sw.Elapsed.TotalSeconds);
+        return text;
+    }
+
+    /// <summary>
+    /// Members for a second function with several outputs (<c>ComponentKernels</c>, <c>CreateComponentFunction</c>):
+    /// the value and the other outputs in one kernel (see <c>Lambdify.CompileOutputs</c>), values only (no gradient or
+    /// sum kernels). Its members are prefixed "C" so that they sit beside <see cref="EmitMembers"/>' in one class.
+    /// </summary>
+    public static string EmitOutputMembers(IReadOnlyList<(string Name, Expr Expr)> outputs, IReadOnlyList<string> inputs, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyDictionary<string, Complex>? fixedValues, KernelOptions? options, out EmitStatistics statistics)
+    {
+        options ??= new KernelOptions();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var prepared = Pipeline.Prepare(outputs, inputs, parameters, fixedValues, options);
+        var variants = new KernelVariants(prepared.Data, prepared.Main, options.SplitSize);
+        var roles = variants.Roles.Where(r => r is KernelRole.Data or KernelRole.Main);
+        var text = EmitKernelSet(inputs, prepared, variants, roles, "C", "ComponentKernels", "CreateComponentFunction",
+            "A function with several outputs in one kernel (OutputNames, EvaluateOutputs): the intensity, then each component's alone. Values only: use CreateFunction for gradients and sums.",
+            out int count, out int methods, out int operations);
+        statistics = new EmitStatistics(count, methods, operations, sw.Elapsed.TotalSeconds);
+        return text;
+    }
+
+    private static string EmitKernelSet(IReadOnlyList<string> inputs, PreparedKernels prepared, KernelVariants variants, IEnumerable<KernelRole> roles,
+        string prefix, string property, string create, string createDoc, out int count, out int methods, out int operations)
+    {
+        var kernels = roles.Select(role => (Role: role, Layout: variants.Layout(role)!)).ToList();
         var text = new StringBuilder();
         var data = PrecompiledFormat.Write(inputs, prepared.Parameters, kernels);
-        text.AppendLine("    private static global::PartialWave.Backends.Cpu.PrecompiledKernels? s_kernels;");
+        text.AppendLine($"    private static global::PartialWave.Backends.Cpu.PrecompiledKernels? s_{prefix}kernels;");
         text.AppendLine();
         text.AppendLine("    /// <summary>The precompiled kernels (their layouts are read on first use).</summary>");
-        text.AppendLine("    public static global::PartialWave.Backends.Cpu.PrecompiledKernels Kernels => s_kernels ??= new(KernelData, new global::PartialWave.Backends.Cpu.SegmentKernel[][]");
+        text.AppendLine($"    public static global::PartialWave.Backends.Cpu.PrecompiledKernels {property} => s_{prefix}kernels ??= new({prefix}KernelData, new global::PartialWave.Backends.Cpu.SegmentKernel[][]");
         text.AppendLine("    {");
         foreach (var (k, (role, layout)) in kernels.Index())
-            text.AppendLine($"        new global::PartialWave.Backends.Cpu.SegmentKernel[] {{ {string.Join(", ", Enumerable.Range(0, layout.Segments.Count).Select(s => MethodName(k, s)))} }}, // {role}");
+            text.AppendLine($"        new global::PartialWave.Backends.Cpu.SegmentKernel[] {{ {string.Join(", ", Enumerable.Range(0, layout.Segments.Count).Select(s => MethodName(prefix, k, s)))} }}, // {role}");
         text.AppendLine("    }, new global::System.Type[]");
         text.AppendLine("    {");
-        foreach (var (k, (role, _)) in kernels.Index()) text.AppendLine($"        typeof({GpuClassName(k)}<>), // {role}");
+        foreach (var (k, (role, _)) in kernels.Index()) text.AppendLine($"        typeof({GpuClassName(prefix, k)}<>), // {role}");
         text.AppendLine("    });");
         text.AppendLine();
-        text.AppendLine("    /// <summary>A function evaluating the model with the precompiled kernels (CPU: SIMD on all cores, by default; GPU with options.Backend = Gpu).</summary>");
-        text.AppendLine("    public static global::PartialWave.IParametrizedFunction CreateFunction(global::PartialWave.LambdifyOptions? options = null) => Kernels.CreateFunction(options);");
+        text.AppendLine($"    /// <summary>{createDoc}</summary>");
+        text.AppendLine($"    public static global::PartialWave.IParametrizedFunction {create}(global::PartialWave.LambdifyOptions? options = null) => {property}.CreateFunction(options);");
         text.AppendLine();
         // Long literals are split so that no line of the generated file is unreasonably long for an editor.
-        text.AppendLine("    private const string KernelData =");
+        text.AppendLine($"    private const string {prefix}KernelData =");
         const int Width = 120;
         for (int i = 0; i < data.Length; i += Width)
             text.Append("        \"").Append(data, i, Math.Min(Width, data.Length - i)).Append('"').AppendLine(i + Width < data.Length ? " +" : ";");
-        int methods = 0, operations = 0;
+        methods = 0;
+        operations = 0;
         foreach (var (k, (role, layout)) in kernels.Index())
         {
             operations += layout.IR.OperationCount;
             for (int s = 0; s < layout.Segments.Count; s++, methods++)
             {
                 text.AppendLine();
-                Render(text, layout.Program(s), MethodName(k, s), $"{role}, segment {s + 1} of {layout.Segments.Count}");
+                Render(text, layout.Program(s), MethodName(prefix, k, s), $"{role}, segment {s + 1} of {layout.Segments.Count}");
             }
         }
         // The same segments for the GPU backend: one class per kernel, one method per segment, one event per thread.
@@ -78,14 +109,14 @@ internal static class CSharpKernelEmitter
         {
             text.AppendLine();
             text.AppendLine($"    // {role}: GPU kernels (ILGPU)");
-            text.Append(GpuKernelSource.Source(layout, GpuClassName(k), "    "));
+            text.Append(GpuKernelSource.Source(layout, GpuClassName(prefix, k), "    "));
         }
-        statistics = new EmitStatistics(kernels.Count, methods, operations, sw.Elapsed.TotalSeconds);
+        count = kernels.Count;
         return text.ToString();
     }
 
-    private static string MethodName(int kernel, int segment) => $"K{kernel}S{segment}";
-    private static string GpuClassName(int kernel) => $"GpuK{kernel}";
+    private static string MethodName(string prefix, int kernel, int segment) => $"{prefix}K{kernel}S{segment}";
+    private static string GpuClassName(string prefix, int kernel) => $"{prefix}GpuK{kernel}";
 
     /// <summary>Renders one segment as a static method (see <see cref="SegmentProgram"/> for its shape).</summary>
     internal static void Render(StringBuilder w, SegmentProgram program, string name, string comment) =>

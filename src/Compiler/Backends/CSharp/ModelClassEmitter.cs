@@ -13,7 +13,7 @@ namespace PartialWave.Backends.CSharp;
 public static class ModelClassEmitter
 {
     /// <summary>Changes whenever generated code would change for the same model: part of each file's key.</summary>
-    public const string GeneratorVersion = "8";
+    public const string GeneratorVersion = "9";
 
     /// <summary>Marks the key line in a generated file's header.</summary>
     public const string KeyMarker = "key: ";
@@ -72,6 +72,18 @@ public static class ModelClassEmitter
         w.AppendLine("        global::System.Linq.Enumerable.ToDictionary(Parameters, p => p.Name, p => p.Default);");
         w.AppendLine();
         w.Append(kernels);
+        if (model.Components.Count > 0)
+        {
+            // The total and each component alone in one kernel: for plots and fit fractions.
+            var outputs = model.ComponentIntensities();
+            w.AppendLine();
+            w.AppendLine("    /// <summary>Outputs of <c>CreateComponentFunction</c>: \"value\" (the intensity), then each component's intensity alone.</summary>");
+            w.AppendLine($"    public static global::System.Collections.Generic.IReadOnlyList<string> ComponentOutputs {{ get; }} = new string[] {{ {string.Join(", ", outputs.Select(o => Str(o.Name)))} }};");
+            w.AppendLine();
+            w.Append(CSharpKernelEmitter.EmitOutputMembers(outputs, model.Variables, parameters, model.Constants, options, out var componentStatistics));
+            statistics = statistics with { Kernels = statistics.Kernels + componentStatistics.Kernels, Methods = statistics.Methods + componentStatistics.Methods,
+                Operations = statistics.Operations + componentStatistics.Operations, Seconds = statistics.Seconds + componentStatistics.Seconds };
+        }
         w.AppendLine("}");
         return w.ToString();
     }

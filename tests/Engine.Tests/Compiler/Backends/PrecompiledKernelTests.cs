@@ -7,6 +7,7 @@ using PartialWave.Backends.CSharp;
 using PartialWave.Compilation;
 using PartialWave.Data;
 using PartialWave.Parsing;
+using PartialWave.Symbolic;
 using Xunit.Abstractions;
 using PartialWave.Engine.Tests.Gpu;
 using PartialWave.Engine.Tests.Runtime.Backends;
@@ -55,6 +56,38 @@ public class PrecompiledKernelTests(ITestOutputHelper output)
         for (int i = 0; i < expected.Length; i++)
             Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(actual[i]),
                 $"{what}[{i}]: runtime {expected[i]:R}, precompiled {actual[i]:R}");
+    }
+
+    [Fact]
+    public void A_precompiled_model_class_gives_the_intensity_and_each_component_in_one_kernel()
+    {
+        var model = AmpReader.ParseFile(PartialWave.Engine.Tests.Core.Parsing.AmpReaderTests.SamplePath()).GetValueOrThrow();
+        var source = ModelClassEmitter.Emit(model, "Generated", "D0", "d0_to_ks_pi_pi.amp", "test", null, out _);
+        int start = source.IndexOf('{', source.IndexOf("partial class D0", StringComparison.Ordinal)) + 1;
+        var type = CompileMembers(source[start..source.LastIndexOf('}')], "D0");
+        Assert.Equal(["value", "rho", "Kst", "f0", "f2"], (IReadOnlyList<string>)type.GetProperty("ComponentOutputs")!.GetValue(null)!);
+        var components = (IParametrizedFunction)type.GetMethod("CreateComponentFunction")!.Invoke(null, [null])!;
+        var single = CreateFunction(type);
+        // The kinematic variables in their ranges: masses above threshold, angles in [0, pi].
+        var rng = new Random(5);
+        var sample = new EventSample(model.Variables.Select(v => new KeyValuePair<string, double[]>(v,
+            Enumerable.Range(0, 301).Select(_ => v.StartsWith("theta", StringComparison.Ordinal) ? Math.PI * rng.NextDouble() : 0.7 + 0.9 * rng.NextDouble()).ToArray())).ToList());
+        var outputs = components.OutputNames.Select(_ => new double[sample.Count]).ToArray();
+        components.EvaluateOutputs(sample, outputs);
+        // The value output is the intensity, bit for bit; each component output is the runtime's multi-output kernel.
+        AssertBits(Values(single, sample).Re, outputs[0], "value");
+        var constants = model.Constants.ToDictionary();
+        using var runtime = Lambdify.CompileOutputs(model.ComponentIntensities(), model.Variables,
+            model.Parameters.Select(p => new ParameterSpec(p.Name, p.Default, p.IsComplex)).ToList(), constants);
+        var expected = runtime.OutputNames.Select(_ => new double[sample.Count]).ToArray();
+        runtime.EvaluateOutputs(sample, expected);
+        for (int k = 0; k < outputs.Length; k++) AssertBits(expected[k], outputs[k], components.OutputNames[k]);
+        // A component alone is |its amplitude|^2 (an independent check through the reference evaluator).
+        var rho = model.Components.Single(c => c.Name == "rho").Amplitude;
+        using var reference = Lambdify.Compile(Expr.Pow(Expr.Call(ExprKind.Abs, rho), Expr.Integer(2)), model.Variables,
+            model.Parameters.Select(p => new ParameterSpec(p.Name, p.Default, p.IsComplex)).ToList(), constants, new LambdifyOptions { Backend = Backend.Reference });
+        var rhoAlone = Values(reference, sample).Re;
+        for (int i = 0; i < sample.Count; i++) Assert.Equal(rhoAlone[i], outputs[1][i], 1e-12 * Math.Max(1, Math.Abs(rhoAlone[i])));
     }
 
     [SkippableTheory]

@@ -301,7 +301,7 @@ public class AmpReaderTests
 
     // ---------------- the sample model ----------------
 
-    private static string SamplePath()
+    internal static string SamplePath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
