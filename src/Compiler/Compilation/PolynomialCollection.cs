@@ -33,7 +33,11 @@ internal static class PolynomialCollection
     public static Expr Run(Expr e, string variable)
     {
         var memo = new Dictionary<Expr, Poly?>();
-        var p = Expand(e, variable, memo);
+        // Which nodes depend on the variable, bottom-up once (operands come first in Distinct's order).
+        var depends = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
+        foreach (var n in e.Distinct())
+            if (n is Symbol s ? s.Name == variable : n.Args.Any(depends.Contains)) depends.Add(n);
+        var p = Expand(e, variable, memo, depends);
         if (p is null) return e;
         // The variable's own node, with its assumptions (a real x keeps the real fast paths).
         var symbol = e.Distinct().OfType<Symbol>().First(s => s.Name == variable);
@@ -49,13 +53,11 @@ internal static class PolynomialCollection
             return used.Count == 1 ? (o.Name, Run(o.Expr, used[0])) : o;
         }).ToList();
 
-    private static bool Depends(Expr e, string v) => e.FreeSymbolNames().Contains(v);
-
-    private static Poly? Expand(Expr e, string v, Dictionary<Expr, Poly?> memo)
+    private static Poly? Expand(Expr e, string v, Dictionary<Expr, Poly?> memo, HashSet<Expr> depends)
     {
         if (memo.TryGetValue(e, out var known)) return known;
         Poly? result;
-        if (!Depends(e, v)) result = new Poly { [Expr.One] = new SortedDictionary<int, Expr> { [0] = e } };
+        if (!depends.Contains(e)) result = new Poly { [Expr.One] = new SortedDictionary<int, Expr> { [0] = e } };
         else if (e is Symbol s && s.Name == v) result = new Poly { [Expr.One] = new SortedDictionary<int, Expr> { [1] = Expr.One } };
         else switch (e.Kind)
         {
@@ -64,7 +66,7 @@ internal static class PolynomialCollection
                 result = new Poly();
                 foreach (var a in e.Args)
                 {
-                    var pa = Expand(a, v, memo);
+                    var pa = Expand(a, v, memo, depends);
                     if (pa is null) { result = null; break; }
                     foreach (var (f, d) in pa)
                         foreach (var (n, c) in d) result.Add(f, n, c);
@@ -77,7 +79,7 @@ internal static class PolynomialCollection
                 result = new Poly { [Expr.One] = new SortedDictionary<int, Expr> { [0] = Expr.One } };
                 foreach (var a in e.Args)
                 {
-                    var pa = Expand(a, v, memo);
+                    var pa = Expand(a, v, memo, depends);
                     result = pa is null ? null : Multiply(result, pa);
                     if (result is null) break;
                 }
@@ -85,7 +87,7 @@ internal static class PolynomialCollection
             }
             case ExprKind.Pow when e.Args[1] is RationalNumber { IsInteger: true } r && r.Numerator > 0 && r.Numerator <= MaxPower:
             {
-                var pb = Expand(e.Args[0], v, memo);
+                var pb = Expand(e.Args[0], v, memo, depends);
                 // Only powers of a monomial: expanding the power of a sum ((x − 1)¹²) would trade a few squarings for
                 // binomial coefficients that cancel near its root.
                 if (pb is not null && pb.Terms > 1)
