@@ -100,6 +100,8 @@ public static class ModelAgreement
         foreach (var split in options.SplitSizes)
             foreach (var hoisting in new[] { true, false })
                 paths.Add(($"cpu split {split}{(hoisting ? "" : " no hoisting")}", model.Compile(new LambdifyOptions { SplitSize = split, Hoisting = hoisting })));
+        // The intensity as the value of the kernel that also gives each component (fit fractions, plots).
+        if (model.Components.Count > 0) paths.Add(("cpu with components", model.CompileComponents()));
         if (options.Gpu is { } device)
         {
             var gpu = new LambdifyOptions { Backend = Backend.Gpu, Device = device };

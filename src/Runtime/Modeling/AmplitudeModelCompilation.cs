@@ -19,4 +19,16 @@ public static class AmplitudeModelCompilation
         var fixedValues = model.Constants.Where(c => used.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         return Lambdify.Compile(model.Intensity, model.Variables, model.ParameterSpecs(), fixedValues, options);
     }
+
+    /// <summary>
+    /// Compiles the intensity and each component's intensity alone (<see cref="AmplitudeModel.ComponentIntensities"/>)
+    /// into one kernel with several outputs (CPU or GPU backend).
+    /// </summary>
+    public static IParametrizedFunction CompileComponents(this AmplitudeModel model, LambdifyOptions? options = null)
+    {
+        var outputs = model.ComponentIntensities();
+        var used = new HashSet<string>(outputs.SelectMany(o => o.Intensity.FreeSymbolNames()), StringComparer.Ordinal);
+        var fixedValues = model.Constants.Where(c => used.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        return Lambdify.CompileOutputs(outputs.Select(o => (o.Name, o.Intensity)).ToList(), model.Variables, model.ParameterSpecs(), fixedValues, options);
+    }
 }
