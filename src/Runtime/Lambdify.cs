@@ -109,16 +109,7 @@ public static class Lambdify
             throw new NotSupportedException("several outputs in one kernel are compiled for the cpu and gpu backends; the reference evaluator takes one expression at a time");
         var sw = Stopwatch.StartNew();
         var prepared = Pipeline.Prepare(outputs.Select(o => (o.Name, o.Expression)).ToList(), inputs, parameters, fixedValues, options.Kernels);
-        var variants = new KernelVariants(prepared.Data, prepared.Main, options.SplitSize);
-        if (options.Backend == Backend.Gpu)
-        {
-            var g = GpuBackend.Instance.Create(variants, inputs, prepared.Parameters, options);
-            statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, g.OperationsPerEvent, g.HoistedOperations, g.SegmentCount);
-            return g;
-        }
-        var f = new CpuFunction(variants, inputs, prepared.Parameters, options);
-        statistics = new CompileStatistics(sw.Elapsed.TotalSeconds, f.OperationsPerEvent, f.HoistedOperations, f.SegmentCount, f.Lanes);
-        return f;
+        return Create(prepared, inputs, options, sw, out statistics);
     }
 
     /// <summary>Compiles several expressions into one kernel (see the overload with statistics).</summary>
@@ -172,6 +163,13 @@ public static class Lambdify
             return new ReferenceFunction(expr, inputs, sorted, IsComplexValued(expr, roles));
         }
         var prepared = Pipeline.Prepare(expression, inputs, parameters, fixedValues, options.Kernels);
+        return Create(prepared, inputs, options, sw, out statistics);
+    }
+
+    // The CPU or GPU function of prepared kernels, with its statistics: one place for Compile and CompileOutputs.
+    private static IParametrizedFunction Create(PreparedKernels prepared, IReadOnlyList<string> inputs, LambdifyOptions options, Stopwatch sw,
+        out CompileStatistics statistics)
+    {
         var variants = new KernelVariants(prepared.Data, prepared.Main, options.SplitSize);
         if (options.Backend == Backend.Gpu)
         {
